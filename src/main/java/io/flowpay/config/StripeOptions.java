@@ -1,0 +1,52 @@
+package io.flowpay.config;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * How Flowpay talks to Stripe. The secret key is never here: it comes from the
+ * {@code STRIPE_SECRET_KEY} environment variable.
+ *
+ * @param apiBase e.g. {@code https://api.stripe.com}, or a local stand-in
+ * @param apiVersion the pinned {@code Stripe-Version} header
+ * @param connectTimeoutMs TCP connect timeout
+ * @param timeoutMs time allowed for one whole request, after which its outcome is unknown
+ */
+public record StripeOptions(String apiBase, String apiVersion, int connectTimeoutMs, int timeoutMs) {
+
+  public static final String DEFAULT_API_BASE = "https://api.stripe.com";
+  /** The version stripe-java 33.3.0 is generated against, so its typed models match the answers. */
+  public static final String DEFAULT_API_VERSION = com.stripe.Stripe.API_VERSION;
+  public static final int DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+  public static final int DEFAULT_TIMEOUT_MS = 30_000;
+
+  public StripeOptions() {
+    this(DEFAULT_API_BASE, DEFAULT_API_VERSION, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_TIMEOUT_MS);
+  }
+
+  /** Reads the {@code stripe} section; fails naming the key. */
+  public StripeOptions(JsonObject json) {
+    this(new ConfigReader(json, "stripe"));
+  }
+
+  private StripeOptions(ConfigReader config) {
+    this(config.string("apiBase", DEFAULT_API_BASE),
+        config.string("apiVersion", DEFAULT_API_VERSION),
+        config.integer("connectTimeoutMs", DEFAULT_CONNECT_TIMEOUT_MS, 1, 600_000),
+        config.integer("timeoutMs", DEFAULT_TIMEOUT_MS, 1, 600_000));
+    if (!apiBase.startsWith("http://") && !apiBase.startsWith("https://")) {
+      throw config.invalid("apiBase", "must be an http(s) URL like \"https://api.stripe.com\" (got \"" + apiBase + "\")");
+    }
+  }
+
+  public StripeOptions withApiBase(String base) {
+    return new StripeOptions(base, apiVersion, connectTimeoutMs, timeoutMs);
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("apiBase", apiBase)
+        .put("apiVersion", apiVersion)
+        .put("connectTimeoutMs", connectTimeoutMs)
+        .put("timeoutMs", timeoutMs);
+  }
+}

@@ -1,0 +1,67 @@
+package io.flowpay.failure;
+
+/**
+ * Root of every failure that crosses a {@code Future} in Flowpay.
+ *
+ * <p>Each failure has a {@link Kind} whose {@link Kind#code()} is stable (logs, run records and
+ * the API carry it) and whose {@link Kind#retryable()} tells the retry policy whether trying the
+ * same thing again can help. Messages name the thing that is wrong and how to fix it.
+ */
+public final class FlowpayFailure extends RuntimeException {
+
+  /** What went wrong, as a stable code. */
+  public enum Kind {
+    CONFIG_INVALID("config_invalid", false),
+    FLOW_NOT_FOUND("flow_not_found", false),
+    FLOW_INVALID("flow_invalid", false),
+    SCRIPT_ERROR("script_error", false),
+    BAD_REQUEST("bad_request", false),
+    CONTEXT_CONFLICT("context_conflict", true),
+    REDIS_UNAVAILABLE("redis_unavailable", true),
+    REDIS_ERROR("redis_error", false);
+
+    private final String code;
+    private final boolean retryable;
+
+    Kind(String code, boolean retryable) {
+      this.code = code;
+      this.retryable = retryable;
+    }
+
+    public String code() {
+      return code;
+    }
+
+    public boolean retryable() {
+      return retryable;
+    }
+  }
+
+  private final Kind kind;
+
+  public FlowpayFailure(Kind kind, String message) {
+    this(kind, message, null);
+  }
+
+  public FlowpayFailure(Kind kind, String message, Throwable cause) {
+    super(message, cause, false, cause != null);
+    this.kind = kind;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  public String code() {
+    return kind.code();
+  }
+
+  public boolean retryable() {
+    return kind.retryable();
+  }
+
+  @Override
+  public String toString() {
+    return kind.code() + ": " + getMessage();
+  }
+}

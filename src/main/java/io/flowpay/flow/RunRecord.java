@@ -1,0 +1,66 @@
+package io.flowpay.flow;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * What happened when a task ran: written to the context's and the chain's run streams in the same
+ * commit as the run's effects, read by {@code flowpay run --follow} and the API.
+ */
+public record RunRecord(
+    Task task,
+    RunStatus status,
+    long startedAt,
+    long durationMicros,
+    List<LogLine> logs,
+    List<Call> calls,
+    List<Task> dispatches,
+    List<String> writes,
+    RunError error) {
+
+  public static RunRecord of(Task task, RunResult result) {
+    Effects effects = result.effects();
+    boolean ok = result.ok();
+    return new RunRecord(task, result.status(), result.startedAt(), result.durationMicros(),
+        effects.logs(),
+        ok ? effects.calls() : List.of(),
+        ok ? effects.dispatches() : List.of(),
+        ok ? List.copyOf(effects.writes().keySet()) : List.of(),
+        result.error());
+  }
+
+  public JsonObject toJson() {
+    JsonObject json = task.meta()
+        .put("status", status.code())
+        .put("started_at", startedAt)
+        .put("duration_us", durationMicros)
+        .put("logs", new JsonArray(logs.stream().map(LogLine::toJson).toList()))
+        .put("calls", new JsonArray(calls.stream().map(RunRecord::callSummary).toList()))
+        .put("dispatches", new JsonArray(dispatches.stream().map(RunRecord::dispatchSummary).toList()))
+        .put("writes", new JsonArray(writes));
+    if (error != null) {
+      json.put("error", error.toJson());
+      json.put("input", task.input());
+    }
+    return json;
+  }
+
+  private static JsonObject callSummary(Call call) {
+    return new JsonObject()
+        .put("call_id", call.callId())
+        .put("method", call.method())
+        .put("path", call.path())
+        .put("idempotency_key", call.idempotencyKey())
+        .put("on_success", call.onSuccess())
+        .put("on_error", call.onError());
+  }
+
+  private static JsonObject dispatchSummary(Task child) {
+    return new JsonObject()
+        .put("task_id", child.taskId())
+        .put("flow", child.flow())
+        .put("worker_id", child.workerId())
+        .put("context_id", child.contextId());
+  }
+}
