@@ -1,0 +1,43 @@
+package io.flowpay;
+
+import io.flowpay.cli.CheckCommand;
+import io.flowpay.cli.DemoCommand;
+import io.flowpay.cli.RunCommand;
+import io.flowpay.cli.ServeCommand;
+import java.io.PrintWriter;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code flowpay}: parses the command line and hands over to one sub-command. */
+@Command(name = "flowpay", mixinStandardHelpOptions = true, version = "flowpay 0.1.0",
+    description = "Event-driven payment flows: JavaScript flows, non-blocking Stripe calls, Redis-backed tasks.",
+    subcommands = {ServeCommand.class, RunCommand.class, CheckCommand.class, DemoCommand.class})
+public final class Main {
+
+  public static void main(String[] args) {
+    System.exit(execute(System.getenv(), args));
+  }
+
+  /** Runs one command line with the given environment; returns the exit code (0 ok, 1 failed, 2 usage/config). */
+  public static int execute(Map<String, String> env, String... args) {
+    return execute(env, new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /** As {@link #execute(Map, String...)}, printing to the given writers. */
+  public static int execute(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
+    return new CommandLine(new Main(), new EnvFactory(env)).setOut(out).setErr(err).execute(args);
+  }
+
+  /** Hands the environment to the sub-commands that need it, so none reads a global. */
+  private record EnvFactory(Map<String, String> env) implements CommandLine.IFactory {
+    @Override
+    public <K> K create(Class<K> type) throws Exception {
+      try {
+        return type.getDeclaredConstructor(Map.class).newInstance(env);
+      } catch (NoSuchMethodException noEnv) {
+        return CommandLine.defaultFactory().create(type);
+      }
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package io.flowpay.cli;
+
+import io.flowpay.config.FlowpayOptions;
+import io.flowpay.failure.FlowpayFailure;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** What every sub-command shares: loading the config, and turning failures into a message and an exit code. */
+abstract class CommandSupport implements Callable<Integer> {
+
+  protected final Map<String, String> env;
+
+  CommandSupport(Map<String, String> env) {
+    this.env = env;
+  }
+
+  /** The command's work; may throw a {@link FlowpayFailure}, which becomes a message and an exit code. */
+  abstract int run(PrintWriter out) throws Exception;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public final Integer call() throws Exception {
+    try {
+      return run(spec.commandLine().getOut());
+    } catch (FlowpayFailure failure) {
+      return fail(failure.getMessage(), exitCode(failure));
+    }
+  }
+
+  /** Prints {@code flowpay: <message>} to the error stream; returns the exit code. */
+  int fail(String message, int exitCode) {
+    PrintWriter err = spec.commandLine().getErr();
+    err.println("flowpay: " + message);
+    err.flush();
+    return exitCode;
+  }
+
+  /** The config file if given or present; otherwise the defaults (plus {@code REDIS_URL}). */
+  FlowpayOptions options(Path config, boolean required) {
+    if (config == null) {
+      Path standard = Path.of(FlowpayOptions.DEFAULT_CONFIG);
+      if (!Files.exists(standard) && !required) {
+        FlowpayOptions defaults = new FlowpayOptions();
+        String url = env.get("REDIS_URL");
+        return url == null || url.isBlank() ? defaults : defaults.withRedis(defaults.redis().withUrl(url));
+      }
+      config = standard;
+    }
+    return FlowpayOptions.load(config, env);
+  }
+
+  private static int exitCode(FlowpayFailure failure) {
+    return switch (failure.kind()) {
+      case CONFIG_INVALID, BAD_REQUEST, FLOW_INVALID, FLOW_NOT_FOUND -> ExitCodes.USAGE;
+      default -> ExitCodes.FAILED;
+    };
+  }
+}

@@ -1,0 +1,153 @@
+package io.flowpay.config;
+
+import io.flowpay.failure.FlowpayFailure;
+import io.flowpay.flow.FlowNames;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything a Flowpay process needs to start, read from {@code conf/flowpay.json} (no secrets in
+ * it). A bad value stops the start with a message naming the file, the key and the fix.
+ *
+ * @param workers worker ids this process serves
+ * @param flowsDir where {@code <flow>.js} files live
+ */
+public record FlowpayOptions(RedisOptions redis, StripeOptions stripe, WorkerOptions worker,
+    List<String> workers, Path flowsDir) {
+
+  public static final String DEFAULT_CONFIG = "conf/flowpay.json";
+  public static final List<String> DEFAULT_WORKERS = List.of("w1");
+  public static final String DEFAULT_FLOWS_DIR = "flows";
+  private static final Set<String> KEYS = Set.of("redis", "stripe", "worker", "workers", "flowsDir");
+  private static final Map<String, Set<String>> SECTION_KEYS = Map.of(
+      "redis", Set.of("url", "maxPoolSize"),
+      "stripe", Set.of("apiBase", "apiVersion", "connectTimeoutMs", "timeoutMs"),
+      "worker", Set.of("scriptThreads", "maxInFlight", "readBatch", "blockMs"));
+
+  public FlowpayOptions() {
+    this(new RedisOptions(), new StripeOptions(), new WorkerOptions(), DEFAULT_WORKERS, Path.of(DEFAULT_FLOWS_DIR));
+  }
+
+  /** Reads a whole config object; fails naming the key. */
+  public FlowpayOptions(JsonObject json) {
+    this(new RedisOptions(section(json, "redis")),
+        new StripeOptions(section(json, "stripe")),
+        new WorkerOptions(section(json, "worker")),
+        workers(new ConfigReader(json, "")),
+        Path.of(new ConfigReader(json, "").string("flowsDir", DEFAULT_FLOWS_DIR)));
+  }
+
+  /**
+   * Reads the file and applies the environment ({@code REDIS_URL} wins over {@code redis.url}).
+   * Every failure message starts with the file name.
+   */
+  public static FlowpayOptions load(Path file, Map<String, String> env) {
+    try {
+      FlowpayOptions options = new FlowpayOptions(parse(file));
+      String redisUrl = env.get("REDIS_URL");
+      return redisUrl == null || redisUrl.isBlank() ? options : options.withRedis(options.redis.withUrl(redisUrl));
+    } catch (FlowpayFailure failure) {
+      throw new FlowpayFailure(failure.kind(), file + ": " + failure.getMessage());
+    }
+  }
+
+  public FlowpayOptions withRedis(RedisOptions newRedis) {
+    return new FlowpayOptions(newRedis, stripe, worker, workers, flowsDir);
+  }
+
+  public FlowpayOptions withStripe(StripeOptions newStripe) {
+    return new FlowpayOptions(redis, newStripe, worker, workers, flowsDir);
+  }
+
+  public FlowpayOptions withWorkers(List<String> newWorkers) {
+    return new FlowpayOptions(redis, stripe, worker, List.copyOf(newWorkers), flowsDir);
+  }
+
+  public FlowpayOptions withFlowsDir(Path dir) {
+    return new FlowpayOptions(redis, stripe, worker, workers, dir);
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("redis", redis.toJson())
+        .put("stripe", stripe.toJson())
+        .put("worker", worker.toJson())
+        .put("workers", new JsonArray(workers))
+        .put("flowsDir", flowsDir.toString());
+  }
+
+  private static JsonObject parse(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException missing) {
+      throw new FlowpayFailure(FlowpayFailure.Kind.CONFIG_INVALID,
+          "file not found: pass --config with the path of your flowpay.json (a template is conf/flowpay.json)");
+    } catch (IOException unreadable) {
+      throw new FlowpayFailure(FlowpayFailure.Kind.CONFIG_INVALID, "cannot read the file: " + unreadable.getMessage());
+    }
+    try {
+      JsonObject json = new JsonObject(text);
+      rejectUnknownKeys(json);
+      return json;
+    } catch (DecodeException | ClassCastException bad) {
+      throw new FlowpayFailure(FlowpayFailure.Kind.CONFIG_INVALID,
+          "is not a JSON object: " + firstLine(bad.getMessage()));
+    }
+  }
+
+  /** A misspelt key would otherwise be silently ignored and its default used. */
+  private static void rejectUnknownKeys(JsonObject json) {
+    for (String key : json.fieldNames()) {
+      if (!KEYS.contains(key)) {
+        throw new FlowpayFailure(FlowpayFailure.Kind.CONFIG_INVALID,
+            "unknown key '" + key + "' (known: " + String.join(", ", KEYS.stream().sorted().toList()) + ")");
+      }
+    }
+    SECTION_KEYS.forEach((section, known) -> {
+      JsonObject inner = section(json, section);
+      for (String key : inner.fieldNames()) {
+        if (!known.contains(key)) {
+          throw new FlowpayFailure(FlowpayFailure.Kind.CONFIG_INVALID, "unknown key '" + section + "." + key
+              + "' (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
+        }
+      }
+    });
+  }
+
+  private static JsonObject section(JsonObject json, String name) {
+    Object value = json.getValue(name);
+    if (value != null && !(value instanceof JsonObject)) {
+      throw new FlowpayFailure(FlowpayFailure.Kind.CONFIG_INVALID, name + " must be an object, e.g. \"" + name + "\": {}");
+    }
+    return value == null ? new JsonObject() : (JsonObject) value;
+  }
+
+  private static List<String> workers(ConfigReader config) {
+    JsonArray list = config.array("workers");
+    if (list == null) {
+      return DEFAULT_WORKERS;
+    }
+    if (list.isEmpty()) {
+      throw config.invalid("workers", "must name at least one worker id, e.g. [\"w1\"]");
+    }
+    for (Object id : list) {
+      if (!(id instanceof String text) || !FlowNames.isValidId(text)) {
+        throw config.invalid("workers", "has an invalid worker id " + id + ": use 1-128 letters, digits, '_', '-', '.' or ':'");
+      }
+    }
+    return list.stream().map(String.class::cast).toList();
+  }
+
+  private static String firstLine(String message) {
+    return message == null ? "" : message.lines().findFirst().orElse("");
+  }
+}

@@ -1,0 +1,58 @@
+package io.flowpay.config;
+
+import io.flowpay.failure.FlowpayFailure;
+import java.util.Map;
+
+/**
+ * Secrets come from environment variables only, never from files, and never reach scripts or logs.
+ * The environment is passed in (not read from a global) so tests and embedders choose it.
+ */
+public final class Secrets {
+
+  public static final String STRIPE_SECRET_KEY = "STRIPE_SECRET_KEY";
+
+  private final Map<String, String> env;
+
+  public Secrets(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+  }
+
+  /** The Stripe secret key, or null when not set. */
+  public String stripeKey() {
+    String key = env.get(STRIPE_SECRET_KEY);
+    if (key == null || key.isBlank()) {
+      return null;
+    }
+    if (!key.startsWith("sk_") && !key.startsWith("rk_")) {
+      throw new FlowpayFailure(FlowpayFailure.Kind.CONFIG_INVALID,
+          STRIPE_SECRET_KEY + " does not look like a Stripe secret key (" + mask(key)
+              + "): use a secret or restricted key, sk_test_... or rk_test_... from the Stripe dashboard");
+    }
+    return key;
+  }
+
+  public String get(String name) {
+    return env.get(name);
+  }
+
+  /** {@code sk_test_…abcd}: enough to tell keys apart, never enough to use one. */
+  public static String mask(String secret) {
+    if (secret == null) {
+      return "(unset)";
+    }
+    int cut = secret.indexOf('_', 3);
+    String prefix = cut > 0 && cut < 8 ? secret.substring(0, cut + 1) : "";
+    String tail = secret.length() > 12 ? secret.substring(secret.length() - 4) : "";
+    return prefix + "…" + tail;
+  }
+
+  /** {@code redis://:secret@host:6379} → {@code redis://:***@host:6379}. */
+  public static String maskUrl(String url) {
+    return url == null ? null : url.replaceAll("//([^/@]*)@", "//***@");
+  }
+
+  @Override
+  public String toString() {
+    return "Secrets" + env.keySet();
+  }
+}

@@ -1,0 +1,30 @@
+package io.flowpay.queue;
+
+import java.util.Map;
+
+/**
+ * Where a chain stands: settled when it has no queued or running task and no call in flight.
+ *
+ * @param pending tasks queued or running plus calls in flight
+ * @param runs run records written so far
+ * @param failed runs that did not end {@code ok}
+ */
+public record ChainStatus(String chainId, String status, long pending, long runs, long failed) {
+
+  static ChainStatus of(String chainId, Map<String, String> fields) {
+    if (fields.isEmpty()) {
+      return null;
+    }
+    return new ChainStatus(chainId, fields.getOrDefault("status", "running"), number(fields, "pending"),
+        number(fields, "runs"), number(fields, "failed"));
+  }
+
+  public boolean settled() {
+    return "settled".equals(status);
+  }
+
+  private static long number(Map<String, String> fields, String name) {
+    String value = fields.get(name);
+    return value == null ? 0 : Long.parseLong(value);
+  }
+}

@@ -1,0 +1,41 @@
+package io.flowpay.queue;
+
+/**
+ * Redis key names (see the README's key table). Every key of one worker carries the hash tag
+ * {@code {w:<worker_id>}} so that a future Cluster mode keeps a worker's stream, outbox and dead
+ * letters in one slot.
+ */
+public final class RedisKeys {
+
+  public static final String GROUP = "workers";
+
+  private RedisKeys() {}
+
+  public static String tasks(String worker) {
+    return "flowpay:{w:" + worker + "}:tasks";
+  }
+
+  public static String outbox(String worker) {
+    return "flowpay:{w:" + worker + "}:outbox";
+  }
+
+  public static String dead(String worker) {
+    return "flowpay:{w:" + worker + "}:dead";
+  }
+
+  public static String context(String context) {
+    return "flowpay:ctx:" + context;
+  }
+
+  public static String runs(String context) {
+    return "flowpay:runs:" + context;
+  }
+
+  public static String chain(String chain) {
+    return "flowpay:chain:" + chain;
+  }
+
+  public static String chainRuns(String chain) {
+    return "flowpay:chain:" + chain + ":runs";
+  }
+}

@@ -1,0 +1,10 @@
+package io.flowpay.queue;
+
+import java.util.Map;
+
+/**
+ * A context's state as one run sees it, and the version the run's commit is checked against.
+ *
+ * @param values key to JSON text, without the internal {@code _version}
+ */
+public record Snapshot(String version, Map<String, String> values) {}

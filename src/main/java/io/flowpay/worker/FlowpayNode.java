@@ -1,0 +1,108 @@
+package io.flowpay.worker;
+
+import io.flowpay.config.FlowpayOptions;
+import io.flowpay.config.RedisOptions;
+import io.flowpay.failure.FlowpayFailure;
+import io.flowpay.queue.RedisTaskQueue;
+import io.flowpay.script.FlowEngine;
+import io.flowpay.stripe.StripeClient;
+import io.flowpay.stripe.StripeResources;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.ProtocolVersion;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One Flowpay process's moving parts, wired together: the Redis clients, the task queue, the flow
+ * engine, the script threads, and a worker verticle per configured worker id. Nothing global: a
+ * JVM may hold several nodes (tests do).
+ */
+public final class FlowpayNode {
+
+  private final Vertx vertx;
+  private final Redis redis;
+  private final RedisTaskQueue queue;
+  private final FlowEngine engine;
+  private final WorkerExecutor scripts;
+  private final List<String> deployments = new ArrayList<>();
+
+  private FlowpayNode(Vertx vertx, Redis redis, FlowEngine engine, WorkerExecutor scripts) {
+    this.vertx = vertx;
+    this.redis = redis;
+    this.queue = new RedisTaskQueue(redis);
+    this.engine = engine;
+    this.scripts = scripts;
+  }
+
+  /** Connects to Redis (failing with a message that says how to fix it) without starting workers. */
+  public static Future<FlowpayNode> connect(Vertx vertx, FlowpayOptions options) {
+    Redis redis = Redis.createClient(vertx, redisOptions(options.redis(), options.redis().maxPoolSize()));
+    FlowEngine engine = new FlowEngine(options.flowsDir(), StripeResources.standard());
+    WorkerExecutor scripts = vertx.createSharedWorkerExecutor("flowpay-scripts", options.worker().scriptThreads());
+    FlowpayNode node = new FlowpayNode(vertx, redis, engine, scripts);
+    return redis.send(Request.cmd(Command.PING))
+        .map(pong -> node)
+        .recover(error -> {
+          node.close();
+          return Future.failedFuture(new FlowpayFailure(FlowpayFailure.Kind.REDIS_UNAVAILABLE,
+              "cannot reach Redis at " + options.redis().safeUrl() + " (" + error.getMessage()
+                  + "): start Redis there, or point REDIS_URL / redis.url at one"));
+        });
+  }
+
+  /** Connects, then deploys a worker verticle for each of {@code options.workers()}. */
+  public static Future<FlowpayNode> start(Vertx vertx, FlowpayOptions options, StripeClient stripe) {
+    return connect(vertx, options).compose(node -> node.deployWorkers(options, stripe).map(node));
+  }
+
+  private Future<Void> deployWorkers(FlowpayOptions options, StripeClient stripe) {
+    List<Future<String>> deployed = new ArrayList<>();
+    for (String workerId : options.workers()) {
+      Redis readClient = Redis.createClient(vertx, redisOptions(options.redis(), 1));
+      WorkerVerticle worker = new WorkerVerticle(workerId, options.worker(), queue, readClient, engine, stripe, scripts);
+      deployed.add(vertx.deployVerticle(worker).onSuccess(deployments::add));
+    }
+    return Future.all(deployed).mapEmpty();
+  }
+
+  public RedisTaskQueue queue() {
+    return queue;
+  }
+
+  public FlowEngine engine() {
+    return engine;
+  }
+
+  /** A new client for one blocking reader (e.g. following a chain); the caller closes it. */
+  public Redis newReadClient(FlowpayOptions options) {
+    return Redis.createClient(vertx, redisOptions(options.redis(), 1));
+  }
+
+  /** Undeploys the workers (each finishes what it holds, within a grace period), then disconnects. */
+  public Future<Void> stop() {
+    List<Future<Void>> undeployed = deployments.stream().map(vertx::undeploy).toList();
+    return Future.join(undeployed).<Void>mapEmpty().eventually(() -> {
+      close();
+      return Future.succeededFuture();
+    });
+  }
+
+  private void close() {
+    scripts.close();
+    redis.close();
+  }
+
+  static io.vertx.redis.client.RedisOptions redisOptions(RedisOptions options, int poolSize) {
+    return new io.vertx.redis.client.RedisOptions()
+        .setConnectionString(options.url())
+        .setMaxPoolSize(poolSize)
+        .setMaxPoolWaiting(Math.max(64, poolSize * 64))
+        .setMaxWaitingHandlers(4096)
+        .setPreferredProtocolVersion(ProtocolVersion.RESP2);
+  }
+}

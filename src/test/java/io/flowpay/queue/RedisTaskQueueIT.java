@@ -1,0 +1,198 @@
+package io.flowpay.queue;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.flowpay.TestRedis;
+import io.flowpay.flow.Call;
+import io.flowpay.flow.Effects;
+import io.flowpay.flow.Ids;
+import io.flowpay.flow.RunError;
+import io.flowpay.flow.RunResult;
+import io.flowpay.flow.RunStatus;
+import io.flowpay.flow.Task;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.ProtocolVersion;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The commit, reply and chain semantics the guarantees rest on, against a real Redis. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(TestRedis.Extension.class)
+class RedisTaskQueueIT {
+
+  private Vertx vertx;
+  private Redis redis;
+  private RedisConnection reader;
+  private RedisTaskQueue queue;
+
+  @BeforeAll
+  void connect(TestRedis testRedis) {
+    vertx = Vertx.vertx();
+    RedisOptions options = new RedisOptions().setConnectionString(testRedis.url())
+        .setPreferredProtocolVersion(ProtocolVersion.RESP2);
+    redis = Redis.createClient(vertx, options);
+    reader = Redis.createClient(vertx, options).connect().await();
+    queue = new RedisTaskQueue(redis);
+  }
+
+  @AfterAll
+  void close() {
+    vertx.close().await();
+  }
+
+  @Test
+  void commitWritesStateOutboxAndRunRecordAndAcknowledgesTask() {
+    Delivery delivery = startAndRead();
+    Task task = delivery.task();
+    Effects effects = new Effects();
+    effects.write("status", "\"creating\"");
+    effects.write("amount", "2000");
+    effects.call(call(task, 0));
+
+    Commit outcome = queue.commit(delivery, queue.snapshot(task.contextId()).await(), ok(effects)).await();
+
+    assertEquals(Commit.COMMITTED, outcome);
+    assertEquals(new JsonObject().put("status", "creating").put("amount", 2000), queue.contextState(task.contextId()).await());
+    assertEquals("1", queue.snapshot(task.contextId()).await().version());
+    assertEquals(List.of(Ids.callId(task.taskId(), 0)),
+        queue.outbox(task.workerId()).await().stream().map(Call::callId).toList());
+    assertEquals(0, pendingCount(task.workerId()));
+    ChainStatus chain = queue.chain(task.chainId()).await();
+    assertEquals(1, chain.pending(), "the call is still in flight");
+    assertEquals(1, chain.runs());
+    assertFalse(chain.settled());
+  }
+
+  @Test
+  void staleSnapshotConflictsAndWritesNothing() {
+    Delivery delivery = startAndRead();
+    Task task = delivery.task();
+    Snapshot stale = queue.snapshot(task.contextId()).await();
+    redis.send(Request.cmd(Command.HSET).arg(RedisKeys.context(task.contextId())).arg("_version").arg("7")
+        .arg("other").arg("\"written meanwhile\"")).await();
+    Effects effects = new Effects();
+    effects.write("status", "\"mine\"");
+    effects.call(call(task, 0));
+
+    Commit outcome = queue.commit(delivery, stale, ok(effects)).await();
+
+    assertEquals(Commit.CONFLICT, outcome);
+    assertEquals(new JsonObject().put("other", "written meanwhile"), queue.contextState(task.contextId()).await());
+    assertTrue(queue.outbox(task.workerId()).await().isEmpty());
+    assertEquals(1, pendingCount(task.workerId()), "the task stays pending, to run again on a fresh snapshot");
+  }
+
+  @Test
+  void secondCommitOfOneDeliveryCommitsNothing() {
+    Delivery delivery = startAndRead();
+    Task task = delivery.task();
+    Effects first = new Effects();
+    first.write("n", "1");
+    assertEquals(Commit.COMMITTED, queue.commit(delivery, queue.snapshot(task.contextId()).await(), ok(first)).await());
+    Effects second = new Effects();
+    second.write("n", "2");
+
+    Commit outcome = queue.commit(delivery, queue.snapshot(task.contextId()).await(), ok(second)).await();
+
+    assertEquals(Commit.DUPLICATE, outcome);
+    assertEquals(new JsonObject().put("n", 1), queue.contextState(task.contextId()).await());
+    assertEquals(1, queue.chain(task.chainId()).await().runs());
+  }
+
+  @Test
+  void failedRunWritesOnlyItsRecordAndSettlesTheChain() {
+    Delivery delivery = startAndRead();
+    Task task = delivery.task();
+    Effects effects = new Effects();
+    effects.write("status", "\"never\"");
+    effects.call(call(task, 0));
+    RunResult failed = new RunResult(RunStatus.FAILED, effects,
+        new RunError("script_error", "Error: boom", "flows/main.js", 3), System.currentTimeMillis(), 10);
+
+    assertEquals(Commit.COMMITTED, queue.commit(delivery, queue.snapshot(task.contextId()).await(), failed).await());
+
+    assertEquals(new JsonObject(), queue.contextState(task.contextId()).await());
+    assertTrue(queue.outbox(task.workerId()).await().isEmpty());
+    ChainStatus chain = queue.chain(task.chainId()).await();
+    assertTrue(chain.settled());
+    assertEquals(1, chain.failed());
+  }
+
+  @Test
+  void replyEnqueuesOneTaskPerCallEvenWhenAnsweredTwice() {
+    Delivery delivery = startAndRead();
+    Task task = delivery.task();
+    Effects effects = new Effects();
+    Call call = call(task, 0);
+    effects.call(call);
+    queue.commit(delivery, queue.snapshot(task.contextId()).await(), ok(effects)).await();
+    JsonObject answer = new JsonObject().put("id", "pi_1").put("object", "payment_intent");
+
+    assertTrue(queue.reply(call, call.replyTask(true, answer)).await());
+    assertFalse(queue.reply(call, call.replyTask(true, answer)).await(), "a re-sent call's second answer adds nothing");
+
+    List<Delivery> replies = queue.read(reader, task.workerId(), ">", 10, 100).await();
+    assertEquals(1, replies.size());
+    Task reply = replies.get(0).task();
+    assertEquals("new_create_payment_intent_response", reply.flow());
+    assertEquals(task.workerId(), reply.workerId());
+    assertEquals(task.contextId(), reply.contextId());
+    assertEquals("stripe", reply.callerId());
+    assertEquals(answer, reply.input());
+    assertEquals(call.idempotencyKey(), reply.reply().request().getString("idempotency_key"));
+    assertTrue(queue.outbox(task.workerId()).await().isEmpty());
+  }
+
+  @Test
+  void unreadableEntryIsParkedInDeadLettersNotLost() {
+    String worker = "w-" + Ids.newId();
+    queue.ensureGroup(worker).await();
+    redis.send(Request.cmd(Command.XADD).arg(RedisKeys.tasks(worker)).arg("*").arg("task").arg("{not json")).await();
+    Delivery delivery = queue.read(reader, worker, ">", 10, 100).await().get(0);
+    assertNull(delivery.task());
+
+    queue.deadLetter(delivery, "not a readable task").await();
+
+    assertEquals(0, pendingCount(worker));
+    var dead = redis.send(Request.cmd(Command.XRANGE).arg(RedisKeys.dead(worker)).arg("-").arg("+")).await();
+    assertEquals(1, dead.size());
+    assertTrue(dead.get(0).get(1).toString().contains("{not json"));
+  }
+
+  private Delivery startAndRead() {
+    Task task = Task.main("main", "w-" + Ids.newId(), "ctx-" + Ids.newId(), "cli", new JsonObject().put("amount", 2000));
+    queue.start(task).await();
+    List<Delivery> deliveries = queue.read(reader, task.workerId(), ">", 10, 100).await();
+    assertEquals(1, deliveries.size());
+    assertEquals(task, deliveries.get(0).task());
+    return deliveries.get(0);
+  }
+
+  private long pendingCount(String worker) {
+    return redis.send(Request.cmd(Command.XPENDING).arg(RedisKeys.tasks(worker)).arg(RedisKeys.GROUP)).await()
+        .get(0).toLong();
+  }
+
+  private static Call call(Task task, int index) {
+    return new Call(Ids.callId(task.taskId(), index), "POST", "/v1/payment_intents",
+        new JsonObject().put("amount", 2000).put("currency", "usd"), Ids.idempotencyKey(task.taskId(), index),
+        "new_create_payment_intent_response", "new_create_payment_intent_error", null, null, task);
+  }
+
+  private static RunResult ok(Effects effects) {
+    return new RunResult(RunStatus.OK, effects, null, System.currentTimeMillis(), 10);
+  }
+}
