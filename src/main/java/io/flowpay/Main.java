@@ -4,7 +4,10 @@ import io.flowpay.cli.CheckCommand;
 import io.flowpay.cli.DemoCommand;
 import io.flowpay.cli.RunCommand;
 import io.flowpay.cli.ServeCommand;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.logging.LogManager;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,7 +19,20 @@ import picocli.CommandLine.Command;
 public final class Main {
 
   public static void main(String[] args) {
+    configureLogging();
     System.exit(execute(System.getenv(), args));
+  }
+
+  /** One-line log records on stderr, quiet libraries; unless the operator set their own file. */
+  private static void configureLogging() {
+    if (System.getProperty("java.util.logging.config.file") != null) {
+      return;
+    }
+    try (InputStream in = Main.class.getResourceAsStream("/flowpay-logging.properties")) {
+      LogManager.getLogManager().readConfiguration(in);
+    } catch (IOException e) {
+      System.err.println("flowpay: default logging config not loaded: " + e.getMessage());
+    }
   }
 
   /** Runs one command line with the given environment; returns the exit code (0 ok, 1 failed, 2 usage/config). */

@@ -94,7 +94,9 @@ public final class DemoCommand extends CommandSupport {
   }
 
   private void printState(PrintWriter out, String context, JsonObject state) {
-    if (!json) {
+    if (json) {
+      out.println(new JsonObject().put("context_id", context).put("state", state).encode());
+    } else {
       out.printf("context %s: %s%n", context, state.encode());
     }
   }

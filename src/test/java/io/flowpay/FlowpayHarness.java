@@ -1,0 +1,137 @@
+package io.flowpay;
+
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.flowpay.config.FlowpayOptions;
+import io.flowpay.config.StripeOptions;
+import io.flowpay.flow.Ids;
+import io.flowpay.flow.Task;
+import io.flowpay.queue.ChainStatus;
+import io.flowpay.queue.ChainWatch;
+import io.flowpay.queue.RedisKeys;
+import io.flowpay.stripe.WebClientStripeClient;
+import io.flowpay.worker.FlowpayNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One Flowpay node as a test drives it: a real Redis, WireMock as Stripe, a flows folder, and a
+ * fresh worker id so that tests never see each other's tasks.
+ */
+public final class FlowpayHarness implements AutoCloseable {
+
+  public static final String API_VERSION = "2026-07-29.dahlia";
+  public static final String TEST_KEY = "sk_test_flowpay_harness";
+
+  public final Vertx vertx = Vertx.vertx();
+  public final WireMockServer stripe = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
+  public final String worker = "w-" + Ids.newId().substring(0, 12);
+  public final FlowpayOptions options;
+  public final FlowpayNode node;
+
+  public FlowpayHarness(TestRedis redis, Path flows) {
+    this(redis, flows, null);
+  }
+
+  /** @param stripeBase where Stripe is; null for the harness's WireMock */
+  public FlowpayHarness(TestRedis redis, Path flows, String stripeBase) {
+    stripe.start();
+    FlowpayOptions defaults = new FlowpayOptions();
+    options = defaults.withRedis(defaults.redis().withUrl(redis.url()))
+        .withStripe(new StripeOptions(stripeBase == null ? stripe.baseUrl() : stripeBase, API_VERSION, 2_000, 5_000))
+        .withWorkers(List.of(worker))
+        .withFlowsDir(flows);
+    node = FlowpayNode.start(vertx, options, new WebClientStripeClient(vertx, options.stripe(), TEST_KEY)).await();
+  }
+
+  public Task start(String flow, String context, Object input) {
+    Task task = Task.main(flow, worker, context, "cli", input);
+    node.queue().start(task).await();
+    return task;
+  }
+
+  /** Waits (blocking reads on Redis, no sleeping) until the chain is settled; returns its run records in order. */
+  public List<JsonObject> settle(Task task) {
+    List<JsonObject> runs = new ArrayList<>();
+    Redis client = node.newReadClient(options);
+    try {
+      RedisConnection connection = client.connect().await();
+      ChainStatus status = ChainWatch.follow(node.queue(), connection, task.chainId(), runs::add, 30_000).await();
+      if (status.runs() != runs.size()) {
+        throw new AssertionError("chain counted " + status.runs() + " runs but " + runs.size() + " records were read");
+      }
+      return runs;
+    } finally {
+      client.close();
+    }
+  }
+
+  /** Waits until {@code count} run records of the chain exist, settled or not. */
+  public List<JsonObject> awaitRuns(String chainId, int count) {
+    List<JsonObject> runs = new ArrayList<>();
+    Redis client = node.newReadClient(options);
+    try {
+      RedisConnection connection = client.connect().await();
+      String last = "0";
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (runs.size() < count && System.currentTimeMillis() < deadline) {
+        for (var entry : node.queue().chainRuns(connection, chainId, last, 500).await()) {
+          runs.add(new JsonObject(entry.json()));
+          last = entry.id();
+        }
+      }
+      return runs;
+    } finally {
+      client.close();
+    }
+  }
+
+  public JsonObject state(String context) {
+    return node.queue().contextState(context).await();
+  }
+
+  public String tasksKey() {
+    return RedisKeys.tasks(worker);
+  }
+
+  /** Stripe's published example object of a resource, e.g. {@code payment_intent}. */
+  public static JsonObject fixture(String resource) {
+    try (InputStream in = FlowpayHarness.class.getResourceAsStream("/stripe/fixtures.json")) {
+      JsonObject all = new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return all.getJsonObject("resources").getJsonObject(resource).copy();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static void write(Path dir, String flow, String source) {
+    try {
+      Path file = dir.resolve(flow + ".js");
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, source);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      node.stop().await();
+    } finally {
+      vertx.close().await();
+      stripe.stop();
+    }
+  }
+}

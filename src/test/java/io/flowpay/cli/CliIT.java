@@ -1,0 +1,120 @@
+package io.flowpay.cli;
+
+import static io.flowpay.FlowpayHarness.write;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.flowpay.FlowpayHarness;
+import io.flowpay.Main;
+import io.flowpay.TestRedis;
+import io.flowpay.flow.Ids;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as an operator uses it, against a running node (real Redis). */
+@ExtendWith(TestRedis.Extension.class)
+class CliIT {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void runFollowJsonPrintsEachRunAndSettledSummary(TestRedis redis) throws IOException {
+    Path flows = dir.resolve("flows");
+    write(flows, "hello", "ctx.set('greeting', 'hello ' + input.name); flow.dispatch('bye', {name: input.name});");
+    write(flows, "bye", "log.info('bye', input.name);");
+    try (FlowpayHarness flowpay = new FlowpayHarness(redis, flows)) {
+      String context = "ctx-" + Ids.newId();
+      Result result = flowpay(redis, "run", "hello", "--input", "{\"name\": \"Ada\"}", "--context", context,
+          "--worker", flowpay.worker, "--follow", "--json", "--config", config(redis, flows, flowpay.worker).toString());
+
+      assertEquals(0, result.code, result.err);
+      List<JsonObject> lines = result.out.lines().map(JsonObject::new).toList();
+      assertEquals(3, lines.size(), result.out);
+      assertEquals("hello", lines.get(0).getString("flow"));
+      assertEquals("bye", lines.get(1).getString("flow"));
+      assertEquals("bye Ada", lines.get(1).getJsonArray("logs").getJsonObject(0).getString("message"));
+      assertEquals(new JsonObject().put("chain_id", lines.get(0).getString("chain_id")).put("status", "settled")
+          .put("runs", 2L).put("failed", 0L), lines.get(2));
+      assertEquals("hello Ada", flowpay.state(context).getString("greeting"));
+    }
+  }
+
+  @Test
+  void runFollowExitsOneWhenARunFailsAndPrintsWhere(TestRedis redis) throws IOException {
+    Path flows = dir.resolve("flows");
+    write(flows, "oops", "\nnull.x;\n");
+    try (FlowpayHarness flowpay = new FlowpayHarness(redis, flows)) {
+      Result result = flowpay(redis, "run", "oops", "--worker", flowpay.worker, "--follow",
+          "--config", config(redis, flows, flowpay.worker).toString());
+
+      assertEquals(1, result.code, result.out + result.err);
+      assertTrue(result.out.contains("FAILED") && result.out.contains("oops.js:2"), result.out);
+      assertTrue(result.out.contains("1 run(s), 1 failed"), result.out);
+    }
+  }
+
+  @Test
+  void badInputIsAUsageErrorAndEnqueuesNothing(TestRedis redis) throws IOException {
+    Path flows = dir.resolve("flows");
+    write(flows, "hello", "");
+    Result result = flowpay(redis, "run", "hello", "--input", "{name: Ada}", "--config",
+        config(redis, flows, "w-unused").toString());
+    assertEquals(2, result.code);
+    assertTrue(result.err.contains("--input is not JSON"), result.err);
+
+    Result missing = flowpay(redis, "run", "nope", "--config", config(redis, flows, "w-unused").toString());
+    assertEquals(2, missing.code);
+    assertTrue(missing.err.contains("flow 'nope' not found"), missing.err);
+  }
+
+  @Test
+  void unreachableRedisSaysWhereAndHowToFix(TestRedis redis) throws IOException {
+    Path flows = dir.resolve("flows");
+    write(flows, "hello", "");
+    Result result = flowpay(new TestRedis("redis://127.0.0.1:1"), "run", "hello", "--config",
+        config(new TestRedis("redis://127.0.0.1:1"), flows, "w1").toString());
+    assertEquals(1, result.code);
+    assertTrue(result.err.contains("cannot reach Redis at redis://127.0.0.1:1"), result.err);
+  }
+
+  @Test
+  void checkReportsSyntaxErrorsWithFileAndLine() {
+    Path flows = dir.resolve("flows");
+    write(flows, "fine", "ctx.set('a', 1);");
+    write(flows, "bad", "ctx.set('a', 1);\nvar = 2;\n");
+    Result result = flowpay(null, "check", flows.toString());
+    assertEquals(1, result.code);
+    assertTrue(result.out.contains("bad.js:2"), result.out);
+    assertTrue(result.out.contains("2 flow(s) checked, 1 problem(s)"), result.out);
+
+    Result shipped = flowpay(null, "check", "flows");
+    assertEquals(0, shipped.code, shipped.out);
+  }
+
+  private Path config(TestRedis redis, Path flows, String worker) throws IOException {
+    JsonObject config = new JsonObject()
+        .put("redis", new JsonObject().put("url", redis.url()))
+        .put("workers", List.of(worker))
+        .put("flowsDir", flows.toString());
+    return Files.writeString(dir.resolve("flowpay.json"), config.encode());
+  }
+
+  private static Result flowpay(TestRedis redis, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.execute(Map.of(), new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  private record Result(int code, String out, String err) {}
+}
