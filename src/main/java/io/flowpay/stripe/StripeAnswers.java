@@ -29,8 +29,8 @@ final class StripeAnswers {
   /** No HTTP answer: the connection failed, was reset, or the request timed out. */
   static StripeAnswer fromFailure(String request, Throwable failure) {
     boolean outcomeUnknown = StripeErrors.outcomeUnknown(failure);
-    String what = failure instanceof TimeoutException ? "No answer in time from Stripe to " : "Could not reach Stripe for ";
-    JsonObject error = StripeErrors.error(StripeErrors.API_CONNECTION_ERROR, what + request + ": " + describe(failure)
+    JsonObject error = StripeErrors.error(StripeErrors.API_CONNECTION_ERROR, what(failure, outcomeUnknown) + request
+        + ": " + describe(failure)
         + (outcomeUnknown ? " (the request may have reached Stripe)" : " (the request was not sent)"));
     return new StripeAnswer(false, null, StripeErrors.envelope(error, null, null, outcomeUnknown), null,
         StripeErrors.retryable(null, null), null);
@@ -66,6 +66,13 @@ final class StripeAnswers {
 
   private static String text(Buffer body) {
     return body == null ? null : body.toString();
+  }
+
+  private static String what(Throwable failure, boolean outcomeUnknown) {
+    if (failure instanceof TimeoutException) {
+      return "No answer in time from Stripe to ";
+    }
+    return outcomeUnknown ? "Lost the connection to Stripe during " : "Could not connect to Stripe for ";
   }
 
   private static String describe(Throwable failure) {
