@@ -80,10 +80,20 @@ final class StandInStripe {
 
   private StandInReply createRefund(JsonObject form) {
     String intentId = form.getString("payment_intent");
+    JsonObject intent = intentId == null ? null : objects.get(intentId, "pi_");
+    StandInReply invalid = refundable(intentId, intent, form);
+    if (invalid != null) {
+      return invalid;
+    }
+    long amount = form.containsKey("amount") ? Long.parseLong(form.getString("amount")) : unrefunded(intent);
+    return refund(intent, amount, form);
+  }
+
+  /** Null when the refund can be made; otherwise Stripe's 4xx. */
+  private StandInReply refundable(String intentId, JsonObject intent, JsonObject form) {
     if (intentId == null) {
       return StandInReply.missingParam("payment_intent");
     }
-    JsonObject intent = objects.get(intentId, "pi_");
     if (intent == null) {
       return StandInReply.noSuch("payment_intent", intentId, "payment_intent");
     }
@@ -91,14 +101,16 @@ final class StandInStripe {
       return StandInReply.invalid(400, "charge_not_refundable",
           "This PaymentIntent does not have a successful charge to refund.", "payment_intent");
     }
-    long left = intent.getLong("amount_received") - refunded.getOrDefault(intentId, 0L);
     StandInReply invalid = form.containsKey("amount") ? StandInObjects.requireAmount(form, "amount") : null;
-    long amount = invalid == null && form.containsKey("amount") ? Long.parseLong(form.getString("amount")) : left;
-    if (invalid == null && amount > left) {
-      invalid = StandInReply.invalid(400, "amount_too_large", "Refund amount (" + amount
-          + ") is greater than unrefunded amount on charge (" + left + ")", "amount");
+    if (invalid == null && form.containsKey("amount") && Long.parseLong(form.getString("amount")) > unrefunded(intent)) {
+      return StandInReply.invalid(400, "amount_too_large", "Refund amount (" + form.getString("amount")
+          + ") is greater than unrefunded amount on charge (" + unrefunded(intent) + ")", "amount");
     }
-    return invalid != null ? invalid : refund(intent, amount, form);
+    return invalid;
+  }
+
+  private long unrefunded(JsonObject intent) {
+    return intent.getLong("amount_received") - refunded.getOrDefault(intent.getString("id"), 0L);
   }
 
   private StandInReply refund(JsonObject intent, long amount, JsonObject form) {

@@ -11,8 +11,8 @@ import io.vertx.core.json.JsonObject;
  *     flow's {@code error} binding gets: {@code {error: {type, code, decline_code, message, param,
  *     ...}, http_status, request_id, outcome_unknown}}
  * @param requestId Stripe's {@code Request-Id} header, or null
- * @param retryable whether sending the same call again (same idempotency key) may succeed; see
- *     {@link StripeErrors#retryable}
+ * @param retryable whether sending the same call again (same idempotency key) may succeed: no
+ *     answer (connection error, timeout), 409, 429 and 5xx are; {@code Stripe-Should-Retry} overrides
  * @param retryAfterSeconds Stripe's {@code Retry-After} in seconds, or null
  */
 public record StripeAnswer(

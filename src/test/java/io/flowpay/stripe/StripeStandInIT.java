@@ -192,4 +192,20 @@ class StripeStandInIT {
     assertEquals("succeeded", ((JsonObject) captured.body()).getString("status"));
     assertEquals("payment_intent_unexpected_state", canceled.error().getString("code"));
   }
+
+  @Test
+  void refundBeyondWhatWasPaidIsRefused() throws Exception {
+    JsonObject intent = createIntent();
+    send("POST", "/v1/payment_intents/" + intent.getString("id") + "/confirm",
+        new JsonObject().put("payment_method", "pm_card_visa"));
+    JsonObject refund = new JsonObject().put("payment_intent", intent.getString("id")).put("amount", 1500);
+
+    StripeAnswer first = send("POST", "/v1/refunds", refund);
+    StripeAnswer second = send("POST", "/v1/refunds", refund);
+
+    assertTrue(first.success(), () -> String.valueOf(first.body()));
+    assertEquals(400, second.httpStatus());
+    assertEquals("amount_too_large", second.error().getString("code"));
+    assertEquals("amount", second.error().getString("param"));
+  }
 }
