@@ -1,0 +1,67 @@
+package io.flowpay.stripe;
+
+import io.vertx.core.json.JsonObject;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+
+/** The objects one stand-in created, by id; fresh objects are Stripe's example objects with new ids. */
+final class StandInObjects {
+
+  private static final String ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+  private final StripeFixtures fixtures;
+  private final Map<String, JsonObject> byId = new HashMap<>();
+  private final Random random = new SecureRandom();
+
+  StandInObjects(StripeFixtures fixtures) {
+    this.fixtures = fixtures;
+  }
+
+  /** The example object with a fresh id, {@code created} now, not live. Not yet stored. */
+  JsonObject fresh(String objectName, String idPrefix) {
+    return fixtures.object(objectName).put("id", newId(idPrefix)).put("created", now()).put("livemode", false);
+  }
+
+  void put(JsonObject object) {
+    byId.put(object.getString("id"), object);
+  }
+
+  /** The stored object (live, not a copy), or null when there is none of that kind. */
+  JsonObject get(String id, String idPrefix) {
+    return id.startsWith(idPrefix) ? byId.get(id) : null;
+  }
+
+  int count() {
+    return byId.size();
+  }
+
+  String newId(String prefix) {
+    StringBuilder id = new StringBuilder(prefix);
+    for (int i = 0; i < 24; i++) {
+      id.append(ID_CHARS.charAt(random.nextInt(ID_CHARS.length())));
+    }
+    return id.toString();
+  }
+
+  static long now() {
+    return System.currentTimeMillis() / 1000;
+  }
+
+  /** Null when {@code form[param]} is a positive integer; otherwise Stripe's 400 naming the param. */
+  static StandInReply requireAmount(JsonObject form, String param) {
+    String value = form.getString(param);
+    if (value == null) {
+      return StandInReply.missingParam(param);
+    }
+    if (!value.matches("\\d{1,18}")) {
+      return StandInReply.invalidInteger(param, value);
+    }
+    if (Long.parseLong(value) < 1) {
+      return StandInReply.invalid(400, "parameter_invalid_integer",
+          "This value must be greater than or equal to 1.", param);
+    }
+    return null;
+  }
+}

@@ -1,0 +1,126 @@
+package io.flowpay.stripe;
+
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The part of Stripe the stand-in answers: payment intents, customers, refunds; anything else gets
+ * Stripe's 404. Not thread-safe: {@link StandInExtension} lets one request in at a time.
+ */
+final class StandInStripe {
+
+  private static final Pattern INTENT = Pattern.compile("/v1/payment_intents/([^/]+)(?:/(confirm|capture|cancel))?");
+  private static final Pattern CUSTOMER = Pattern.compile("/v1/customers/([^/]+)");
+
+  private final StandInObjects objects;
+  private final StandInPaymentIntents intents;
+  /** Amount refunded so far, by payment intent id. */
+  private final Map<String, Long> refunded = new HashMap<>();
+
+  StandInStripe(StripeFixtures fixtures) {
+    this.objects = new StandInObjects(fixtures);
+    this.intents = new StandInPaymentIntents(objects);
+  }
+
+  /** {@code req_} and 14 characters, like Stripe's. */
+  String newRequestId() {
+    return objects.newId("req_").substring(0, 18);
+  }
+
+  int objectCount() {
+    return objects.count();
+  }
+
+  StandInReply answer(String method, String path, JsonObject form) {
+    Matcher intent = INTENT.matcher(path);
+    Matcher customer = CUSTOMER.matcher(path);
+    String route = method + " " + path;
+    if (route.equals("POST /v1/payment_intents")) {
+      return intents.create(form);
+    }
+    if (intent.matches()) {
+      return intentAction(method, intent.group(1), intent.group(2), form);
+    }
+    if (route.equals("POST /v1/customers")) {
+      return createCustomer(form);
+    }
+    if (method.equals("GET") && customer.matches()) {
+      JsonObject found = objects.get(customer.group(1), "cus_");
+      return found == null ? StandInReply.noSuch("customer", customer.group(1), "id") : StandInReply.ok(found.copy());
+    }
+    return route.equals("POST /v1/refunds") ? createRefund(form) : StandInReply.unrecognized(method, path);
+  }
+
+  private StandInReply intentAction(String method, String id, String action, JsonObject form) {
+    if (action == null) {
+      return method.equals("GET") ? intents.retrieve(id) : StandInReply.unrecognized(method, "/v1/payment_intents/" + id);
+    }
+    if (!method.equals("POST")) {
+      return StandInReply.unrecognized(method, "/v1/payment_intents/" + id + "/" + action);
+    }
+    return switch (action) {
+      case "confirm" -> intents.confirm(id, form);
+      case "capture" -> intents.capture(id, form);
+      default -> intents.cancel(id, form);
+    };
+  }
+
+  private StandInReply createCustomer(JsonObject form) {
+    JsonObject customer = objects.fresh("customer", "cus_").putNull("discount").put("balance", 0);
+    for (String field : new String[] {"email", "name", "description", "phone"}) {
+      customer.put(field, form.getString(field));
+    }
+    customer.put("metadata", form.getJsonObject("metadata", new JsonObject()));
+    objects.put(customer);
+    return StandInReply.ok(customer.copy());
+  }
+
+  private StandInReply createRefund(JsonObject form) {
+    String intentId = form.getString("payment_intent");
+    JsonObject intent = intentId == null ? null : objects.get(intentId, "pi_");
+    StandInReply invalid = refundable(intentId, intent, form);
+    if (invalid != null) {
+      return invalid;
+    }
+    long amount = form.containsKey("amount") ? Long.parseLong(form.getString("amount")) : unrefunded(intent);
+    return refund(intent, amount, form);
+  }
+
+  /** Null when the refund can be made; otherwise Stripe's 4xx. */
+  private StandInReply refundable(String intentId, JsonObject intent, JsonObject form) {
+    if (intentId == null) {
+      return StandInReply.missingParam("payment_intent");
+    }
+    if (intent == null) {
+      return StandInReply.noSuch("payment_intent", intentId, "payment_intent");
+    }
+    if (!"succeeded".equals(intent.getString("status"))) {
+      return StandInReply.invalid(400, "charge_not_refundable",
+          "This PaymentIntent does not have a successful charge to refund.", "payment_intent");
+    }
+    StandInReply invalid = form.containsKey("amount") ? StandInObjects.requireAmount(form, "amount") : null;
+    if (invalid == null && form.containsKey("amount") && Long.parseLong(form.getString("amount")) > unrefunded(intent)) {
+      return StandInReply.invalid(400, "amount_too_large", "Refund amount (" + form.getString("amount")
+          + ") is greater than unrefunded amount on charge (" + unrefunded(intent) + ")", "amount");
+    }
+    return invalid;
+  }
+
+  private long unrefunded(JsonObject intent) {
+    return intent.getLong("amount_received") - refunded.getOrDefault(intent.getString("id"), 0L);
+  }
+
+  private StandInReply refund(JsonObject intent, long amount, JsonObject form) {
+    JsonObject refund = objects.fresh("refund", "re_").put("amount", amount)
+        .put("charge", intent.getString("latest_charge")).put("payment_intent", intent.getString("id"))
+        .put("currency", intent.getString("currency")).put("reason", form.getString("reason"))
+        .put("metadata", form.getJsonObject("metadata", new JsonObject())).put("status", "succeeded")
+        .putNull("balance_transaction");
+    refunded.merge(intent.getString("id"), amount, Long::sum);
+    objects.put(refund);
+    return StandInReply.ok(refund.copy());
+  }
+}

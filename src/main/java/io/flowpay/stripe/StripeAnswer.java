@@ -1,0 +1,40 @@
+package io.flowpay.stripe;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * What Stripe answered to one call, as a flow sees it.
+ *
+ * @param success true for a 2xx answer whose body is a Stripe object
+ * @param httpStatus the HTTP status, or null when no HTTP answer came
+ * @param body on success the Stripe object ({@link JsonObject}); otherwise the error envelope a
+ *     flow's {@code error} binding gets: {@code {error: {type, code, decline_code, message, param,
+ *     ...}, http_status, request_id, outcome_unknown}}
+ * @param requestId Stripe's {@code Request-Id} header, or null
+ * @param retryable whether sending the same call again (same idempotency key) may succeed: no
+ *     answer (connection error, timeout), 409, 429 and 5xx are; {@code Stripe-Should-Retry} overrides
+ * @param retryAfterSeconds Stripe's {@code Retry-After} in seconds, or null
+ */
+public record StripeAnswer(
+    boolean success,
+    Integer httpStatus,
+    Object body,
+    String requestId,
+    boolean retryable,
+    Long retryAfterSeconds) {
+
+  /** An answer whose retryability follows from its status alone (no headers to consult). */
+  public StripeAnswer(boolean success, Integer httpStatus, Object body, String requestId) {
+    this(success, httpStatus, body, requestId, !success && StripeErrors.retryable(httpStatus, null), null);
+  }
+
+  /** True when the request may have reached Stripe but what Stripe did is not known. */
+  public boolean outcomeUnknown() {
+    return !success && body instanceof JsonObject envelope && envelope.getBoolean("outcome_unknown", false);
+  }
+
+  /** Stripe's {@code error} object of a failed answer, or null on success. */
+  public JsonObject error() {
+    return !success && body instanceof JsonObject envelope ? envelope.getJsonObject("error") : null;
+  }
+}

@@ -1,0 +1,40 @@
+package io.flowpay.stripe;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/** Stripe's published example objects ({@code stripe/fixtures.json} on the classpath), by object name. */
+final class StripeFixtures {
+
+  static final String RESOURCE = "/stripe/fixtures.json";
+
+  private final JsonObject resources;
+
+  private StripeFixtures(JsonObject resources) {
+    this.resources = resources;
+  }
+
+  static StripeFixtures load() {
+    try (InputStream in = StripeFixtures.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(RESOURCE + " is not on the classpath (it ships in the Flowpay jar)");
+      }
+      return new StripeFixtures(new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+          .getJsonObject("resources"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read " + RESOURCE, e);
+    }
+  }
+
+  /** A fresh copy of the example object, e.g. {@code payment_intent}. */
+  JsonObject object(String name) {
+    JsonObject object = resources.getJsonObject(name);
+    if (object == null) {
+      throw new IllegalArgumentException(RESOURCE + " has no object named " + name);
+    }
+    return object.copy();
+  }
+}

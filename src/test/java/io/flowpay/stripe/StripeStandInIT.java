@@ -1,0 +1,211 @@
+package io.flowpay.stripe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.flowpay.config.StripeOptions;
+import io.flowpay.flow.Call;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The stand-in, driven the way {@code flowpay demo} drives it: through {@link WebClientStripeClient}. */
+class StripeStandInIT {
+
+  private StripeStandIn standIn;
+  private Vertx vertx;
+  private WebClientStripeClient client;
+
+  @BeforeEach
+  void start() {
+    standIn = StripeStandIn.start();
+    vertx = Vertx.vertx();
+    client = new WebClientStripeClient(vertx, new StripeOptions().withApiBase(standIn.baseUrl()), "sk_test_demo");
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    client.close();
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    standIn.close();
+  }
+
+  private StripeAnswer send(String method, String path, JsonObject params) throws Exception {
+    return send(method, path, params, UUID.randomUUID().toString());
+  }
+
+  private StripeAnswer send(String method, String path, JsonObject params, String idempotencyKey) throws Exception {
+    return WebClientStripeClientIT.send(client, new Call("call_1", method, path, params, idempotencyKey,
+        "on_ok", "on_error", null, null, null));
+  }
+
+  private JsonObject createIntent() throws Exception {
+    StripeAnswer created = send("POST", "/v1/payment_intents", new JsonObject().put("amount", 2000)
+        .put("currency", "usd").put("customer", "cus_123").put("description", "Order o1")
+        .put("metadata", new JsonObject().put("order_id", "o1")));
+    assertTrue(created.success(), () -> String.valueOf(created.body()));
+    return (JsonObject) created.body();
+  }
+
+  @Test
+  void createdIntentEchoesTheFormLikeStripe() throws Exception {
+    JsonObject intent = createIntent();
+
+    assertTrue(intent.getString("id").startsWith("pi_"), intent.getString("id"));
+    assertEquals("payment_intent", intent.getString("object"));
+    assertEquals(2000L, intent.getLong("amount"));
+    assertEquals("usd", intent.getString("currency"));
+    assertEquals("cus_123", intent.getString("customer"));
+    assertEquals("Order o1", intent.getString("description"));
+    assertEquals(new JsonObject().put("order_id", "o1"), intent.getJsonObject("metadata"));
+    assertEquals("requires_payment_method", intent.getString("status"));
+    assertFalse(intent.getBoolean("livemode"));
+    assertTrue(intent.getLong("created") > 1_700_000_000L);
+  }
+
+  @Test
+  void confirmWithVisaSucceeds() throws Exception {
+    JsonObject intent = createIntent();
+
+    StripeAnswer confirmed = send("POST", "/v1/payment_intents/" + intent.getString("id") + "/confirm",
+        new JsonObject().put("payment_method", "pm_card_visa"));
+    StripeAnswer retrieved = send("GET", "/v1/payment_intents/" + intent.getString("id"), null);
+
+    assertTrue(confirmed.success(), () -> String.valueOf(confirmed.body()));
+    assertEquals("succeeded", ((JsonObject) confirmed.body()).getString("status"));
+    assertEquals(2000L, ((JsonObject) confirmed.body()).getLong("amount_received"));
+    assertEquals("succeeded", ((JsonObject) retrieved.body()).getString("status"));
+    assertTrue(confirmed.requestId().startsWith("req_"), confirmed.requestId());
+  }
+
+  @Test
+  void confirmWithDeclinedCardIs402CardDeclined() throws Exception {
+    JsonObject intent = createIntent();
+
+    StripeAnswer declined = send("POST", "/v1/payment_intents/" + intent.getString("id") + "/confirm",
+        new JsonObject().put("payment_method", "pm_card_chargeDeclined"));
+
+    assertFalse(declined.success());
+    assertEquals(402, declined.httpStatus());
+    JsonObject error = declined.error();
+    assertEquals("card_error", error.getString("type"));
+    assertEquals("card_declined", error.getString("code"));
+    assertEquals("generic_decline", error.getString("decline_code"));
+    assertEquals("Your card was declined.", error.getString("message"));
+    assertEquals(intent.getString("id"), error.getJsonObject("payment_intent").getString("id"));
+    assertEquals("requires_payment_method", error.getJsonObject("payment_intent").getString("status"));
+    assertNotNull(((JsonObject) declined.body()).getString("request_id"));
+  }
+
+  @Test
+  void sameIdempotencyKeyReplaysTheFirstAnswer() throws Exception {
+    JsonObject params = new JsonObject().put("amount", 500).put("currency", "eur");
+    String key = "flowpay-" + UUID.randomUUID();
+
+    StripeAnswer first = send("POST", "/v1/payment_intents", params, key);
+    StripeAnswer again = send("POST", "/v1/payment_intents", params, key);
+
+    assertTrue(first.success());
+    assertEquals(first.httpStatus(), again.httpStatus());
+    assertEquals(first.body(), again.body());
+    assertNotEquals(first.requestId(), again.requestId());
+    assertEquals(1, standIn.objectCount(), "one payment intent created");
+    assertEquals(2, standIn.requestCount());
+  }
+
+  @Test
+  void sameIdempotencyKeyWithOtherParamsIsAnIdempotencyError() throws Exception {
+    String key = "flowpay-" + UUID.randomUUID();
+    send("POST", "/v1/payment_intents", new JsonObject().put("amount", 500).put("currency", "eur"), key);
+
+    StripeAnswer other = send("POST", "/v1/payment_intents", new JsonObject().put("amount", 999).put("currency", "eur"), key);
+
+    assertEquals(400, other.httpStatus());
+    assertEquals("idempotency_error", other.error().getString("type"));
+    assertEquals(1, standIn.objectCount());
+  }
+
+  @Test
+  void unknownPathIsStripes404() throws Exception {
+    StripeAnswer answer = send("POST", "/v1/x", new JsonObject());
+
+    assertEquals(404, answer.httpStatus());
+    assertEquals("invalid_request_error", answer.error().getString("type"));
+    assertTrue(answer.error().getString("message").startsWith("Unrecognized request URL (POST: /v1/x)."),
+        answer.error().getString("message"));
+  }
+
+  @Test
+  void missingAmountIs400NamingTheParam() throws Exception {
+    StripeAnswer answer = send("POST", "/v1/payment_intents", new JsonObject().put("currency", "usd"));
+
+    assertEquals(400, answer.httpStatus());
+    assertEquals("invalid_request_error", answer.error().getString("type"));
+    assertEquals("amount", answer.error().getString("param"));
+    assertEquals("Missing required param: amount.", answer.error().getString("message"));
+    assertEquals(0, standIn.objectCount());
+  }
+
+  @Test
+  void unknownIntentIsResourceMissing() throws Exception {
+    StripeAnswer answer = send("GET", "/v1/payment_intents/pi_nope", null);
+
+    assertEquals(404, answer.httpStatus());
+    assertEquals("resource_missing", answer.error().getString("code"));
+  }
+
+  @Test
+  void customerAndRefundRoundTrip() throws Exception {
+    JsonObject customer = (JsonObject) send("POST", "/v1/customers", new JsonObject().put("email", "a@example.com")).body();
+    JsonObject fetched = (JsonObject) send("GET", "/v1/customers/" + customer.getString("id"), null).body();
+    JsonObject intent = createIntent();
+    send("POST", "/v1/payment_intents/" + intent.getString("id") + "/confirm",
+        new JsonObject().put("payment_method", "pm_card_visa"));
+
+    StripeAnswer refund = send("POST", "/v1/refunds", new JsonObject().put("payment_intent", intent.getString("id")));
+
+    assertEquals("a@example.com", fetched.getString("email"));
+    assertTrue(refund.success(), () -> String.valueOf(refund.body()));
+    assertEquals(2000L, ((JsonObject) refund.body()).getLong("amount"));
+    assertEquals(intent.getString("id"), ((JsonObject) refund.body()).getString("payment_intent"));
+  }
+
+  @Test
+  void manualCaptureThenCapture() throws Exception {
+    StripeAnswer created = send("POST", "/v1/payment_intents", new JsonObject().put("amount", 700)
+        .put("currency", "usd").put("capture_method", "manual").put("payment_method", "pm_card_visa"));
+    String id = ((JsonObject) created.body()).getString("id");
+
+    StripeAnswer confirmed = send("POST", "/v1/payment_intents/" + id + "/confirm", new JsonObject());
+    StripeAnswer captured = send("POST", "/v1/payment_intents/" + id + "/capture", new JsonObject());
+    StripeAnswer canceled = send("POST", "/v1/payment_intents/" + id + "/cancel", new JsonObject());
+
+    assertEquals("requires_confirmation", ((JsonObject) created.body()).getString("status"));
+    assertEquals("requires_capture", ((JsonObject) confirmed.body()).getString("status"));
+    assertEquals("succeeded", ((JsonObject) captured.body()).getString("status"));
+    assertEquals("payment_intent_unexpected_state", canceled.error().getString("code"));
+  }
+
+  @Test
+  void refundBeyondWhatWasPaidIsRefused() throws Exception {
+    JsonObject intent = createIntent();
+    send("POST", "/v1/payment_intents/" + intent.getString("id") + "/confirm",
+        new JsonObject().put("payment_method", "pm_card_visa"));
+    JsonObject refund = new JsonObject().put("payment_intent", intent.getString("id")).put("amount", 1500);
+
+    StripeAnswer first = send("POST", "/v1/refunds", refund);
+    StripeAnswer second = send("POST", "/v1/refunds", refund);
+
+    assertTrue(first.success(), () -> String.valueOf(first.body()));
+    assertEquals(400, second.httpStatus());
+    assertEquals("amount_too_large", second.error().getString("code"));
+    assertEquals("amount", second.error().getString("param"));
+  }
+}
