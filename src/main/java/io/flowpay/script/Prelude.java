@@ -26,8 +26,9 @@ final class Prelude {
         var parse = JSON.parse, stringify = JSON.stringify, freeze = Object.freeze, define = Object.defineProperty;
         var keys = Object.keys, names = Object.getOwnPropertyNames, protoOf = Object.getPrototypeOf;
 
-        return function install(host, inputJson, metaJson, replyJson, tableJson) {
+        return function install(host, inputJson, metaJson, replyJson, tableJson, javaNamesJson) {
           harden();
+          shadowJava(parse(javaNamesJson));
           bind(hostCall(host), parse(inputJson), parse(metaJson), replyJson == null ? null : parse(replyJson),
             parse(tableJson));
           freezeBuiltins();
@@ -48,6 +49,36 @@ final class Prelude {
           ['bindProperties', 'setIndexedPropertiesToExternalArrayData'].forEach(function (n) { delete Object[n]; });
           ['captureStackTrace', 'dumpStack'].forEach(function (n) { delete Error[n]; });
           ['printStackTrace', 'getStackTrace'].forEach(function (n) { delete Error.prototype[n]; });
+        }
+
+        // A primitive's missing property falls through to its Java object: shadow those names. Nashorn's
+        // String lacks ES6 startsWith/endsWith/includes/repeat (scripts got Java's): give them the JS ones.
+        function shadowJava(javaNames) {
+          var strings = String.prototype, polyfills = {
+            startsWith: function (s, at) { at = at || 0; return this.substring(at, at + String(s).length) === String(s); },
+            endsWith: function (s, end) {
+              var text = String(this), to = end === undefined ? text.length : end;
+              return text.substring(to - String(s).length, to) === String(s);
+            },
+            includes: function (s, at) { return this.indexOf(String(s), at || 0) >= 0; },
+            repeat: function (count) {
+              if (count < 0 || count === Infinity) throw new RangeError('Invalid count value');
+              return new Array(Math.floor(count) + 1).join(this);
+            }
+          };
+          keys(polyfills).forEach(function (name) {
+            if (!(name in strings)) define(strings, name, {value: polyfills[name], writable: false, configurable: false});
+          });
+          // One object of undefineds between each primitive prototype and Object.prototype: a few
+          // prototype changes instead of hundreds of property adds on built-ins (those cost ~10 us each).
+          var shadow = Object.create(Object.prototype);
+          javaNames.forEach(function (name) {
+            if (!(name in Object.prototype)) define(shadow, name, {value: undefined, writable: false, configurable: false});
+          });
+          [strings, Number.prototype, Boolean.prototype, Symbol.prototype].forEach(function (proto) {
+            Object.setPrototypeOf(proto, shadow);
+          });
+          freeze(shadow);
         }
 
         function disabled(what) {

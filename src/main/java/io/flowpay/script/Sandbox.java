@@ -23,6 +23,7 @@ final class Sandbox {
   private final ScriptEngine engine;
   private final CompiledScript prelude;
   private final String stripeTable;
+  private final String javaMembers = JavaMembers.ofPrimitives();
   private final Object compileLock = new Object();
 
   Sandbox(String stripeTable) {
@@ -49,7 +50,7 @@ final class Sandbox {
     Bindings global = engine.createBindings();
     ScriptObjectMirror install = (ScriptObjectMirror) prelude.eval(global);
     String reply = task.reply() == null ? null : task.reply().toJson().encode();
-    install.call(null, host, Json.encode(task.input()), task.meta().encode(), reply, stripeTable);
+    install.call(null, host, Json.encode(task.input()), task.meta().encode(), reply, stripeTable, javaMembers);
     return global;
   }
 
