@@ -1,0 +1,67 @@
+package io.flowpay.script;
+
+import io.flowpay.failure.FlowpayFailure;
+import io.flowpay.failure.FlowpayFailure.Kind;
+import io.flowpay.flow.FlowNames;
+import io.flowpay.flow.RunError;
+import java.util.Arrays;
+import javax.script.ScriptException;
+import org.openjdk.nashorn.api.scripting.NashornException;
+
+/** Why a run failed, as the person who wrote the flow reads it: code, message, file and line. */
+final class ScriptFailures {
+
+  private ScriptFailures() {}
+
+  static RunError notFound(String flow, String file) {
+    return new RunError(Kind.FLOW_NOT_FOUND.code(), "flow '" + flow + "' not found: create " + file, file, 0);
+  }
+
+  static RunError invalidName(String flow) {
+    try {
+      FlowNames.require(flow);
+      return new RunError(Kind.FLOW_INVALID.code(), "flow name '" + flow + "' is not valid", null, 0);
+    } catch (FlowpayFailure invalid) {
+      return new RunError(invalid.code(), invalid.getMessage(), null, 0);
+    }
+  }
+
+  static RunError unreadable(String file, Exception e) {
+    return new RunError(Kind.FLOW_INVALID.code(), "cannot read " + file + ": " + e, file, 0);
+  }
+
+  static RunError syntax(ScriptException e, String file) {
+    return new RunError(Kind.FLOW_INVALID.code(), syntaxMessage(e), file, Math.max(e.getLineNumber(), 0));
+  }
+
+  /** {@code SyntaxError: Expected ; but found y}: Nashorn's first line without its file:line:column. */
+  static String syntaxMessage(ScriptException e) {
+    String message = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+    String first = message == null ? "" : message.lines().findFirst().orElse("");
+    return "SyntaxError: " + first.replaceFirst("^.*?:\\d+:\\d+ ", "");
+  }
+
+  /** A run that threw: the JS message and the line of the flow file where it was thrown. */
+  static RunError thrown(Throwable e, String file) {
+    Throwable cause = e instanceof ScriptException && e.getCause() != null ? e.getCause() : e;
+    return new RunError(Kind.SCRIPT_ERROR.code(), message(cause), file, line(cause, file));
+  }
+
+  private static String message(Throwable e) {
+    if (e instanceof NashornException) {
+      return e.getMessage();
+    }
+    if (e instanceof StackOverflowError) {
+      return "RangeError: too much recursion (a function calls itself without end?)";
+    }
+    return "flow failed inside Flowpay: " + e;
+  }
+
+  private static int line(Throwable e, String file) {
+    return Arrays.stream(NashornException.getScriptFrames(e))
+        .filter(frame -> file.equals(frame.getFileName()))
+        .mapToInt(StackTraceElement::getLineNumber)
+        .findFirst()
+        .orElse(0);
+  }
+}

@@ -1,0 +1,69 @@
+package io.flowpay.script;
+
+import io.flowpay.flow.Call;
+import io.flowpay.flow.Effects;
+import io.flowpay.flow.Ids;
+import io.flowpay.flow.Task;
+import io.flowpay.stripe.StripeResources;
+import io.flowpay.stripe.StripeResources.Endpoint;
+import io.vertx.core.json.JsonObject;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@code stripe.<resource>.<verb>(...)} and {@code stripe.request(...)} of one run: each records a
+ * {@link Call} in the run's effects and returns its call id; nothing is sent here. The n-th call of
+ * a task gets the same call id and idempotency key every time the task runs.
+ */
+final class StripeCalls {
+
+  private static final Set<String> METHODS = Set.of("GET", "POST", "DELETE");
+
+  private record Target(String what, String method, String path, String onSuccess, String onError) {}
+
+  private final StripeResources resources;
+  private final Task task;
+  private final Effects effects;
+
+  StripeCalls(StripeResources resources, Task task, Effects effects) {
+    this.resources = resources;
+    this.task = task;
+    this.effects = effects;
+  }
+
+  String call(String resource, String verb, String id, String paramsJson, String optionsJson) {
+    String what = "stripe." + resource + "." + verb;
+    Endpoint endpoint = resources.find(resource, verb)
+        .orElseThrow(() -> ScriptJson.refuse(what + " is not a Stripe call Flowpay knows; use stripe.request"));
+    if (endpoint.needsId() && (id == null || id.isEmpty())) {
+      throw ScriptJson.refuse(what + ": the id is missing: call " + what + "(id, params, options) with the id as a string");
+    }
+    return record(new Target(what, endpoint.method(), endpoint.path(id), endpoint.defaultFlow(true),
+        endpoint.defaultFlow(false)), paramsJson, optionsJson);
+  }
+
+  String request(String method, String path, String paramsJson, String optionsJson) {
+    String verb = method == null ? "" : method.toUpperCase(Locale.ROOT);
+    if (!METHODS.contains(verb)) {
+      throw ScriptJson.refuse("stripe.request: method must be GET, POST or DELETE, got '" + method + "'");
+    }
+    if (path == null || !path.startsWith("/v1/") || path.contains("..") || !path.matches("[A-Za-z0-9_./%:-]+")) {
+      throw ScriptJson.refuse("stripe.request: path must start with /v1/ and hold no query or spaces,"
+          + " e.g. '/v1/customers/cus_123/tax_ids', got '" + path + "'");
+    }
+    return record(new Target("stripe.request", verb, path, "new_request_response", "new_request_error"),
+        paramsJson, optionsJson);
+  }
+
+  private String record(Target target, String paramsJson, String optionsJson) {
+    JsonObject params = ScriptJson.object(target.what() + ": params", paramsJson);
+    Amounts.check(target.what(), params);
+    CallOptions options = CallOptions.parse(target.what(), optionsJson, target.onSuccess(), target.onError());
+    int index = effects.calls().size();
+    String callId = Ids.callId(task.taskId(), index);
+    String key = options.idempotencyKey() != null ? options.idempotencyKey() : Ids.idempotencyKey(task.taskId(), index);
+    effects.call(new Call(callId, target.method(), target.path(), params, key, options.onSuccess(), options.onError(),
+        options.carry(), options.stripeAccount(), task));
+    return callId;
+  }
+}
