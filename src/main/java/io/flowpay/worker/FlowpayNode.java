@@ -27,24 +27,22 @@ public final class FlowpayNode {
   private final Vertx vertx;
   private final Redis redis;
   private final RedisTaskQueue queue;
-  private final FlowEngine engine;
-  private final WorkerExecutor scripts;
   private final List<String> deployments = new ArrayList<>();
+  private WorkerExecutor scripts;
 
-  private FlowpayNode(Vertx vertx, Redis redis, FlowEngine engine, WorkerExecutor scripts) {
+  private FlowpayNode(Vertx vertx, Redis redis) {
     this.vertx = vertx;
     this.redis = redis;
     this.queue = new RedisTaskQueue(redis);
-    this.engine = engine;
-    this.scripts = scripts;
   }
 
-  /** Connects to Redis (failing with a message that says how to fix it) without starting workers. */
+  /**
+   * Connects to Redis (failing with a message that says how to fix it) without starting workers:
+   * enough to enqueue tasks and follow chains.
+   */
   public static Future<FlowpayNode> connect(Vertx vertx, FlowpayOptions options) {
     Redis redis = Redis.createClient(vertx, redisOptions(options.redis(), options.redis().maxPoolSize()));
-    FlowEngine engine = new FlowEngine(options.flowsDir(), StripeResources.standard());
-    WorkerExecutor scripts = vertx.createSharedWorkerExecutor("flowpay-scripts", options.worker().scriptThreads());
-    FlowpayNode node = new FlowpayNode(vertx, redis, engine, scripts);
+    FlowpayNode node = new FlowpayNode(vertx, redis);
     return redis.send(Request.cmd(Command.PING))
         .map(pong -> node)
         .recover(error -> {
@@ -55,12 +53,17 @@ public final class FlowpayNode {
         });
   }
 
-  /** Connects, then deploys a worker verticle for each of {@code options.workers()}. */
+  /**
+   * Connects, then deploys a worker verticle for each of {@code options.workers()}. Blocks while it
+   * builds the flow engine's sandbox: call it from a plain thread (main, a test), not an event loop.
+   */
   public static Future<FlowpayNode> start(Vertx vertx, FlowpayOptions options, StripeClient stripe) {
-    return connect(vertx, options).compose(node -> node.deployWorkers(options, stripe).map(node));
+    FlowEngine engine = new FlowEngine(options.flowsDir(), StripeResources.standard());
+    return connect(vertx, options).compose(node -> node.deployWorkers(options, engine, stripe).map(node));
   }
 
-  private Future<Void> deployWorkers(FlowpayOptions options, StripeClient stripe) {
+  private Future<Void> deployWorkers(FlowpayOptions options, FlowEngine engine, StripeClient stripe) {
+    scripts = vertx.createSharedWorkerExecutor("flowpay-scripts", options.worker().scriptThreads());
     List<Future<String>> deployed = new ArrayList<>();
     for (String workerId : options.workers()) {
       Redis readClient = Redis.createClient(vertx, redisOptions(options.redis(), 1));
@@ -72,10 +75,6 @@ public final class FlowpayNode {
 
   public RedisTaskQueue queue() {
     return queue;
-  }
-
-  public FlowEngine engine() {
-    return engine;
   }
 
   /** A new client for one blocking reader (e.g. following a chain); the caller closes it. */
@@ -93,7 +92,9 @@ public final class FlowpayNode {
   }
 
   private void close() {
-    scripts.close();
+    if (scripts != null) {
+      scripts.close();
+    }
     redis.close();
   }
 
