@@ -49,7 +49,8 @@ public final class FlowpayHarness implements AutoCloseable {
     stripe.start();
     FlowpayOptions defaults = new FlowpayOptions();
     options = defaults.withRedis(defaults.redis().withUrl(redis.url()))
-        .withStripe(new StripeOptions(stripeBase == null ? stripe.baseUrl() : stripeBase, API_VERSION, 2_000, 5_000))
+        .withStripe(new StripeOptions(stripeBase == null ? stripe.baseUrl() : stripeBase, API_VERSION, 2_000, 5_000)
+            .withRetries(3, 20, 100, 30_000))
         .withWorkers(List.of(worker))
         .withFlowsDir(flows);
     node = FlowpayNode.start(vertx, options, new WebClientStripeClient(vertx, options.stripe(), TEST_KEY)).await();

@@ -29,7 +29,8 @@ public record FlowpayOptions(RedisOptions redis, StripeOptions stripe, WorkerOpt
   private static final Set<String> KEYS = Set.of("redis", "stripe", "worker", "workers", "flowsDir");
   private static final Map<String, Set<String>> SECTION_KEYS = Map.of(
       "redis", Set.of("url", "maxPoolSize"),
-      "stripe", Set.of("apiBase", "apiVersion", "connectTimeoutMs", "timeoutMs"),
+      "stripe", Set.of("apiBase", "apiVersion", "connectTimeoutMs", "timeoutMs", "maxAttempts", "retryDelayMs",
+          "maxRetryDelayMs", "retryDeadlineMs"),
       "worker", Set.of("scriptThreads", "maxInFlight", "readBatch", "blockMs"));
 
   public FlowpayOptions() {

@@ -10,17 +10,32 @@ import io.vertx.core.json.JsonObject;
  * @param apiVersion the pinned {@code Stripe-Version} header
  * @param connectTimeoutMs TCP connect timeout
  * @param timeoutMs time allowed for one whole request, after which its outcome is unknown
+ * @param maxAttempts attempts per call for answers worth retrying (no answer, 409, 429, 5xx), 1 = no retry
+ * @param retryDelayMs delay before the first retry; doubled each retry, with jitter
+ * @param maxRetryDelayMs cap on one delay (a longer {@code Retry-After} from Stripe still wins)
+ * @param retryDeadlineMs no retry starts later than this after the first attempt
  */
-public record StripeOptions(String apiBase, String apiVersion, int connectTimeoutMs, int timeoutMs) {
+public record StripeOptions(String apiBase, String apiVersion, int connectTimeoutMs, int timeoutMs,
+    int maxAttempts, int retryDelayMs, int maxRetryDelayMs, int retryDeadlineMs) {
 
   public static final String DEFAULT_API_BASE = "https://api.stripe.com";
   /** The version stripe-java 33.3.0 is generated against, so its typed models match the answers. */
   public static final String DEFAULT_API_VERSION = com.stripe.Stripe.API_VERSION;
   public static final int DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
   public static final int DEFAULT_TIMEOUT_MS = 30_000;
+  public static final int DEFAULT_MAX_ATTEMPTS = 3;
+  public static final int DEFAULT_RETRY_DELAY_MS = 500;
+  public static final int DEFAULT_MAX_RETRY_DELAY_MS = 5_000;
+  public static final int DEFAULT_RETRY_DEADLINE_MS = 60_000;
 
   public StripeOptions() {
     this(DEFAULT_API_BASE, DEFAULT_API_VERSION, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_TIMEOUT_MS);
+  }
+
+  /** With the default retry policy. */
+  public StripeOptions(String apiBase, String apiVersion, int connectTimeoutMs, int timeoutMs) {
+    this(apiBase, apiVersion, connectTimeoutMs, timeoutMs, DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_DELAY_MS,
+        DEFAULT_MAX_RETRY_DELAY_MS, DEFAULT_RETRY_DEADLINE_MS);
   }
 
   /** Reads the {@code stripe} section; fails naming the key. */
@@ -32,14 +47,23 @@ public record StripeOptions(String apiBase, String apiVersion, int connectTimeou
     this(config.string("apiBase", DEFAULT_API_BASE),
         config.string("apiVersion", DEFAULT_API_VERSION),
         config.integer("connectTimeoutMs", DEFAULT_CONNECT_TIMEOUT_MS, 1, 600_000),
-        config.integer("timeoutMs", DEFAULT_TIMEOUT_MS, 1, 600_000));
+        config.integer("timeoutMs", DEFAULT_TIMEOUT_MS, 1, 600_000),
+        config.integer("maxAttempts", DEFAULT_MAX_ATTEMPTS, 1, 20),
+        config.integer("retryDelayMs", DEFAULT_RETRY_DELAY_MS, 1, 600_000),
+        config.integer("maxRetryDelayMs", DEFAULT_MAX_RETRY_DELAY_MS, 1, 600_000),
+        config.integer("retryDeadlineMs", DEFAULT_RETRY_DEADLINE_MS, 0, 86_400_000));
     if (!apiBase.startsWith("http://") && !apiBase.startsWith("https://")) {
       throw config.invalid("apiBase", "must be an http(s) URL like \"https://api.stripe.com\" (got \"" + apiBase + "\")");
     }
   }
 
   public StripeOptions withApiBase(String base) {
-    return new StripeOptions(base, apiVersion, connectTimeoutMs, timeoutMs);
+    return new StripeOptions(base, apiVersion, connectTimeoutMs, timeoutMs, maxAttempts, retryDelayMs,
+        maxRetryDelayMs, retryDeadlineMs);
+  }
+
+  public StripeOptions withRetries(int attempts, int delayMs, int maxDelayMs, int deadlineMs) {
+    return new StripeOptions(apiBase, apiVersion, connectTimeoutMs, timeoutMs, attempts, delayMs, maxDelayMs, deadlineMs);
   }
 
   public JsonObject toJson() {
@@ -47,6 +71,10 @@ public record StripeOptions(String apiBase, String apiVersion, int connectTimeou
         .put("apiBase", apiBase)
         .put("apiVersion", apiVersion)
         .put("connectTimeoutMs", connectTimeoutMs)
-        .put("timeoutMs", timeoutMs);
+        .put("timeoutMs", timeoutMs)
+        .put("maxAttempts", maxAttempts)
+        .put("retryDelayMs", retryDelayMs)
+        .put("maxRetryDelayMs", maxRetryDelayMs)
+        .put("retryDeadlineMs", retryDeadlineMs);
   }
 }

@@ -5,6 +5,7 @@ import io.flowpay.config.RedisOptions;
 import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.queue.RedisTaskQueue;
 import io.flowpay.script.FlowEngine;
+import io.flowpay.stripe.RetryingStripeClient;
 import io.flowpay.stripe.StripeClient;
 import io.flowpay.stripe.StripeResources;
 import io.vertx.core.Future;
@@ -67,7 +68,8 @@ public final class FlowpayNode {
     List<Future<String>> deployed = new ArrayList<>();
     for (String workerId : options.workers()) {
       Redis readClient = Redis.createClient(vertx, redisOptions(options.redis(), 1));
-      WorkerVerticle worker = new WorkerVerticle(workerId, options.worker(), queue, readClient, engine, stripe, scripts);
+      WorkerVerticle worker = new WorkerVerticle(workerId, options.worker(), queue, readClient, engine,
+          new RetryingStripeClient(vertx, stripe, options.stripe()), scripts);
       deployed.add(vertx.deployVerticle(worker).onSuccess(deployments::add));
     }
     return Future.all(deployed).mapEmpty();

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 /** Every HTTP-client row, against WireMock as Stripe: what a flow sees, and what Stripe received. */
 class WebClientStripeClientIT {
 
-  private static final String KEY = "sk_test_it_4eC39HqLyjWDarjtT1zdp7dc";
+  private static final String KEY = "sk_test_it_not_a_real_key";
   private static final StripeFixtures FIXTURES = StripeFixtures.load();
   private static WireMockServer stripe;
   private static Vertx vertx;

@@ -113,6 +113,32 @@ class FlowLoopIT {
   }
 
   @Test
+  void serverErrorsAreRetriedWithOneKeyAndOneResponseFlowRuns(TestRedis redis, @TempDir Path flows) {
+    write(flows, "pay", "stripe.paymentIntents.create({amount: 500, currency: 'eur'});");
+    write(flows, "new_create_payment_intent_response", "ctx.set('paid', response.id);");
+    try (FlowpayHarness flowpay = new FlowpayHarness(redis, flows)) {
+      JsonObject serverError = new JsonObject().put("error", new JsonObject().put("type", "api_error").put("message", "busy"));
+      String state = com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+      List<com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder> answers =
+          List.of(stripeJson(500, serverError), stripeJson(500, serverError), stripeJson(200, paymentIntent("pi_third", "requires_confirmation")));
+      for (int i = 0; i < answers.size(); i++) {
+        flowpay.stripe.stubFor(post(urlPathEqualTo("/v1/payment_intents")).inScenario("flaky").whenScenarioStateIs(state)
+            .willReturn(answers.get(i)).willSetStateTo("after " + i));
+        state = "after " + i;
+      }
+      String context = "ctx-" + Ids.newId();
+
+      Task task = flowpay.start("pay", context, new JsonObject());
+      List<JsonObject> runs = flowpay.settle(task);
+
+      assertEquals(List.of("pay", "new_create_payment_intent_response"), field(runs, "flow"));
+      assertEquals("pi_third", flowpay.state(context).getString("paid"));
+      assertEquals(List.of(Ids.idempotencyKey(task.taskId(), 0), Ids.idempotencyKey(task.taskId(), 0),
+          Ids.idempotencyKey(task.taskId(), 0)), keys(flowpay.stripe.findAll(postRequestedFor(urlPathEqualTo("/v1/payment_intents")))));
+    }
+  }
+
+  @Test
   void connectionRefusedRunsErrorFlowWithConnectionError(TestRedis redis, @TempDir Path flows) throws Exception {
     write(flows, "pay", "stripe.paymentIntents.create({amount: 500, currency: 'eur'});");
     write(flows, "new_create_payment_intent_error",
