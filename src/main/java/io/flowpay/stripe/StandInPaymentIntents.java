@@ -3,6 +3,7 @@ package io.flowpay.stripe;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Payment intents as Stripe's test mode runs them: created, confirmed with a test payment method
@@ -16,6 +17,7 @@ final class StandInPaymentIntents {
       "pm_card_chargeDeclinedInsufficientFunds",
           new String[] {"card_declined", "insufficient_funds", "Your card has insufficient funds."},
       "pm_card_chargeDeclinedExpiredCard", new String[] {"expired_card", "expired_card", "Your card has expired."});
+  private static final Set<String> CAPTURABLE = Set.of("requires_capture");
   private static final Set<String> CONFIRMABLE = Set.of("requires_payment_method", "requires_confirmation", "requires_action");
   private static final Set<String> CANCELABLE = Set.of("requires_payment_method", "requires_confirmation",
       "requires_action", "requires_capture", "processing");
@@ -45,13 +47,10 @@ final class StandInPaymentIntents {
   }
 
   StandInReply confirm(String id, JsonObject form) {
-    JsonObject intent = objects.get(id, "pi_");
-    if (intent == null) {
-      return StandInReply.noSuch("payment_intent", id, "intent");
-    }
-    if (!CONFIRMABLE.contains(intent.getString("status"))) {
-      return unexpectedState(intent, "confirm");
-    }
+    return inState(id, CONFIRMABLE, "confirm", intent -> confirmIntent(intent, form));
+  }
+
+  private StandInReply confirmIntent(JsonObject intent, JsonObject form) {
     String paymentMethod = form.getString("payment_method", intent.getString("payment_method"));
     if (paymentMethod == null) {
       return StandInReply.invalid(400, "parameter_missing", "You cannot confirm this PaymentIntent because it's"
@@ -63,13 +62,10 @@ final class StandInPaymentIntents {
   }
 
   StandInReply capture(String id, JsonObject form) {
-    JsonObject intent = objects.get(id, "pi_");
-    if (intent == null) {
-      return StandInReply.noSuch("payment_intent", id, "intent");
-    }
-    if (!"requires_capture".equals(intent.getString("status"))) {
-      return unexpectedState(intent, "capture");
-    }
+    return inState(id, CAPTURABLE, "capture", intent -> captureIntent(intent, form));
+  }
+
+  private static StandInReply captureIntent(JsonObject intent, JsonObject form) {
     StandInReply invalid = form.containsKey("amount_to_capture")
         ? StandInObjects.requireAmount(form, "amount_to_capture") : null;
     if (invalid != null) {
@@ -81,13 +77,10 @@ final class StandInPaymentIntents {
   }
 
   StandInReply cancel(String id, JsonObject form) {
-    JsonObject intent = objects.get(id, "pi_");
-    if (intent == null) {
-      return StandInReply.noSuch("payment_intent", id, "intent");
-    }
-    if (!CANCELABLE.contains(intent.getString("status"))) {
-      return unexpectedState(intent, "cancel");
-    }
+    return inState(id, CANCELABLE, "cancel", intent -> cancelIntent(intent, form));
+  }
+
+  private static StandInReply cancelIntent(JsonObject intent, JsonObject form) {
     intent.put("status", "canceled").put("canceled_at", StandInObjects.now())
         .put("cancellation_reason", form.getString("cancellation_reason")).put("amount_capturable", 0);
     return StandInReply.ok(intent.copy());
@@ -134,6 +127,15 @@ final class StandInPaymentIntents {
 
   private String paymentMethodId(String paymentMethod) {
     return paymentMethod.startsWith("pm_card_") ? objects.newId("pm_") : paymentMethod;
+  }
+
+  /** Runs {@code action} on the intent if it exists and its status allows it; Stripe's 404 or 400 otherwise. */
+  private StandInReply inState(String id, Set<String> allowed, String action, Function<JsonObject, StandInReply> then) {
+    JsonObject intent = objects.get(id, "pi_");
+    if (intent == null) {
+      return StandInReply.noSuch("payment_intent", id, "intent");
+    }
+    return allowed.contains(intent.getString("status")) ? then.apply(intent) : unexpectedState(intent, action);
   }
 
   private static StandInReply unexpectedState(JsonObject intent, String action) {

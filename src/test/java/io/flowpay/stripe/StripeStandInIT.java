@@ -162,6 +162,22 @@ class StripeStandInIT {
   }
 
   @Test
+  void actionsOnAnUnknownIntentAreResourceMissingAndConfirmingTwiceIsRefused() throws Exception {
+    for (String action : new String[] {"confirm", "capture", "cancel"}) {
+      StripeAnswer answer = send("POST", "/v1/payment_intents/pi_nope/" + action, new JsonObject());
+      assertEquals(404, answer.httpStatus(), action);
+      assertEquals("resource_missing", answer.error().getString("code"), action);
+    }
+    String id = createIntent().getString("id");
+    send("POST", "/v1/payment_intents/" + id + "/confirm", new JsonObject().put("payment_method", "pm_card_visa"));
+
+    StripeAnswer again = send("POST", "/v1/payment_intents/" + id + "/confirm", new JsonObject().put("payment_method", "pm_card_visa"));
+
+    assertEquals(400, again.httpStatus());
+    assertEquals("payment_intent_unexpected_state", again.error().getString("code"));
+  }
+
+  @Test
   void customerAndRefundRoundTrip() throws Exception {
     JsonObject customer = (JsonObject) send("POST", "/v1/customers", new JsonObject().put("email", "a@example.com")).body();
     JsonObject fetched = (JsonObject) send("GET", "/v1/customers/" + customer.getString("id"), null).body();
