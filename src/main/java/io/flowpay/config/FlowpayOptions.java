@@ -31,7 +31,8 @@ public record FlowpayOptions(RedisOptions redis, StripeOptions stripe, WorkerOpt
       "redis", Set.of("url", "maxPoolSize"),
       "stripe", Set.of("apiBase", "apiVersion", "connectTimeoutMs", "timeoutMs", "maxAttempts", "retryDelayMs",
           "maxRetryDelayMs", "retryDeadlineMs"),
-      "worker", Set.of("scriptThreads", "maxInFlight", "readBatch", "blockMs"));
+      "worker", Set.of("scriptThreads", "maxInFlight", "readBatch", "blockMs", "cpuBudgetMs", "maxDeliveries",
+          "maxDepth", "disableAfterFailures", "claimIdleMs", "timerPollMs", "shutdownGraceMs"));
 
   public FlowpayOptions() {
     this(new RedisOptions(), new StripeOptions(), new WorkerOptions(), DEFAULT_WORKERS, Path.of(DEFAULT_FLOWS_DIR));

@@ -30,6 +30,11 @@ public record RunRecord(
         result.error());
   }
 
+  /** The record of a task parked in the dead-letter stream instead of run. */
+  public static RunRecord dead(Task task, RunError error, long now) {
+    return new RunRecord(task, RunStatus.DEAD, now, 0, List.of(), List.of(), List.of(), List.of(), error);
+  }
+
   public JsonObject toJson() {
     JsonObject json = task.meta()
         .put("status", status.code())

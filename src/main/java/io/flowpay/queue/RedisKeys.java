@@ -23,6 +23,11 @@ public final class RedisKeys {
     return "flowpay:{w:" + worker + "}:dead";
   }
 
+  /** What operators did to the dead letters: retry and drop, by whom, when. */
+  public static String deadAudit(String worker) {
+    return "flowpay:{w:" + worker + "}:dead:audit";
+  }
+
   public static String context(String context) {
     return "flowpay:ctx:" + context;
   }

@@ -2,6 +2,7 @@ package io.flowpay.queue;
 
 import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.flow.Call;
+import io.flowpay.flow.RunError;
 import io.flowpay.flow.RunRecord;
 import io.flowpay.flow.RunResult;
 import io.flowpay.flow.Task;
@@ -32,6 +33,8 @@ public final class RedisTaskQueue {
   private final LuaScript commit = LuaScript.load("commit");
   private final LuaScript reply = LuaScript.load("reply");
   private final LuaScript dead = LuaScript.load("dead");
+  private final LuaScript deadRetry = LuaScript.load("dead_retry");
+  private final LuaScript deadDrop = LuaScript.load("dead_drop");
 
   public RedisTaskQueue(Redis redis) {
     this.redis = redis;
@@ -115,12 +118,84 @@ public final class RedisTaskQueue {
         });
   }
 
-  /** Parks an entry that cannot run in the dead-letter stream and acknowledges it. */
-  public Future<Void> deadLetter(Delivery delivery, String reason) {
+  /**
+   * Parks an entry that will not run in the worker's dead-letter stream and acknowledges it; a
+   * task's chain gets a run record with status {@code dead}. Returns false when the entry had been
+   * acknowledged already (nothing parked).
+   *
+   * @param reason {@code unreadable}, {@code deliveries}, {@code depth} or {@code flow_disabled}
+   * @param error the last error, in words, with the fix where there is one
+   */
+  public Future<Boolean> deadLetter(Delivery delivery, String reason, String error) {
     String worker = delivery.workerId();
-    return dead.run(redis, List.of(RedisKeys.tasks(worker), RedisKeys.dead(worker)),
-        List.of(RedisKeys.GROUP, delivery.entryId(), String.valueOf(delivery.raw()), reason,
-            String.valueOf(System.currentTimeMillis()))).mapEmpty();
+    Task task = delivery.task();
+    long now = System.currentTimeMillis();
+    String record = task == null ? "" : RunRecord.dead(task, new RunError(reason, error, null, 0), now).toJson().encode();
+    List<String> keys = List.of(RedisKeys.tasks(worker), RedisKeys.dead(worker),
+        RedisKeys.chain(task == null ? "-" : task.chainId()), RedisKeys.chainRuns(task == null ? "-" : task.chainId()),
+        RedisKeys.runs(task == null ? "-" : task.contextId()));
+    List<String> args = List.of(RedisKeys.GROUP, delivery.entryId(), String.valueOf(delivery.raw()), reason, error,
+        String.valueOf(delivery.deliveries()), String.valueOf(now), record, String.valueOf(CHAIN_TTL_SECONDS),
+        String.valueOf(RUNS_PER_CONTEXT));
+    return dead.run(redis, keys, args).map(response -> response.toInteger() == 1);
+  }
+
+  /** The worker's dead letters, oldest first, starting at {@code fromId} ("-" for the first). */
+  public Future<List<DeadLetter>> deadLetters(String worker, String fromId, int count) {
+    Request range = Request.cmd(Command.XRANGE).arg(RedisKeys.dead(worker)).arg(fromId).arg("+").arg("COUNT").arg(count);
+    return redis.send(range).map(response -> {
+      List<DeadLetter> letters = new ArrayList<>();
+      response.forEach(entry -> letters.add(DeadLetter.of(worker, entry)));
+      return letters;
+    });
+  }
+
+  /** One dead letter, or null when there is none with that id. */
+  public Future<DeadLetter> deadLetter(String worker, String id) {
+    Request range = Request.cmd(Command.XRANGE).arg(RedisKeys.dead(worker)).arg(id).arg(id);
+    return redis.send(range).map(response -> response.size() == 0 ? null : DeadLetter.of(worker, response.get(0)));
+  }
+
+  /**
+   * Puts a dead task back on its worker's stream as a fresh attempt and removes the dead letter;
+   * its chain counts it as pending again. Returns false when there is no such dead letter (or it
+   * holds no readable task, which cannot be retried; drop it). Leaves an audit entry.
+   */
+  public Future<Boolean> retryDead(String worker, String id, String by) {
+    return deadLetter(worker, id).compose(letter -> {
+      if (letter == null || letter.task() == null) {
+        return Future.succeededFuture(false);
+      }
+      Task task = letter.task().retried();
+      List<String> keys = List.of(RedisKeys.dead(worker), RedisKeys.tasks(task.workerId()),
+          RedisKeys.chain(task.chainId()), RedisKeys.deadAudit(worker));
+      List<String> args = List.of(id, task.toJson().encode(), by, String.valueOf(System.currentTimeMillis()),
+          String.valueOf(CHAIN_TTL_SECONDS));
+      return ensureGroup(task.workerId())
+          .compose(ready -> deadRetry.run(redis, keys, args))
+          .map(response -> response.toInteger() == 1);
+    });
+  }
+
+  /** Deletes a dead letter for good. Returns false when there is none. Leaves an audit entry. */
+  public Future<Boolean> dropDead(String worker, String id, String by) {
+    return deadDrop.run(redis, List.of(RedisKeys.dead(worker), RedisKeys.deadAudit(worker)),
+            List.of(id, by, String.valueOf(System.currentTimeMillis())))
+        .map(response -> response.toInteger() == 1);
+  }
+
+  /** What operators did to the worker's dead letters, oldest first. */
+  public Future<List<JsonObject>> deadAudit(String worker) {
+    return redis.send(Request.cmd(Command.XRANGE).arg(RedisKeys.deadAudit(worker)).arg("-").arg("+"))
+        .map(response -> {
+          List<JsonObject> entries = new ArrayList<>();
+          response.forEach(entry -> {
+            JsonObject json = new JsonObject().put("id", entry.get(0).toString());
+            toMap(entry.get(1)).forEach(json::put);
+            entries.add(json);
+          });
+          return entries;
+        });
   }
 
   /** The chain's counters and status, or null when there is no such chain. */

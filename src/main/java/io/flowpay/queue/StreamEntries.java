@@ -42,10 +42,15 @@ public final class StreamEntries {
       return null;
     }
     try {
-      Task task = Task.fromJson(new JsonObject(json));
-      return task.taskId() == null || task.flow() == null || task.contextId() == null ? null : task;
+      return task(json);
     } catch (DecodeException | ClassCastException unreadable) {
       return null;
     }
+  }
+
+  /** The task in an entry's JSON, or null when it lacks an id, a flow or a context. */
+  static Task task(String json) {
+    Task task = Task.fromJson(new JsonObject(json));
+    return task.taskId() == null || task.flow() == null || task.contextId() == null ? null : task;
   }
 }

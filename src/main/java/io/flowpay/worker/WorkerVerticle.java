@@ -135,7 +135,7 @@ public final class WorkerVerticle extends VerticleBase {
   private void park(Delivery delivery) {
     LOG.log(System.Logger.Level.ERROR, "worker {0}: entry {1} is not a task; moved to the dead-letter stream",
         workerId, delivery.entryId());
-    queue.deadLetter(delivery, "not a readable task");
+    queue.deadLetter(delivery, "unreadable", "the stream entry is not a task Flowpay can read");
   }
 
   /** The read connection failed: reconnect with back-off, then read on (pending first). */

@@ -164,7 +164,7 @@ class RedisTaskQueueIT {
     Delivery delivery = queue.read(reader, worker, ">", 10, 100).await().get(0);
     assertNull(delivery.task());
 
-    queue.deadLetter(delivery, "not a readable task").await();
+    queue.deadLetter(delivery, "unreadable", "not a readable task").await();
 
     assertEquals(0, pendingCount(worker));
     var dead = redis.send(Request.cmd(Command.XRANGE).arg(RedisKeys.dead(worker)).arg("-").arg("+")).await();
