@@ -8,6 +8,7 @@
 if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then
   return 0
 end
+redis.call('XDEL', KEYS[1], ARGV[2])
 redis.call('XADD', KEYS[2], '*', 'entry_id', ARGV[2], 'task', ARGV[3], 'reason', ARGV[4], 'error', ARGV[5],
   'deliveries', ARGV[6], 'dead_at', ARGV[7])
 if ARGV[8] ~= '' then

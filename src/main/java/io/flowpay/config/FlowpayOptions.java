@@ -69,6 +69,10 @@ public record FlowpayOptions(RedisOptions redis, StripeOptions stripe, WorkerOpt
     return new FlowpayOptions(redis, newStripe, worker, workers, flowsDir);
   }
 
+  public FlowpayOptions withWorker(WorkerOptions newWorker) {
+    return new FlowpayOptions(redis, stripe, newWorker, workers, flowsDir);
+  }
+
   public FlowpayOptions withWorkers(List<String> newWorkers) {
     return new FlowpayOptions(redis, stripe, worker, List.copyOf(newWorkers), flowsDir);
   }

@@ -1,5 +1,6 @@
 package io.flowpay.queue;
 
+import io.flowpay.config.WorkerOptions;
 import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.flow.Call;
 import io.flowpay.flow.RunError;
@@ -32,12 +33,23 @@ public final class RedisTaskQueue {
   private final LuaScript start = LuaScript.load("start");
   private final LuaScript commit = LuaScript.load("commit");
   private final LuaScript reply = LuaScript.load("reply");
+  private final LuaScript load = LuaScript.load("load");
+  private final LuaScript claim = LuaScript.load("claim");
+  private final LuaScript timers = LuaScript.load("timers");
   private final LuaScript dead = LuaScript.load("dead");
   private final LuaScript deadRetry = LuaScript.load("dead_retry");
   private final LuaScript deadDrop = LuaScript.load("dead_drop");
 
+  private final int disableAfterFailures;
+
   public RedisTaskQueue(Redis redis) {
+    this(redis, WorkerOptions.DEFAULT_DISABLE_AFTER_FAILURES);
+  }
+
+  /** @param disableAfterFailures failed runs of a flow in a row that disable it (0: never) */
+  public RedisTaskQueue(Redis redis, int disableAfterFailures) {
     this.redis = redis;
+    this.disableAfterFailures = disableAfterFailures;
   }
 
   /** Creates the worker's stream and consumer group if missing (from the start of the stream). */
@@ -61,17 +73,73 @@ public final class RedisTaskQueue {
   }
 
   /**
-   * Reads up to {@code count} tasks for {@code worker}: new ones ({@code from} = ">") or, on start,
-   * the ones this consumer was handed before and never acknowledged ({@code from} = an entry id).
+   * Reads up to {@code count} new tasks for {@code worker}, waiting up to {@code blockMs} for the
+   * first. Tasks handed out before and never acknowledged come back through {@link #claim}.
    */
-  public Future<List<Delivery>> read(RedisConnection connection, String worker, String from, int count, long blockMs) {
+  public Future<List<Delivery>> read(RedisConnection connection, String worker, int count, long blockMs) {
     Request request = Request.cmd(Command.XREADGROUP).arg("GROUP").arg(RedisKeys.GROUP).arg(worker)
-        .arg("COUNT").arg(count);
-    if (">".equals(from)) {
-      request.arg("BLOCK").arg(blockMs);
-    }
-    request.arg("STREAMS").arg(RedisKeys.tasks(worker)).arg(from);
+        .arg("COUNT").arg(count).arg("BLOCK").arg(blockMs).arg("STREAMS").arg(RedisKeys.tasks(worker)).arg(">");
     return connection.send(request).map(response -> StreamEntries.deliveries(worker, response));
+  }
+
+  /**
+   * What a run of {@code task} starts from: its context's state and version, and whether its flow
+   * is disabled. One round trip.
+   */
+  public Future<Snapshot> load(Task task) {
+    return load.run(redis, List.of(RedisKeys.context(task.contextId()), RedisKeys.flow(task.flow())), List.of())
+        .map(response -> {
+          Snapshot state = toSnapshot(response.get(0));
+          Response disabledAt = response.get(1);
+          if (disabledAt == null) {
+            return state;
+          }
+          Response lastError = response.get(2);
+          return new Snapshot(state.version(), state.values(), "flow " + task.flow() + " is disabled: it failed too many"
+              + " times in a row (last error: " + (lastError == null ? "unknown" : lastError.toString()) + "); fix it,"
+              + " run 'flowpay flow enable " + task.flow() + "', then 'flowpay dead retry' its parked tasks");
+        });
+  }
+
+  /**
+   * Takes back up to {@code count} tasks of {@code worker} handed out at least {@code minIdleMs}
+   * ago and never acknowledged, with their delivery counts (this one included).
+   *
+   * @param after "-" for the first page, else the last entry id of the previous page
+   * @return the deliveries, and the id to pass as {@code after} for the next page ("" when done)
+   */
+  public Future<Claimed> claim(String worker, long minIdleMs, int count, String after) {
+    List<String> args = List.of(RedisKeys.GROUP, worker, String.valueOf(minIdleMs), String.valueOf(count),
+        "-".equals(after) ? "-" : "(" + after);
+    return claim.run(redis, List.of(RedisKeys.tasks(worker)), args).map(response -> {
+      List<Delivery> deliveries = new ArrayList<>();
+      for (Response item : response.get(1)) {
+        String raw = item.get(2).toString();
+        deliveries.add(new Delivery(worker, item.get(0).toString(), StreamEntries.parse(raw.isEmpty() ? null : raw),
+            raw, item.get(1).toLong()));
+      }
+      return new Claimed(deliveries, response.get(0).toString());
+    });
+  }
+
+  /** Tasks claimed back, and where the next page starts ("" when there is none). */
+  public record Claimed(List<Delivery> deliveries, String next) {}
+
+  /** Moves up to {@code count} due {@code flow.after} timers of {@code worker} into its stream. */
+  public Future<Integer> moveDueTimers(String worker, int count) {
+    return timers.run(redis, List.of(RedisKeys.timers(worker), RedisKeys.tasks(worker)), List.of(String.valueOf(count)))
+        .map(Response::toInteger);
+  }
+
+  /** Flows disabled after failing too often in a row: name to what {@code flowpay flow list} shows. */
+  public Future<Map<String, String>> flowState(String flow) {
+    return redis.send(Request.cmd(Command.HGETALL).arg(RedisKeys.flow(flow))).map(RedisTaskQueue::toMap);
+  }
+
+  /** Re-enables a disabled flow and clears its failure streak. Returns false when it was not disabled. */
+  public Future<Boolean> enableFlow(String flow) {
+    return redis.send(Request.cmd(Command.HDEL).arg(RedisKeys.flow(flow)).arg("disabled_at").arg("failures"))
+        .map(response -> response.toInteger() > 0);
   }
 
   public Future<Snapshot> snapshot(String context) {
@@ -88,12 +156,14 @@ public final class RedisTaskQueue {
     List<String> keys = new ArrayList<>(List.of(
         RedisKeys.context(task.contextId()), RedisKeys.tasks(delivery.workerId()),
         RedisKeys.outbox(delivery.workerId()), RedisKeys.runs(task.contextId()),
-        RedisKeys.chain(task.chainId()), RedisKeys.chainRuns(task.chainId())));
+        RedisKeys.chain(task.chainId()), RedisKeys.chainRuns(task.chainId()), RedisKeys.flow(task.flow())));
     if (result.ok()) {
       result.effects().dispatches().forEach(child -> keys.add(RedisKeys.tasks(child.workerId())));
+      result.effects().delayed().forEach(timer -> keys.add(RedisKeys.timers(timer.task().workerId())));
     }
     List<String> args = List.of(RedisKeys.GROUP, delivery.entryId(), result.ok() ? snapshot.version() : "",
-        CommitPlan.of(result, record).encode(), String.valueOf(CHAIN_TTL_SECONDS), String.valueOf(RUNS_PER_CONTEXT));
+        CommitPlan.of(result, record).encode(), String.valueOf(CHAIN_TTL_SECONDS), String.valueOf(RUNS_PER_CONTEXT),
+        String.valueOf(disableAfterFailures));
     return commit.run(redis, keys, args).map(RedisTaskQueue::toCommit);
   }
 

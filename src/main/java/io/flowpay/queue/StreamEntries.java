@@ -29,15 +29,16 @@ public final class StreamEntries {
     return entries;
   }
 
+  /** New entries read with XREADGROUP '>': each is on its first delivery. */
   static List<Delivery> deliveries(String worker, Response response) {
     List<Delivery> deliveries = new ArrayList<>();
     for (Entry entry : entries(response)) {
-      deliveries.add(new Delivery(worker, entry.id(), parse(entry.json()), entry.json(), 0));
+      deliveries.add(new Delivery(worker, entry.id(), parse(entry.json()), entry.json(), 1));
     }
     return deliveries;
   }
 
-  private static Task parse(String json) {
+  static Task parse(String json) {
     if (json == null) {
       return null;
     }

@@ -31,10 +31,10 @@ public final class FlowpayNode {
   private final List<String> deployments = new ArrayList<>();
   private WorkerExecutor scripts;
 
-  private FlowpayNode(Vertx vertx, Redis redis) {
+  private FlowpayNode(Vertx vertx, Redis redis, int disableAfterFailures) {
     this.vertx = vertx;
     this.redis = redis;
-    this.queue = new RedisTaskQueue(redis);
+    this.queue = new RedisTaskQueue(redis, disableAfterFailures);
   }
 
   /**
@@ -43,7 +43,7 @@ public final class FlowpayNode {
    */
   public static Future<FlowpayNode> connect(Vertx vertx, FlowpayOptions options) {
     Redis redis = Redis.createClient(vertx, redisOptions(options.redis(), options.redis().maxPoolSize()));
-    FlowpayNode node = new FlowpayNode(vertx, redis);
+    FlowpayNode node = new FlowpayNode(vertx, redis, options.worker().disableAfterFailures());
     return redis.send(Request.cmd(Command.PING))
         .map(pong -> node)
         .recover(error -> {
