@@ -16,6 +16,7 @@ import io.flowpay.stripe.WebClientStripeClient;
 import io.flowpay.worker.FlowpayNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
@@ -99,6 +100,20 @@ public final class FlowpayHarness implements AutoCloseable {
     Task task = Task.main(flow, worker, context, "cli", input);
     queue.start(task).await();
     return task;
+  }
+
+  /**
+   * Plays a process that takes the worker's next task and dies without acknowledging it, then
+   * claims it {@code claims} more times (each counts as a delivery). Returns the entry id.
+   */
+  public String takeWithoutAcknowledging(int claims) {
+    Response read = send(Request.cmd(Command.XREADGROUP).arg("GROUP").arg(RedisKeys.GROUP).arg(worker)
+        .arg("COUNT").arg(1).arg("STREAMS").arg(tasksKey()).arg(">"));
+    String entry = read.get(0).get(1).get(0).get(0).toString();
+    for (int i = 0; i < claims; i++) {
+      send(Request.cmd(Command.XCLAIM).arg(tasksKey()).arg(RedisKeys.GROUP).arg(worker).arg(0).arg(entry));
+    }
+    return entry;
   }
 
   /** Sends one command to Redis and waits for the answer. */

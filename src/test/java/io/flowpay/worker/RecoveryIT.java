@@ -43,7 +43,7 @@ class RecoveryIT {
       flowpay.stopNode();
       String context = "ctx-" + Ids.newId();
       Task task = flowpay.start("count", context, null);
-      String entry = takeWithoutAcknowledging(flowpay);
+      String entry = flowpay.takeWithoutAcknowledging(0);
 
       flowpay.startAgain();
       List<JsonObject> runs = flowpay.settle(task);
@@ -61,11 +61,7 @@ class RecoveryIT {
       flowpay.stopNode();
       String context = "ctx-" + Ids.newId();
       Task task = flowpay.start("count", context, null);
-      String entry = takeWithoutAcknowledging(flowpay);
-      for (int i = 0; i < 5; i++) {
-        flowpay.send(Request.cmd(Command.XCLAIM).arg(flowpay.tasksKey()).arg(RedisKeys.GROUP).arg(flowpay.worker)
-            .arg(0).arg(entry));
-      }
+      flowpay.takeWithoutAcknowledging(5);
 
       flowpay.startAgain();
       List<JsonObject> runs = flowpay.settle(task);
@@ -212,13 +208,6 @@ class RecoveryIT {
       assertEquals(2, requests.size(), "sent, then re-sent on start");
       assertEquals(1, requests.stream().map(r -> r.getHeader("Idempotency-Key")).distinct().count());
     }
-  }
-
-  /** A consumer that takes the worker's next task and then dies without acknowledging it. */
-  private static String takeWithoutAcknowledging(FlowpayHarness flowpay) {
-    Response read = flowpay.send(Request.cmd(Command.XREADGROUP).arg("GROUP").arg(RedisKeys.GROUP).arg(flowpay.worker)
-        .arg("COUNT").arg(1).arg("STREAMS").arg(flowpay.tasksKey()).arg(">"));
-    return read.get(0).get(1).get(0).get(0).toString();
   }
 
   private static long pendingCount(FlowpayHarness flowpay) {
