@@ -116,6 +116,17 @@ public final class FlowpayHarness implements AutoCloseable {
     return entry;
   }
 
+  /** Waits (polling WireMock's journal, up to 30 s) until Stripe has received {@code count} requests. */
+  public void awaitStripeRequests(int count) {
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (stripe.getAllServeEvents().size() < count) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("Stripe received " + stripe.getAllServeEvents().size() + " of " + count + " requests");
+      }
+      vertx.timer(10).await();
+    }
+  }
+
   /** Sends one command to Redis and waits for the answer. */
   public Response send(Request request) {
     return redis.send(request).await();

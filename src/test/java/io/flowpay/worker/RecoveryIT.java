@@ -210,6 +210,21 @@ class RecoveryIT {
     }
   }
 
+  @Test
+  void consumerGroupThatVanishedIsCreatedAgain(TestRedis redis, @TempDir Path flows) {
+    write(flows, "count", "ctx.set('runs', (ctx.get('runs') || 0) + 1);");
+    try (FlowpayHarness flowpay = new FlowpayHarness(redis, flows)) {
+      String context = "ctx-" + Ids.newId();
+      flowpay.settle(flowpay.start("count", context, null));
+
+      flowpay.send(Request.cmd(Command.XGROUP).arg("DESTROY").arg(flowpay.tasksKey()).arg(RedisKeys.GROUP));
+      List<JsonObject> runs = flowpay.settle(flowpay.start("count", context, null));
+
+      assertEquals(List.of("ok"), field(runs, "status"));
+      assertEquals(new JsonObject().put("runs", 2), flowpay.state(context));
+    }
+  }
+
   private static long pendingCount(FlowpayHarness flowpay) {
     return flowpay.send(Request.cmd(Command.XPENDING).arg(flowpay.tasksKey()).arg(RedisKeys.GROUP)).get(0).toLong();
   }
