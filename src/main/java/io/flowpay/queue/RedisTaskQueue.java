@@ -16,6 +16,7 @@ import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,11 +107,13 @@ public final class RedisTaskQueue {
    * ago and never acknowledged, with their delivery counts (this one included).
    *
    * @param after "-" for the first page, else the last entry id of the previous page
+   * @param held entries the caller holds already: skipped, since a claim counts as a delivery
    * @return the deliveries, and the id to pass as {@code after} for the next page ("" when done)
    */
-  public Future<Claimed> claim(String worker, long minIdleMs, int count, String after) {
-    List<String> args = List.of(RedisKeys.GROUP, worker, String.valueOf(minIdleMs), String.valueOf(count),
-        "-".equals(after) ? "-" : "(" + after);
+  public Future<Claimed> claim(String worker, long minIdleMs, int count, String after, Collection<String> held) {
+    List<String> args = new ArrayList<>(List.of(RedisKeys.GROUP, worker, String.valueOf(minIdleMs), String.valueOf(count),
+        "-".equals(after) ? "-" : "(" + after));
+    args.addAll(held);
     return claim.run(redis, List.of(RedisKeys.tasks(worker)), args).map(response -> {
       List<Delivery> deliveries = new ArrayList<>();
       for (Response item : response.get(1)) {

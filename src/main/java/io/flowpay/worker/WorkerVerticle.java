@@ -142,7 +142,7 @@ public final class WorkerVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     claiming = true;
-    return queue.claim(workerId, minIdleMs, options.readBatch(), after)
+    return queue.claim(workerId, minIdleMs, options.readBatch(), after, held)
         .compose(claimed -> {
           if (!claimed.deliveries().isEmpty()) {
             LOG.log(System.Logger.Level.INFO, "worker {0}: claimed {1} task(s) left unacknowledged", workerId,
