@@ -8,7 +8,6 @@ import io.flowpay.http.HttpVerticle;
 import io.flowpay.metrics.FlowMetrics;
 import io.flowpay.stripe.WebClientStripeClient;
 import io.flowpay.worker.FlowpayNode;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -54,12 +53,27 @@ public final class ServeCommand extends CommandSupport {
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      Future<Void> httpStopped = http == null ? Future.succeededFuture() : vertx.undeploy(http);
-      httpStopped.eventually(node::stop).eventually(vertx::close).await();
+      stop(vertx, http, node);
       stopped.countDown();
     }, "flowpay-shutdown"));
     stopped.await();
     return ExitCodes.OK;
+  }
+
+  /**
+   * The HTTP server first (no new work comes in), then the workers (they finish what they hold), then
+   * Vert.x. Step by step from this thread: a future bound to an event loop must not complete after
+   * Vert.x closed its loops.
+   */
+  private static void stop(Vertx vertx, String http, FlowpayNode node) {
+    try {
+      if (http != null) {
+        vertx.undeploy(http).await();
+      }
+      node.stop().await();
+    } finally {
+      vertx.close().await();
+    }
   }
 
   /** Deploys the HTTP verticle; on failure stops the node and says which port could not be used. */
@@ -71,8 +85,8 @@ public final class ServeCommand extends CommandSupport {
       id = vertx.deployVerticle(verticle).await();
     } catch (RuntimeException failed) {
       node.stop().await();
-      throw new FlowpayFailure(FlowpayFailure.Kind.CONFIG_INVALID, "cannot listen on " + options.http().host() + ":"
-          + options.http().port() + " (" + failed.getMessage() + "): free that port or set another http.port / http.host");
+      throw new FlowpayFailure(FlowpayFailure.Kind.CONFIG_INVALID, "cannot start the HTTP API on " + options.http().host()
+          + ":" + options.http().port() + " (" + failed.getMessage() + "): is the port free? set another http.port / http.host");
     }
     out.printf("flowpay: HTTP API on http://%s:%d (%d API token(s); /health open, /v1 and /metrics need a token)%s%n",
         options.http().host(), verticle.port(), tokens.size(), webhookSecret == null ? ""

@@ -74,12 +74,11 @@ public final class HttpVerticle extends VerticleBase {
       router.post("/webhooks/stripe").handler(body).handler(new StripeWebhook(vertx, webhookSecret,
           options.flowsDir(), options.webhooks().defaultWorker(options.workers()), events, services.metrics()));
     }
-    router.route("/v1/*").handler(tokens);
-    router.post("/v1/runs").handler(body).handler(api::startRun);
-    router.get("/v1/chains/:id").handler(api::chain);
-    router.get("/v1/contexts/:id").handler(api::context);
-    router.get("/v1/dead/:worker").handler(api::dead);
-    router.get("/v1/webhooks/unhandled").handler(api::unhandled);
+    router.post("/v1/runs").handler(body).handler(tokens).handler(api::startRun);
+    router.get("/v1/chains/:id").handler(tokens).handler(api::chain);
+    router.get("/v1/contexts/:id").handler(tokens).handler(api::context);
+    router.get("/v1/dead/:worker").handler(tokens).handler(api::dead);
+    router.get("/v1/webhooks/unhandled").handler(tokens).handler(api::unhandled);
     router.errorHandler(404, Problems::notFound);
     router.errorHandler(405, Problems::methodNotAllowed);
     return router;

@@ -28,7 +28,12 @@ public final class FlowMetrics {
     return registry;
   }
 
-  /** A Vertx whose own metrics (HTTP server by route, pools, JVM) go into this registry. */
+  /**
+   * A Vertx whose own metrics (HTTP server by route, HTTP and Redis clients, pools, JVM) go into this
+   * registry. Known Vert.x 5.0 / Micrometer 1.15 quirk: when several clients of one kind exist (a node
+   * has several Redis clients), Micrometer keeps only the first one's gauges and logs one warning
+   * "This Gauge has been already registered"; only gauges are affected.
+   */
   public Vertx newVertx() {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
