@@ -3,7 +3,7 @@ package io.flowpay.http;
 /**
  * An answer the API gives instead of a result: a status and a JSON problem
  * {@code {"error": {"type", "field", "message"}}}. Thrown (or failed into a future) by a handler and
- * written by {@link Problems#failed}; it is an HTTP answer, not a failure of Flowpay, so it is not a
+ * written by {@link Answers#failed}; it is an HTTP answer, not a failure of Flowpay, so it is not a
  * {@code FlowpayFailure}.
  */
 final class ApiProblem extends RuntimeException {

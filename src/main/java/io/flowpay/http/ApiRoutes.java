@@ -8,7 +8,6 @@ import io.flowpay.queue.DeadLetter;
 import io.flowpay.queue.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -21,7 +20,7 @@ import java.util.regex.Pattern;
 /**
  * The {@code /v1} API: start a chain, look at a chain, a context, a worker's dead letters and the
  * webhook events nobody handled. Every handler ends its response or fails the context (which
- * {@link Problems#failed} answers); none blocks the event loop.
+ * {@link Answers#failed} answers); none blocks the event loop.
  */
 final class ApiRoutes {
 
@@ -50,16 +49,17 @@ final class ApiRoutes {
         .compose(exists -> exists ? Future.succeededFuture()
             : Future.failedFuture(ApiProblem.invalid("flow", "flow '" + request.flow() + "' not found: there is no " + file)))
         .compose(found -> redis(services.queue().start(task)))
-        .onSuccess(entry -> {
-          services.metrics().runStarted(task.flow(), "api");
-          reply(ctx.response().putHeader("Location", "/v1/chains/" + task.chainId()).setStatusCode(202), task);
-        })
+        .onSuccess(entry -> started(ctx, task))
         .onFailure(ctx::fail);
   }
 
-  private static void reply(HttpServerResponse response, Task task) {
-    json(response, new JsonObject().put("task_id", task.taskId()).put("chain_id", task.chainId())
-        .put("flow", task.flow()).put("worker_id", task.workerId()).put("context_id", task.contextId()));
+  private void started(RoutingContext ctx, Task task) {
+    services.metrics().runStarted(task.flow(), "api");
+    if (!Answers.answered(ctx)) {
+      ctx.response().putHeader("Location", "/v1/chains/" + task.chainId());
+      Answers.json(ctx, 202, new JsonObject().put("task_id", task.taskId()).put("chain_id", task.chainId())
+          .put("flow", task.flow()).put("worker_id", task.workerId()).put("context_id", task.contextId()));
+    }
   }
 
   /** {@code GET /v1/chains/:id}: status, counters, settled or not, and its run records in order. */
@@ -69,7 +69,7 @@ final class ApiRoutes {
         .compose(status -> status == null
             ? Future.failedFuture(ApiProblem.notFound("id", "no chain '" + id + "' (chains are kept 7 days)"))
             : range(RedisKeys.chainRuns(id), false, MAX_LIMIT).map(runs -> chainJson(status, runs)))
-        .onSuccess(json -> json(ctx.response(), json))
+        .onSuccess(json -> Answers.json(ctx, 200, json))
         .onFailure(ctx::fail);
   }
 
@@ -91,7 +91,7 @@ final class ApiRoutes {
         .compose(json -> json.getJsonObject("state").isEmpty() && json.getJsonArray("runs").isEmpty()
             ? Future.failedFuture(ApiProblem.notFound("id", "no context '" + id + "': it has no state and no runs"))
             : Future.succeededFuture(json))
-        .onSuccess(json -> json(ctx.response(), json))
+        .onSuccess(json -> Answers.json(ctx, 200, json))
         .onFailure(ctx::fail);
   }
 
@@ -105,14 +105,14 @@ final class ApiRoutes {
     }
     redis(services.queue().deadLetters(worker, from, limit(ctx)))
         .map(letters -> new JsonArray(letters.stream().map(DeadLetter::toJson).toList()))
-        .onSuccess(letters -> json(ctx.response(), new JsonObject().put("worker_id", worker).put("dead", letters)))
+        .onSuccess(letters -> Answers.json(ctx, 200, new JsonObject().put("worker_id", worker).put("dead", letters)))
         .onFailure(ctx::fail);
   }
 
   /** {@code GET /v1/webhooks/unhandled?limit=N}: events no flow ran for, newest first. */
   void unhandled(RoutingContext ctx) {
     redis(events.recentUnhandled(limit(ctx)))
-        .onSuccess(list -> json(ctx.response(), new JsonObject().put("unhandled", new JsonArray(list))))
+        .onSuccess(list -> Answers.json(ctx, 200, new JsonObject().put("unhandled", new JsonArray(list))))
         .onFailure(ctx::fail);
   }
 
@@ -158,9 +158,5 @@ final class ApiRoutes {
       // answered below
     }
     throw ApiProblem.invalid("limit", "limit must be a whole number from 1 to " + MAX_LIMIT + " (got " + text + ")");
-  }
-
-  static void json(HttpServerResponse response, JsonObject body) {
-    response.putHeader("Content-Type", "application/json").end(body.encode());
   }
 }

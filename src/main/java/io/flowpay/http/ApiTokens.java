@@ -47,7 +47,7 @@ final class ApiTokens implements Handler<RoutingContext> {
     }
     ctx.response().putHeader("WWW-Authenticate",
         authorization == null ? "Bearer realm=\"flowpay\"" : "Bearer realm=\"flowpay\", error=\"invalid_token\"");
-    Problems.send(ctx, 401, "unauthorized", "Authorization", authorization == null
+    Answers.send(ctx, 401, "unauthorized", "Authorization", authorization == null
         ? "missing Authorization header: send 'Authorization: Bearer <token>' with a token from FLOWPAY_API_TOKENS"
         : "the bearer token is not one of FLOWPAY_API_TOKENS");
   }

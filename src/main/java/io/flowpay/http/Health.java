@@ -53,7 +53,9 @@ final class Health implements Handler<RoutingContext> {
     workers.forEach((worker, running) -> states.put(worker, running ? "running" : "stopped"));
     boolean ok = "ok".equals(redis) && !workers.isEmpty() && !workers.containsValue(false);
     JsonObject body = new JsonObject().put("status", ok ? "ok" : "unavailable").put("redis", redis).put("workers", states);
-    ctx.response().setStatusCode(ok ? 200 : 503).putHeader("Content-Type", "application/json")
-        .putHeader("Cache-Control", "no-store").end(body.encode());
+    if (!Answers.answered(ctx)) {
+      ctx.response().putHeader("Cache-Control", "no-store");
+      Answers.json(ctx, ok ? 200 : 503, body);
+    }
   }
 }

@@ -15,7 +15,7 @@ import java.util.List;
  * The HTTP server of {@code flowpay serve}: the {@code /v1} API and {@code /metrics} behind bearer
  * tokens, {@code /health} open, and {@code POST /webhooks/stripe} (signed by Stripe) when webhooks
  * are configured. Every request ends with an answer: a result, or a JSON problem
- * ({@link Problems}); a request that is not answered within {@link #REQUEST_TIMEOUT_MS} gets a 503.
+ * ({@link Answers}); a request that is not answered within {@link #REQUEST_TIMEOUT_MS} gets a 503.
  */
 public final class HttpVerticle extends VerticleBase {
 
@@ -67,7 +67,7 @@ public final class HttpVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     router.route().handler(TimeoutHandler.create(REQUEST_TIMEOUT_MS));
-    router.route().failureHandler(ctx -> Problems.failed(ctx, maxBody));
+    router.route().failureHandler(ctx -> Answers.failed(ctx, maxBody));
     router.get("/health").handler(new Health(services));
     router.get("/metrics").handler(tokens).handler(PrometheusScrapingHandler.create(services.metrics().registry()));
     if (options.webhooks().enabled()) {
@@ -79,8 +79,8 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/v1/contexts/:id").handler(tokens).handler(api::context);
     router.get("/v1/dead/:worker").handler(tokens).handler(api::dead);
     router.get("/v1/webhooks/unhandled").handler(tokens).handler(api::unhandled);
-    router.errorHandler(404, Problems::notFound);
-    router.errorHandler(405, Problems::methodNotAllowed);
+    router.errorHandler(404, Answers::notFound);
+    router.errorHandler(405, Answers::methodNotAllowed);
     return router;
   }
 }

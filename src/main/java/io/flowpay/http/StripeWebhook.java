@@ -54,14 +54,14 @@ final class StripeWebhook implements Handler<RoutingContext> {
     if (refused != null) {
       metrics.webhookEvent("unverified", "rejected");
       LOG.log(Level.WARNING, "webhook: refused a delivery from {0}: {1}", new Object[] {ctx.request().remoteAddress(), refused});
-      Problems.send(ctx, 400, "invalid_signature", SIGNATURE, refused);
+      Answers.send(ctx, 400, "invalid_signature", SIGNATURE, refused);
       return;
     }
     JsonObject event = event(payload);
     EventRoute route = EventRoute.of(event, defaultWorker);
     take(event, route)
         .timeout(HttpVerticle.REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .onSuccess(answer -> answered(ctx, event, answer))
+        .onSuccess(answer -> reply(ctx, event, answer))
         .onFailure(ctx::fail);
   }
 
@@ -118,7 +118,7 @@ final class StripeWebhook implements Handler<RoutingContext> {
         : Answer.duplicate(outcome, route));
   }
 
-  private void answered(RoutingContext ctx, JsonObject event, Answer answer) {
+  private void reply(RoutingContext ctx, JsonObject event, Answer answer) {
     String type = event.getString("type");
     metrics.webhookEvent(type, answer.outcome());
     if ("started".equals(answer.outcome())) {
@@ -131,7 +131,7 @@ final class StripeWebhook implements Handler<RoutingContext> {
     if (answer.chainId() != null) {
       body.put("chain_id", answer.chainId());
     }
-    ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(body.encode());
+    Answers.json(ctx, 200, body);
   }
 
   /** What became of one delivery: {@code started}, {@code unhandled} or {@code duplicate}. */

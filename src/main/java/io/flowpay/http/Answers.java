@@ -9,19 +9,31 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Every error the HTTP server answers has one shape:
+ * How every request is answered: a JSON result, or a JSON problem. Every error has one shape:
  * {@code {"error": {"type": "invalid_request", "field": "flow", "message": "..."}}} ({@code field}
  * only when one field is at fault). Nothing a handler throws or fails with escapes as a crash or an
  * unanswered request: it ends here.
  */
-final class Problems {
+final class Answers {
 
-  private static final Logger LOG = Logger.getLogger(Problems.class.getName());
+  private static final Logger LOG = Logger.getLogger(Answers.class.getName());
 
-  private Problems() {}
+  private Answers() {}
+
+  /** True when the request was answered already (it timed out meanwhile) or the client went away. */
+  static boolean answered(RoutingContext ctx) {
+    return ctx.response().ended() || ctx.response().closed() || ctx.response().headWritten();
+  }
+
+  /** Answers {@code body} with {@code status}, unless the request was answered already. */
+  static void json(RoutingContext ctx, int status, JsonObject body) {
+    if (!answered(ctx)) {
+      ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    }
+  }
 
   static void send(RoutingContext ctx, int status, String type, String field, String message) {
-    if (ctx.response().ended() || ctx.response().closed()) {
+    if (answered(ctx)) {
       return;
     }
     JsonObject error = new JsonObject().put("type", type);
