@@ -17,6 +17,9 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One Flowpay process's moving parts, wired together: the Redis clients, the task queue, the flow
@@ -29,6 +32,7 @@ public final class FlowpayNode {
   private final Redis redis;
   private final RedisTaskQueue queue;
   private final List<String> deployments = new ArrayList<>();
+  private final Map<String, String> workerDeployments = new ConcurrentHashMap<>();
   private WorkerExecutor scripts;
 
   private FlowpayNode(Vertx vertx, Redis redis, int disableAfterFailures) {
@@ -70,13 +74,28 @@ public final class FlowpayNode {
       Redis readClient = Redis.createClient(vertx, redisOptions(options.redis(), 1));
       WorkerVerticle worker = new WorkerVerticle(workerId, options.worker(), queue, readClient, engine,
           new RetryingStripeClient(vertx, stripe, options.stripe()), scripts);
-      deployed.add(vertx.deployVerticle(worker).onSuccess(deployments::add));
+      deployed.add(vertx.deployVerticle(worker).onSuccess(id -> {
+        deployments.add(id);
+        workerDeployments.put(workerId, id);
+      }));
     }
     return Future.all(deployed).mapEmpty();
   }
 
   public RedisTaskQueue queue() {
     return queue;
+  }
+
+  /** The pooled Redis client (what {@code /health} pings and the HTTP API reads with). */
+  public Redis redis() {
+    return redis;
+  }
+
+  /** Each worker id this node deployed, and whether its verticle is still deployed (false while stopping). */
+  public Map<String, Boolean> workers() {
+    Map<String, Boolean> running = new TreeMap<>();
+    workerDeployments.forEach((worker, id) -> running.put(worker, vertx.deploymentIDs().contains(id)));
+    return running;
   }
 
   /** A new client for one blocking reader (e.g. following a chain); the caller closes it. */
