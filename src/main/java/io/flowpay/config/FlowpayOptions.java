@@ -85,7 +85,7 @@ public record FlowpayOptions(RedisOptions redis, StripeOptions stripe, WorkerOpt
   }
 
   public FlowpayOptions withWorker(WorkerOptions newWorker) {
-    return new FlowpayOptions(redis, stripe, newWorker, workers, flowsDir);
+    return new FlowpayOptions(redis, stripe, newWorker, workers, flowsDir, http, webhooks);
   }
 
   public FlowpayOptions withWorkers(List<String> newWorkers) {
