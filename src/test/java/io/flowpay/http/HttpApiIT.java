@@ -145,7 +145,7 @@ class HttpApiIT {
       Redis reader = http.flowpay.node.newReadClient(http.flowpay.options);
       try {
         RedisConnection connection = reader.connect().await();
-        Delivery delivery = queue.read(connection, worker, ">", 1, 1000).await().get(0);
+        Delivery delivery = queue.read(connection, worker, 1, 1000).await().get(0);
         queue.deadLetter(delivery, "depth", "chain deeper than worker.maxDepth").await();
       } finally {
         reader.close();
