@@ -8,6 +8,7 @@ import io.flowpay.config.StripeOptions;
 import io.flowpay.config.WorkerOptions;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.Task;
+import io.flowpay.metrics.FlowMetrics;
 import io.flowpay.queue.ChainStatus;
 import io.flowpay.queue.ChainWatch;
 import io.flowpay.queue.RedisKeys;
@@ -46,6 +47,7 @@ public final class FlowpayHarness implements AutoCloseable {
   public final String worker = "w-" + Ids.newId().substring(0, 12);
   public final FlowpayOptions options;
   public FlowpayNode node;
+  public final FlowMetrics metrics = new FlowMetrics();
   /** Redis as the test sees it, up whether the node runs or not. */
   public final Redis redis;
   public final RedisTaskQueue queue;
@@ -77,7 +79,7 @@ public final class FlowpayHarness implements AutoCloseable {
   }
 
   private FlowpayNode startNode() {
-    return FlowpayNode.start(vertx, options, new WebClientStripeClient(vertx, options.stripe(), TEST_KEY)).await();
+    return FlowpayNode.start(vertx, options, new WebClientStripeClient(vertx, options.stripe(), TEST_KEY), metrics).await();
   }
 
   /** Stops the node gracefully (as SIGTERM does) and starts a new one serving the same worker. */

@@ -42,7 +42,7 @@ public final class ServeCommand extends CommandSupport {
     FlowpayNode node;
     String http;
     try {
-      node = FlowpayNode.start(vertx, options, new WebClientStripeClient(vertx, options.stripe(), key)).await();
+      node = FlowpayNode.start(vertx, options, new WebClientStripeClient(vertx, options.stripe(), key), metrics).await();
       http = options.http().enabled() ? startHttp(vertx, node, options, metrics, tokens, webhookSecret, out) : null;
     } catch (RuntimeException failed) {
       vertx.close().await();

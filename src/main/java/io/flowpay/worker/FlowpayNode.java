@@ -3,6 +3,7 @@ package io.flowpay.worker;
 import io.flowpay.config.FlowpayOptions;
 import io.flowpay.config.RedisOptions;
 import io.flowpay.failure.FlowpayFailure;
+import io.flowpay.metrics.FlowMetrics;
 import io.flowpay.queue.RedisTaskQueue;
 import io.flowpay.script.FlowEngine;
 import io.flowpay.stripe.RetryingStripeClient;
@@ -63,17 +64,22 @@ public final class FlowpayNode {
    * builds the flow engine's sandbox: call it from a plain thread (main, a test), not an event loop.
    */
   public static Future<FlowpayNode> start(Vertx vertx, FlowpayOptions options, StripeClient stripe) {
-    FlowEngine engine = new FlowEngine(options.flowsDir(), StripeResources.standard());
-    return connect(vertx, options).compose(node -> node.deployWorkers(options, engine, stripe).map(node));
+    return start(vertx, options, stripe, new FlowMetrics());
   }
 
-  private Future<Void> deployWorkers(FlowpayOptions options, FlowEngine engine, StripeClient stripe) {
+  /** As {@link #start(Vertx, FlowpayOptions, StripeClient)}, recording runs, calls and dead letters in {@code metrics}. */
+  public static Future<FlowpayNode> start(Vertx vertx, FlowpayOptions options, StripeClient stripe, FlowMetrics metrics) {
+    FlowEngine engine = new FlowEngine(options.flowsDir(), StripeResources.standard());
+    return connect(vertx, options).compose(node -> node.deployWorkers(options, engine, stripe, metrics).map(node));
+  }
+
+  private Future<Void> deployWorkers(FlowpayOptions options, FlowEngine engine, StripeClient stripe, FlowMetrics metrics) {
     scripts = vertx.createSharedWorkerExecutor("flowpay-scripts", options.worker().scriptThreads());
     List<Future<String>> deployed = new ArrayList<>();
     for (String workerId : options.workers()) {
       Redis readClient = Redis.createClient(vertx, redisOptions(options.redis(), 1));
       WorkerVerticle worker = new WorkerVerticle(workerId, options.worker(), queue, readClient, engine,
-          new RetryingStripeClient(vertx, stripe, options.stripe()), scripts);
+          new RetryingStripeClient(vertx, stripe, options.stripe(), metrics), scripts, metrics);
       deployed.add(vertx.deployVerticle(worker).onSuccess(id -> {
         deployments.add(id);
         workerDeployments.put(workerId, id);

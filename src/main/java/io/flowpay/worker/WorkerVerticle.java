@@ -5,6 +5,7 @@ import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.flow.Call;
 import io.flowpay.flow.RunResult;
 import io.flowpay.flow.Task;
+import io.flowpay.metrics.FlowMetrics;
 import io.flowpay.queue.Commit;
 import io.flowpay.queue.Delivery;
 import io.flowpay.queue.RedisTaskQueue;
@@ -18,6 +19,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -49,6 +51,7 @@ public final class WorkerVerticle extends VerticleBase {
   private final FlowEngine engine;
   private final StripeClient stripe;
   private final WorkerExecutor scripts;
+  private final FlowMetrics metrics;
   /** Stream entries this worker holds (read or claimed, not yet committed or parked). */
   private final Set<String> held = new HashSet<>();
   private ContextLanes lanes;
@@ -67,7 +70,7 @@ public final class WorkerVerticle extends VerticleBase {
    * @param scripts the executor flow scripts run on
    */
   public WorkerVerticle(String workerId, WorkerOptions options, RedisTaskQueue queue, Redis readClient,
-      FlowEngine engine, StripeClient stripe, WorkerExecutor scripts) {
+      FlowEngine engine, StripeClient stripe, WorkerExecutor scripts, FlowMetrics metrics) {
     this.workerId = workerId;
     this.options = options;
     this.queue = queue;
@@ -75,6 +78,7 @@ public final class WorkerVerticle extends VerticleBase {
     this.engine = engine;
     this.stripe = stripe;
     this.scripts = scripts;
+    this.metrics = metrics;
   }
 
   @Override
@@ -226,6 +230,11 @@ public final class WorkerVerticle extends VerticleBase {
     LOG.log(System.Logger.Level.ERROR, "worker {0}: entry {1} moved to the dead-letter stream: {2}",
         workerId, delivery.entryId(), error);
     return retry(() -> queue.deadLetter(delivery, reason, error), 1, MAX_REDIS_ATTEMPTS)
+        .onSuccess(parked -> {
+          if (parked) {
+            metrics.deadLetter(workerId, reason);
+          }
+        })
         .<Void>mapEmpty()
         .recover(failed -> {
           LOG.log(System.Logger.Level.ERROR, "worker {0}: entry {1} not parked ({2}); it stays pending",
@@ -281,6 +290,9 @@ public final class WorkerVerticle extends VerticleBase {
 
   private Future<List<Call>> runAndCommit(Delivery delivery, int run) {
     Task task = delivery.task();
+    if (run == 1 && !"timer".equals(task.callerId())) {
+      metrics.queueLag(workerId, Duration.ofMillis(System.currentTimeMillis() - task.enqueuedAt()));
+    }
     return queue.load(task).compose(snapshot -> {
       if (snapshot.flowDisabled() != null) {
         return park(delivery, "flow_disabled", snapshot.flowDisabled()).map(List.<Call>of());
@@ -299,6 +311,9 @@ public final class WorkerVerticle extends VerticleBase {
         return run < MAX_CONFLICT_RERUNS ? runAndCommit(delivery, run + 1) : Future.failedFuture(conflict(delivery));
       }
       logRun(delivery.task(), result);
+      if (outcome == Commit.COMMITTED) {
+        metrics.runFinished(delivery.task().flow(), result.status().code(), Duration.ofNanos(result.durationMicros() * 1_000));
+      }
       return Future.succeededFuture(outcome == Commit.COMMITTED && result.ok() ? result.effects().calls() : List.of());
     });
   }

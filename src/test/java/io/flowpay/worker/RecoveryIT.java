@@ -105,6 +105,9 @@ class RecoveryIT {
       assertEquals(4, runs.get(4).getInteger("depth"));
       assertEquals(new JsonObject().put("depth", 3), flowpay.state(context));
       assertEquals("depth", flowpay.queue.deadLetters(flowpay.worker, "-", 10).await().get(0).reason());
+      String metrics = flowpay.metrics.scrape();
+      assertTrue(metrics.contains("flowpay_dead_letters_total{reason=\"depth\",worker=\"" + flowpay.worker + "\"} 1.0"), metrics);
+      assertTrue(metrics.contains("flowpay_runs_total{flow=\"again\",status=\"ok\"} 4.0"), metrics);
     }
   }
 
