@@ -20,6 +20,8 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Tasks, context state, outbox and chains in Redis. Every write that must not be half-done is one
@@ -42,6 +44,8 @@ public final class RedisTaskQueue {
   private final LuaScript deadDrop = LuaScript.load("dead_drop");
 
   private final int disableAfterFailures;
+  /** Workers whose group this queue made sure of; a group lost later is made again by its worker (NOGROUP). */
+  private final Set<String> groupsMade = ConcurrentHashMap.newKeySet();
 
   public RedisTaskQueue(Redis redis) {
     this(redis, WorkerOptions.DEFAULT_DISABLE_AFTER_FAILURES);
@@ -68,9 +72,9 @@ public final class RedisTaskQueue {
     List<String> keys = List.of(RedisKeys.chain(task.chainId()), RedisKeys.tasks(task.workerId()));
     List<String> args = List.of(task.toJson().encode(), task.flow(), task.contextId(), task.workerId(),
         String.valueOf(System.currentTimeMillis()), String.valueOf(CHAIN_TTL_SECONDS));
-    return ensureGroup(task.workerId())
-        .compose(ready -> start.run(redis, keys, args))
-        .map(Response::toString);
+    Future<Void> ready = groupsMade.contains(task.workerId()) ? Future.succeededFuture() : ensureGroup(task.workerId())
+        .onSuccess(made -> groupsMade.add(task.workerId()));
+    return ready.compose(made -> start.run(redis, keys, args)).map(Response::toString);
   }
 
   /**
