@@ -1,5 +1,6 @@
 package io.flowpay.bench;
 
+import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.queue.EmbeddedRedis;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -92,6 +93,9 @@ public final class BenchCommand implements Callable<Integer> {
       printer.println("written: " + out.resolve(name + ".md") + ", " + out.resolve(name + ".csv"));
       printer.flush();
       return 0;
+    } catch (FlowpayFailure failure) {
+      spec.commandLine().getErr().println("flowpay: " + failure.getMessage());
+      return 1;
     }
   }
 

@@ -2,6 +2,7 @@ package io.flowpay.bench;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.OperatingSystemMXBean;
+import io.flowpay.failure.FlowpayFailure;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.redis.client.Command;
@@ -39,9 +40,17 @@ final class Probe implements AutoCloseable, NotificationListener {
       .filter(pool -> pool.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
   private final AtomicLong peakHeap = new AtomicLong();
 
+  /** Fails with a message saying how to fix it when Redis cannot be reached. */
   Probe(String redisUrl, StandInServer standIn) {
     this.redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl));
     this.standIn = standIn;
+    try {
+      redis.send(Request.cmd(Command.PING)).await();
+    } catch (Exception unreachable) { // await() rethrows the connect failure as it is, checked or not
+      close();
+      throw new FlowpayFailure(FlowpayFailure.Kind.REDIS_UNAVAILABLE, "cannot reach the Redis of REDIS_URL ("
+          + unreachable.getMessage() + "): start it, or unset REDIS_URL to use the embedded one");
+    }
     ManagementFactory.getGarbageCollectorMXBeans()
         .forEach(gc -> ((NotificationEmitter) gc).addNotificationListener(this, null, null));
   }

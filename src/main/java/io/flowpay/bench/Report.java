@@ -102,8 +102,12 @@ final class Report {
     text.append('\n').append("| ").append(String.join(" | ", header())).append(" |\n|");
     text.append("---|".repeat(header().length)).append('\n');
     rows.forEach(row -> text.append("| ").append(String.join(" | ", cells(row))).append(" |\n"));
-    text.append("\nMedian over the rounds, (min-max) in brackets.\n\nTargets of issue 5 (reported, not asserted):\n\n");
-    targets().forEach(line -> text.append("- ").append(line).append('\n'));
+    text.append("\nMedian over the rounds, (min-max) in brackets.\n");
+    List<String> targets = targets();
+    if (!targets.isEmpty()) {
+      text.append("\nTargets of issue 5 (reported, not asserted):\n\n");
+      targets.forEach(line -> text.append("- ").append(line).append('\n'));
+    }
     return text.toString();
   }
 
