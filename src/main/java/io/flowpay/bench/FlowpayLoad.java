@@ -42,11 +42,12 @@ final class FlowpayLoad implements Load {
   FlowpayLoad(String redisUrl, String stripeBase, int maxInFlight) {
     FlowpayOptions defaults = new FlowpayOptions();
     WorkerOptions worker = defaults.worker();
-    FlowpayOptions options = new FlowpayOptions(defaults.redis().withUrl(redisUrl),
-        defaults.stripe().withApiBase(stripeBase),
-        new WorkerOptions(worker.scriptThreads(), Math.max(worker.maxInFlight(), maxInFlight), worker.readBatch(),
-            worker.blockMs()),
-        List.of(this.worker), flows);
+    FlowpayOptions options = defaults.withRedis(defaults.redis().withUrl(redisUrl))
+        .withStripe(defaults.stripe().withApiBase(stripeBase))
+        .withWorker(new WorkerOptions(worker.scriptThreads(), Math.max(worker.maxInFlight(), maxInFlight),
+            worker.readBatch(), worker.blockMs()))
+        .withWorkers(List.of(this.worker))
+        .withFlowsDir(flows);
     node = FlowpayNode.start(vertx, options, new WebClientStripeClient(vertx, options.stripe(), KEY)).await();
     sinkReader = node.newReadClient(options).connect().await();
     readSink();
