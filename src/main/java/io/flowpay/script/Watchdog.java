@@ -1,9 +1,9 @@
 package io.flowpay.script;
 
 import java.lang.System.Logger.Level;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -21,21 +21,18 @@ final class Watchdog {
 
   private static final System.Logger LOG = System.getLogger(Watchdog.class.getName());
   private static final long ABSORB_NANOS = 200_000_000;
+  private static final long IDLE_NANOS = 1_000_000_000;
 
-  private final ScheduledThreadPoolExecutor timer;
   private final long intervalNanos;
+  private final Set<Watch> running = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean looking = new AtomicBoolean();
 
-  /** No thread until a run is watched; the thread ends after a second without runs. */
+  /**
+   * No thread until a run starts; the thread ends after a second without runs. A run only joins and
+   * leaves a set: it never waits for, nor wakes, the watchdog's thread.
+   */
   Watchdog(long intervalNanos) {
     this.intervalNanos = intervalNanos;
-    this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
-      Thread thread = new Thread(runnable, "flowpay-watchdog");
-      thread.setDaemon(true);
-      return thread;
-    });
-    timer.setRemoveOnCancelPolicy(true);
-    timer.setKeepAliveTime(1, TimeUnit.SECONDS);
-    timer.allowCoreThreadTimeOut(true);
   }
 
   /** A flow's evaluation, as the watchdog runs it. */
@@ -53,23 +50,63 @@ final class Watchdog {
     Throwable thrown = null;
     try {
       budget.start();
-      watch.look = timer.scheduleWithFixedDelay(watch::look, intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
+      running.add(watch);
+      if (looking.compareAndSet(false, true)) {
+        startLooking();
+      }
       try {
         evaluation.run();
       } catch (Throwable e) {
         thrown = e;
       }
-      if (watch.close() && !budget.deathSeen() && !isDeath(thrown)) {
+      if (close(watch) && !budget.deathSeen() && !isDeath(thrown)) {
         awaitDeath();
       }
     } catch (ThreadDeath death) {
       thrown = thrown == null ? death : thrown;
-      watch.close();
+      close(watch);
     }
     if (watch.stopSent) {
       Thread.interrupted();
     }
     return thrown;
+  }
+
+  private boolean close(Watch watch) {
+    running.remove(watch);
+    return watch.close();
+  }
+
+  private void startLooking() {
+    Thread thread = new Thread(this::lookAtRuns, "flowpay-watchdog");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** The watchdog's thread: looks at every running flow each interval; ends once idle. */
+  private void lookAtRuns() {
+    long idleSince = System.nanoTime();
+    while (true) {
+      LockSupport.parkNanos(intervalNanos);
+      if (!running.isEmpty()) {
+        running.forEach(Watchdog::lookAt);
+        idleSince = System.nanoTime();
+      } else if (System.nanoTime() - idleSince > IDLE_NANOS) {
+        looking.set(false);
+        // A run that joined meanwhile either saw `looking` true (and counts on this thread) or starts another.
+        if (running.isEmpty() || !looking.compareAndSet(false, true)) {
+          return;
+        }
+      }
+    }
+  }
+
+  private static void lookAt(Watch watch) {
+    try {
+      watch.look();
+    } catch (RuntimeException | Error bug) {
+      LOG.log(Level.ERROR, "the watchdog could not look at " + watch.what, bug);
+    }
   }
 
   /** Its ThreadDeath usually arrived long ago; if a flow swallowed it (a return in finally), none comes. */
@@ -98,7 +135,6 @@ final class Watchdog {
     private final RunBudget budget;
     private final String what;
     private final Thread thread;
-    private ScheduledFuture<?> look;
     private State state = State.RUNNING;
     private boolean stopSent;
 
@@ -108,7 +144,7 @@ final class Watchdog {
       this.thread = thread;
     }
 
-    /** On the watchdog's thread. */
+    /** On the watchdog's thread: stops the run's thread once it passed a hard limit. */
     private synchronized void look() {
       if (state != State.RUNNING) {
         return;
@@ -129,9 +165,6 @@ final class Watchdog {
 
     /** Whether a stop was sent; after this, none will be. */
     private synchronized boolean close() {
-      if (look != null) {
-        look.cancel(false);
-      }
       boolean stopped = state == State.STOPPING;
       state = State.ENDED;
       return stopped && stopSent;
