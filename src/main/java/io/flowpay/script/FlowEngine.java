@@ -12,10 +12,11 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import javax.script.CompiledScript;
+import java.util.Objects;
 import javax.script.ScriptException;
 
 /**
@@ -24,29 +25,68 @@ import javax.script.ScriptException;
  * {@code stripe}, {@code flow}, {@code log}, {@code print}, and in a response/error flow
  * {@code response}/{@code parsed_data} or {@code error}/{@code parsed_error}, {@code request} and
  * {@code carry}; in a main flow those last six are {@code undefined}). A run does no I/O: what it
- * decides comes back as {@link Effects}. Thread-safe; one instance serves every worker of a process.
+ * decides comes back as {@link Effects}. Every run has a CPU-time and a memory budget, kept by a loop
+ * guard compiled into the flow and by a watchdog thread ({@link RunBudget}, {@link LoopGuard},
+ * {@link Watchdog}). Thread-safe; one instance serves every worker of a process.
  */
 public final class FlowEngine {
+
+  /** How much CPU time one run may use when nothing else is configured. */
+  public static final Duration DEFAULT_CPU_BUDGET = Duration.ofMillis(200);
+
+  /**
+   * How much memory one run may allocate (in total, garbage included). A flow decides on a Stripe
+   * object and its context (kilobytes); 128 MB is hundreds of times what a busy flow allocates, yet
+   * one per script thread still fits in a modest heap, so a flow that grows an array without end is
+   * stopped long before it endangers its neighbours.
+   */
+  static final long DEFAULT_MEMORY_BUDGET = 128L << 20;
+
+  /**
+   * CPU time a compiled flow's first run may use on top of its budget: Nashorn links a script's call
+   * sites when they first run (measured: 60–130 ms for a small flow in a cold JVM on a busy 2-core
+   * machine, against 1–15 ms once warm).
+   */
+  static final long FIRST_RUN_GRACE_NANOS = 1_000_000_000L;
 
   private static final System.Logger LOG = System.getLogger(FlowEngine.class.getName());
 
   private final FlowFiles files;
   private final StripeResources resources;
+  private final RunBudget.Limits limits;
   private final Sandbox sandbox;
   private final CompiledFlows flows;
 
-  /** Builds the engine and its prelude once (a few hundred ms); flows compile on first use. */
+  /** Builds the engine with {@link #DEFAULT_CPU_BUDGET} per run. */
   public FlowEngine(Path flowsDir, StripeResources resources) {
+    this(flowsDir, resources, DEFAULT_CPU_BUDGET);
+  }
+
+  /**
+   * Builds the engine and its prelude once (a few hundred ms); flows compile on first use.
+   *
+   * @param cpuBudget CPU time one run may use ({@code worker.cpuBudgetMs}); past it the run ends
+   *     {@link RunStatus#TIMED_OUT}
+   */
+  public FlowEngine(Path flowsDir, StripeResources resources, Duration cpuBudget) {
+    this(flowsDir, resources,
+        new RunBudget.Limits(positive(cpuBudget).toNanos(), DEFAULT_MEMORY_BUDGET, FIRST_RUN_GRACE_NANOS));
+  }
+
+  FlowEngine(Path flowsDir, StripeResources resources, RunBudget.Limits limits) {
     this.files = new FlowFiles(flowsDir);
     this.resources = resources;
-    this.sandbox = new Sandbox(resources.toScriptTable().encode());
+    this.limits = limits;
+    long watchInterval = Math.min(Math.max(limits.cpuNanos() / 4, 10_000_000L), 100_000_000L);
+    this.sandbox = new Sandbox(resources.toScriptTable().encode(), watchInterval);
     this.flows = new CompiledFlows(files, sandbox);
   }
 
   /**
    * Runs {@code task.flow()} once in a fresh sandboxed global. Blocking: call it on a worker
    * thread, never an event loop. Never throws: a missing or broken flow, or a script that throws,
-   * gives status FAILED with a {@link RunError} and keeps only the run's log lines.
+   * overflows its stack or runs out of memory gives status FAILED with a {@link RunError}; a script
+   * that spends its CPU budget gives TIMED_OUT. Either way only the run's log lines are kept.
    *
    * @param snapshot the context's state, key to JSON text
    */
@@ -54,11 +94,11 @@ public final class FlowEngine {
     long startedAt = System.currentTimeMillis();
     long start = System.nanoTime();
     Effects effects = new Effects();
-    RunError error = runFlow(task, snapshot, effects);
+    Ending ending = runFlow(task, snapshot, effects);
     long micros = (System.nanoTime() - start) / 1_000;
-    return error == null
+    return ending == null
         ? new RunResult(RunStatus.OK, effects, null, startedAt, micros)
-        : new RunResult(RunStatus.FAILED, logsOf(effects), error, startedAt, micros);
+        : new RunResult(ending.status(), logsOf(effects), ending.error(), startedAt, micros);
   }
 
   /** Whether {@code flows/<flow>.js} exists. */
@@ -79,6 +119,11 @@ public final class FlowEngine {
     return problems;
   }
 
+  /** The compiled-flow cache (tests look at it). */
+  CompiledFlows compiledFlows() {
+    return flows;
+  }
+
   private void checkFile(Path file, List<FlowProblem> problems) {
     String flow = files.nameOf(file);
     if (!FlowNames.isValid(flow)) {
@@ -94,39 +139,81 @@ public final class FlowEngine {
     }
   }
 
-  private RunError runFlow(Task task, Map<String, String> snapshot, Effects effects) {
+  /** How a run that did not succeed ended. */
+  private record Ending(RunStatus status, RunError error) {
+
+    static Ending failed(RunError error) {
+      return new Ending(RunStatus.FAILED, error);
+    }
+  }
+
+  private Ending runFlow(Task task, Map<String, String> snapshot, Effects effects) {
     String flow = task.flow();
     if (!FlowNames.isValid(flow)) {
-      return ScriptFailures.invalidName(flow);
+      return Ending.failed(ScriptFailures.invalidName(flow));
     }
     String file = files.display(flow);
     try {
-      return evaluate(flows.load(flow), task, snapshot, effects);
+      CompiledFlows.Compiled compiled = flows.load(flow);
+      Ending ending = evaluate(compiled, task, snapshot, effects);
+      flows.ran(flow, compiled.script());
+      return ending;
     } catch (NoSuchFileException e) {
-      return ScriptFailures.notFound(flow, file);
+      return Ending.failed(ScriptFailures.notFound(flow, file));
     } catch (IOException e) {
-      return ScriptFailures.unreadable(file, e);
+      return Ending.failed(ScriptFailures.unreadable(file, e));
     } catch (ScriptException e) {
-      return ScriptFailures.syntax(e, file);
+      return Ending.failed(ScriptFailures.syntax(e, file));
+    } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+      LOG.log(Level.WARNING, "flow " + file + " of task " + task.taskId() + " could not be loaded", e);
+      return Ending.failed(ScriptFailures.thrown(e, file));
     }
   }
 
-  private RunError evaluate(CompiledScript script, Task task, Map<String, String> snapshot, Effects effects) {
+  private Ending evaluate(CompiledFlows.Compiled compiled, Task task, Map<String, String> snapshot, Effects effects) {
     String file = files.display(task.flow());
+    RunBudget budget = new RunBudget(limits, !compiled.warm());
+    Throwable thrown;
     try {
       Host host = new Host(new ContextState(snapshot, effects), new StripeCalls(resources, task, effects),
           new Dispatches(task, effects), effects);
-      sandbox.evaluate(script, sandbox.newGlobal(host, task));
-      return null;
-    } catch (ScriptException | RuntimeException | StackOverflowError e) {
-      LOG.log(Level.DEBUG, () -> "flow " + file + " of task " + task.taskId() + " failed: " + e);
-      return ScriptFailures.thrown(e, file);
+      Sandbox.Global global = sandbox.newGlobal(host, task, budget);
+      thrown = sandbox.evaluate(compiled.script(), global, budget, "flow " + file + " of task " + task.taskId());
+    } catch (ScriptException | RuntimeException | OutOfMemoryError | StackOverflowError e) {
+      thrown = e;
     }
+    if (budget.wasStopped()) {
+      flows.evict(task.flow());
+    }
+    if (budget.overrun() != null) {
+      return overrun(budget, thrown, file);
+    }
+    if (thrown == null) {
+      return null;
+    }
+    Throwable failure = thrown;
+    LOG.log(Level.DEBUG, () -> "flow " + file + " of task " + task.taskId() + " failed: " + failure);
+    return Ending.failed(ScriptFailures.thrown(failure, file));
   }
 
+  private static Ending overrun(RunBudget budget, Throwable thrown, String file) {
+    return budget.overrun() == RunBudget.Overrun.CPU
+        ? new Ending(RunStatus.TIMED_OUT, ScriptFailures.timedOut(budget.limits(), thrown, file))
+        : Ending.failed(ScriptFailures.tooMuchMemory(budget.limits(), thrown, file));
+  }
+
+  private static Duration positive(Duration cpuBudget) {
+    if (cpuBudget == null || cpuBudget.isNegative() || cpuBudget.isZero()) {
+      throw new IllegalArgumentException("the CPU budget of a flow run (worker.cpuBudgetMs) must be positive, got "
+          + cpuBudget);
+    }
+    return cpuBudget;
+  }
+
+  /** A stop may have cut a log call short: keep the lines that made it. */
   private static Effects logsOf(Effects effects) {
     Effects logs = new Effects();
-    effects.logs().forEach(line -> logs.log(line.level(), line.message()));
+    effects.logs().stream().filter(Objects::nonNull).forEach(line -> logs.log(line.level(), line.message()));
     return logs;
   }
 }

@@ -2,9 +2,11 @@ package io.flowpay.script;
 
 /**
  * The hardening prelude, evaluated in every fresh global before the flow. It evaluates to an
- * {@code install(host, inputJson, metaJson, replyJson, tableJson)} function that Java calls once:
- * it strips the Nashorn extensions that reach Java or the file system, disables {@code eval} and
- * {@code Function}, binds the flow's names, then freezes the built-ins and the facades.
+ * {@code install(host, inputJson, metaJson, replyJson, tableJson, javaNamesJson, budget)} function
+ * that Java calls once: it strips the Nashorn extensions that reach Java or the file system, disables
+ * {@code eval} and {@code Function}, binds the flow's names, then freezes the built-ins and the
+ * facades. It returns {@code enter(factory)}, which runs a flow compiled with its loop guard
+ * ({@link LoopGuard}) against this run's {@link RunBudget}.
  *
  * <p>The Java host is held only by closures in here. It takes and returns strings: {@code "+"}
  * followed by the result, or {@code "!"} followed by an error message that becomes a JS {@code Error}.
@@ -26,12 +28,16 @@ final class Prelude {
         var parse = JSON.parse, stringify = JSON.stringify, freeze = Object.freeze, define = Object.defineProperty;
         var keys = Object.keys, names = Object.getOwnPropertyNames, protoOf = Object.getPrototypeOf;
 
-        return function install(host, inputJson, metaJson, replyJson, tableJson, javaNamesJson) {
+        var caught;
+
+        return function install(host, inputJson, metaJson, replyJson, tableJson, javaNamesJson, budget) {
           harden();
+          var enter = guards(budget);
           shadowJava(parse(javaNamesJson));
           bind(hostCall(host), parse(inputJson), parse(metaJson), replyJson == null ? null : parse(replyJson),
             parse(tableJson));
           freezeBuiltins();
+          return enter;
         };
 
         function harden() {
@@ -49,6 +55,17 @@ final class Prelude {
           ['bindProperties', 'setIndexedPropertiesToExternalArrayData'].forEach(function (n) { delete Object[n]; });
           ['captureStackTrace', 'dumpStack'].forEach(function (n) { delete Error[n]; });
           ['printStackTrace', 'getStackTrace'].forEach(function (n) { delete Error.prototype[n]; });
+        }
+
+        // The calls LoopGuard inserts. A loop or function body counts down here and asks Java (RunBudget)
+        // about the time only every so often; catch and finally blocks ask it what they must rethrow.
+        // Returns enter(factory): runs a guarded flow (LoopGuard's wrapper) with them, `this` the global.
+        // The count lives in an array: a plain `var` would box a new Double on every loop iteration.
+        function guards(budget) {
+          var left = [0];
+          var guard = freeze(function () { if (--left[0] <= 0) left[0] = budget(); });
+          caught = freeze(function (e) { budget(e); });
+          return function enter(factory) { factory(guard, caught).call(global); };
         }
 
         // A primitive's missing property falls through to its Java object: shadow those names. Nashorn's
@@ -205,8 +222,8 @@ final class Prelude {
           if (typeof value === 'string') return value;
           if (value instanceof Error) return String(value);
           var text;
-          try { text = stringify(value); } catch (e) { text = undefined; }
-          try { return text === undefined ? String(value) : text; } catch (e) { return '[unprintable]'; }
+          try { text = stringify(value); } catch (e) { caught(e); text = undefined; }
+          try { return text === undefined ? String(value) : text; } catch (e) { caught(e); return '[unprintable]'; }
         }
 
         function deepFreeze(value) {

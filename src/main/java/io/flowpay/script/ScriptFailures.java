@@ -34,8 +34,14 @@ final class ScriptFailures {
     return new RunError(Kind.FLOW_INVALID.code(), syntaxMessage(e), file, Math.max(e.getLineNumber(), 0));
   }
 
-  /** {@code SyntaxError: Expected ; but found y}: Nashorn's first line without its file:line:column. */
+  /**
+   * {@code SyntaxError: Expected ; but found y}: Nashorn's first line without its file:line:column;
+   * or why the loop guard refused the flow.
+   */
   static String syntaxMessage(ScriptException e) {
+    if (e instanceof LoopGuard.Refused refused) {
+      return refused.reason();
+    }
     String message = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
     String first = message == null ? "" : message.lines().findFirst().orElse("");
     return "SyntaxError: " + first.replaceFirst("^.*?:\\d+:\\d+ ", "");
@@ -47,12 +53,29 @@ final class ScriptFailures {
     return new RunError(Kind.SCRIPT_ERROR.code(), message(cause), file, line(cause, file));
   }
 
+  /** The run spent its CPU budget; the line is where the guard or the watchdog caught it, when known. */
+  static RunError timedOut(RunBudget.Limits limits, Throwable e, String file) {
+    return new RunError(Kind.SCRIPT_ERROR.code(), "flow ran longer than its " + limits.cpuNanos() / 1_000_000
+        + " ms CPU budget (worker.cpuBudgetMs): look for a loop that never ends, endless recursion, or a regular"
+        + " expression that backtracks", file, e == null ? 0 : line(e, file));
+  }
+
+  /** The run allocated more than its memory budget. */
+  static RunError tooMuchMemory(RunBudget.Limits limits, Throwable e, String file) {
+    return new RunError(Kind.SCRIPT_ERROR.code(), "flow allocated more than its " + (limits.memoryBytes() >> 20)
+        + " MB memory budget: look for an array, object or string that grows without end", file,
+        e == null ? 0 : line(e, file));
+  }
+
   private static String message(Throwable e) {
     if (e instanceof NashornException) {
       return e.getMessage();
     }
     if (e instanceof StackOverflowError) {
       return "RangeError: too much recursion (a function calls itself without end?)";
+    }
+    if (e instanceof OutOfMemoryError) {
+      return "RangeError: out of memory (the JVM heap is full; does the flow build a huge array or string?)";
     }
     return "flow failed inside Flowpay: " + e;
   }

@@ -5,6 +5,7 @@ import static io.flowpay.script.FlowEngineTest.assertOk;
 import static io.flowpay.script.FlowEngineTest.main;
 import static io.flowpay.script.FlowEngineTest.messages;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowpay.flow.Effects;
@@ -22,7 +23,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
-import javax.script.Bindings;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -129,6 +129,26 @@ class SandboxProbesTest {
   }
 
   @Test
+  void caughtStackOverflowCannotBeInspected() throws IOException {
+    write("overflow", "log.info('start');\nfunction f() { try { f(); } catch (e) { log.info(typeof e.getStackTrace,"
+        + " typeof e.printStackTrace, String(e)); } }\nf();\nlog.info('escaped');");
+    RunResult result = engine.run(main("overflow", null), Map.of());
+    assertFailed(result, "script_error", "RangeError: too much recursion (a function calls itself without end?)", 2);
+    assertEquals(List.of("start"), messages(result));
+    assertJvmAlive();
+  }
+
+  @Test
+  void javaScriptErrorsStayCatchable() throws IOException {
+    write("catches", "try { null.x; } catch (e) { log.info(e instanceof TypeError, typeof e.getStackTrace); }\n"
+        + "try { throw 'plain'; } catch (e) { log.info(e); } finally { log.info('finally'); }\n"
+        + "try { stripe.paymentIntents.create({amount: 1.5}); } catch (e) { log.info(e instanceof Error); }");
+    RunResult result = engine.run(main("catches", null), Map.of());
+    assertOk(result);
+    assertEquals(List.of("true undefined", "plain", "finally", "true"), messages(result));
+  }
+
+  @Test
   void oneRunLeavesNothingForTheNext() throws IOException {
     String observe = "log.info(typeof leaked, [].push(1), JSON.stringify({a: 1}), ({}).x, typeof Object.keys,"
         + " typeof Math.max, typeof marker);\n";
@@ -178,14 +198,17 @@ class SandboxProbesTest {
 
   @Test
   void nestedResourceNamesBecomeNestedObjects() throws Exception {
-    Sandbox sandbox = new Sandbox("{\"checkout.sessions\": {\"create\": {\"method\": \"POST\", \"needsId\": false}}}");
+    Sandbox sandbox = new Sandbox("{\"checkout.sessions\": {\"create\": {\"method\": \"POST\", \"needsId\": false}}}",
+        50_000_000L);
     Task task = main("checkout", null);
     Effects effects = new Effects();
     Host host = new Host(new ContextState(Map.of(), effects), new StripeCalls(StripeResources.standard(), task, effects),
         new Dispatches(task, effects), effects);
-    Bindings global = sandbox.newGlobal(host, task);
-    sandbox.evaluate(sandbox.compile("log.info(typeof stripe.checkout.sessions.create);\n"
-        + "try { stripe.checkout.sessions.create({}); } catch (e) { log.info(e.message); }", "flows/checkout.js"), global);
+    RunBudget budget = new RunBudget(new RunBudget.Limits(1_000_000_000L, FlowEngine.DEFAULT_MEMORY_BUDGET, 0), false);
+    Sandbox.Global global = sandbox.newGlobal(host, task, budget);
+    assertNull(sandbox.evaluate(sandbox.compileFlow("log.info(typeof stripe.checkout.sessions.create);\n"
+        + "try { stripe.checkout.sessions.create({}); } catch (e) { log.info(e.message); }", "flows/checkout.js"), global,
+        budget, "test"));
     assertEquals(List.of("function", "stripe.checkout.sessions.create is not a Stripe call Flowpay knows; use"
         + " stripe.request"), effects.logs().stream().map(line -> line.message()).toList());
   }
