@@ -15,6 +15,7 @@ public final class FlowpayFailure extends RuntimeException {
     FLOW_NOT_FOUND("flow_not_found", false),
     FLOW_INVALID("flow_invalid", false),
     SCRIPT_ERROR("script_error", false),
+    SCRIPT_TIMEOUT("timed_out", false),
     BAD_REQUEST("bad_request", false),
     CONTEXT_CONFLICT("context_conflict", true),
     REDIS_UNAVAILABLE("redis_unavailable", true),

@@ -55,7 +55,7 @@ final class ScriptFailures {
 
   /** The run spent its CPU budget; the line is where the guard or the watchdog caught it, when known. */
   static RunError timedOut(RunBudget.Limits limits, Throwable e, String file) {
-    return new RunError(Kind.SCRIPT_ERROR.code(), "flow ran longer than its " + limits.cpuNanos() / 1_000_000
+    return new RunError(Kind.SCRIPT_TIMEOUT.code(), "flow ran longer than its " + limits.cpuNanos() / 1_000_000
         + " ms CPU budget (worker.cpuBudgetMs): look for a loop that never ends, endless recursion, or a regular"
         + " expression that backtracks", file, e == null ? 0 : line(e, file));
   }

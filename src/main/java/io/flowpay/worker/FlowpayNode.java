@@ -16,6 +16,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +70,8 @@ public final class FlowpayNode {
 
   /** As {@link #start(Vertx, FlowpayOptions, StripeClient)}, recording runs, calls and dead letters in {@code metrics}. */
   public static Future<FlowpayNode> start(Vertx vertx, FlowpayOptions options, StripeClient stripe, FlowMetrics metrics) {
-    FlowEngine engine = new FlowEngine(options.flowsDir(), StripeResources.standard());
+    FlowEngine engine = new FlowEngine(options.flowsDir(), StripeResources.standard(),
+        Duration.ofMillis(options.worker().cpuBudgetMs()));
     return connect(vertx, options).compose(node -> node.deployWorkers(options, engine, stripe, metrics).map(node));
   }
 

@@ -237,7 +237,7 @@ class RunawayScriptsTest {
     write("spin", "log.info('start');\nvar n = 0;\nwhile (n >= 0) {\n  n++;\n}\n");
     RunResult result = onThread(() -> run("spin", 0));
     assertEquals(RunStatus.TIMED_OUT, result.status());
-    assertEquals("script_error", result.error().code());
+    assertEquals("timed_out", result.error().code());
     assertEquals(flows.resolve("spin.js").toString(), result.error().file());
     assertEquals(3, result.error().line(), result.error().toString());
     assertEquals("flow ran longer than its 200 ms CPU budget (worker.cpuBudgetMs): look for a loop that never ends,"

@@ -214,6 +214,23 @@ class RecoveryIT {
   }
 
   @Test
+  void runawayFlowTimesOutCommitsNothingAndTheWorkerGoesOn(TestRedis redis, @TempDir Path flows) {
+    write(flows, "spin", "ctx.set('before', true);\nwhile (true) {}\n");
+    write(flows, "count", "ctx.set('runs', (ctx.get('runs') || 0) + 1);");
+    try (FlowpayHarness flowpay = new FlowpayHarness(redis, flows)) {
+      String context = "ctx-" + Ids.newId();
+      JsonObject spun = flowpay.settle(flowpay.start("spin", context, null)).get(0);
+      JsonObject counted = flowpay.settle(flowpay.start("count", context, null)).get(0);
+
+      assertEquals("timed_out", spun.getString("status"));
+      assertEquals("timed_out", spun.getJsonObject("error").getString("code"));
+      assertEquals(2, spun.getJsonObject("error").getInteger("line"));
+      assertEquals("ok", counted.getString("status"));
+      assertEquals(new JsonObject().put("runs", 1), flowpay.state(context), "the runaway run wrote nothing");
+    }
+  }
+
+  @Test
   void consumerGroupThatVanishedIsCreatedAgain(TestRedis redis, @TempDir Path flows) {
     write(flows, "count", "ctx.set('runs', (ctx.get('runs') || 0) + 1);");
     try (FlowpayHarness flowpay = new FlowpayHarness(redis, flows)) {
