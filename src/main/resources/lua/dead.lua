@@ -1,5 +1,27 @@
--- Parks a task that cannot run (unreadable entry) in the worker's dead-letter stream and
--- acknowledges it, atomically, so it is neither lost nor read again.
--- KEYS: 1 task stream, 2 dead stream.  ARGV: 1 group, 2 entry id, 3 raw entry, 4 reason, 5 now
-redis.call('XADD', KEYS[2], '*', 'entry_id', ARGV[2], 'raw', ARGV[3], 'error', ARGV[4], 'dead_at', ARGV[5])
-return redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+-- Parks a task that will not run (unreadable, delivered too often, too deep, flow disabled) in
+-- the worker's dead-letter stream and acknowledges it, atomically, so it is neither lost nor read
+-- again. A task of a chain also leaves a run record with status 'dead' and counts as settled there.
+-- KEYS: 1 task stream, 2 dead stream, 3 chain hash, 4 chain runs, 5 context runs
+-- ARGV: 1 group, 2 entry id, 3 raw entry, 4 reason, 5 error, 6 deliveries, 7 now,
+--       8 run record json ('' when the entry is no task), 9 ttl (s) of chain keys, 10 max run records per context
+-- Returns 1 when parked, 0 when the entry had been acknowledged already (nothing done).
+if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then
+  return 0
+end
+redis.call('XDEL', KEYS[1], ARGV[2])
+redis.call('XADD', KEYS[2], '*', 'entry_id', ARGV[2], 'task', ARGV[3], 'reason', ARGV[4], 'error', ARGV[5],
+  'deliveries', ARGV[6], 'dead_at', ARGV[7])
+if ARGV[8] ~= '' then
+  redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[10], '*', 'run', ARGV[8])
+  if redis.call('EXISTS', KEYS[3]) == 1 then
+    redis.call('XADD', KEYS[4], '*', 'run', ARGV[8])
+    redis.call('HINCRBY', KEYS[3], 'runs', 1)
+    redis.call('HINCRBY', KEYS[3], 'dead', 1)
+    if redis.call('HINCRBY', KEYS[3], 'pending', -1) <= 0 then
+      redis.call('HSET', KEYS[3], 'status', 'settled', 'settled_at', ARGV[7])
+    end
+    redis.call('EXPIRE', KEYS[3], ARGV[9])
+    redis.call('EXPIRE', KEYS[4], ARGV[9])
+  end
+end
+return 1

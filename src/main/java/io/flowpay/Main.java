@@ -1,7 +1,10 @@
 package io.flowpay;
 
+import io.flowpay.bench.BenchCommand;
 import io.flowpay.cli.CheckCommand;
+import io.flowpay.cli.DeadCommand;
 import io.flowpay.cli.DemoCommand;
+import io.flowpay.cli.FlowCommand;
 import io.flowpay.cli.RunCommand;
 import io.flowpay.cli.ServeCommand;
 import java.io.IOException;
@@ -15,7 +18,8 @@ import picocli.CommandLine.Command;
 /** {@code flowpay}: parses the command line and hands over to one sub-command. */
 @Command(name = "flowpay", mixinStandardHelpOptions = true, version = "flowpay 0.1.0",
     description = "Event-driven payment flows: JavaScript flows, non-blocking Stripe calls, Redis-backed tasks.",
-    subcommands = {ServeCommand.class, RunCommand.class, CheckCommand.class, DemoCommand.class})
+    subcommands = {ServeCommand.class, RunCommand.class, CheckCommand.class, DemoCommand.class, DeadCommand.class,
+        FlowCommand.class, BenchCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

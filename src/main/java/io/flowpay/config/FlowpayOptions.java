@@ -19,22 +19,36 @@ import java.util.Set;
  *
  * @param workers worker ids this process serves
  * @param flowsDir where {@code <flow>.js} files live
+ * @param http the HTTP API; off unless {@code http.port} is set
+ * @param webhooks inbound Stripe webhooks; off unless the config has a {@code webhooks} section
  */
 public record FlowpayOptions(RedisOptions redis, StripeOptions stripe, WorkerOptions worker,
-    List<String> workers, Path flowsDir) {
+    List<String> workers, Path flowsDir, HttpOptions http, WebhookOptions webhooks) {
 
   public static final String DEFAULT_CONFIG = "conf/flowpay.json";
   public static final List<String> DEFAULT_WORKERS = List.of("w1");
   public static final String DEFAULT_FLOWS_DIR = "flows";
-  private static final Set<String> KEYS = Set.of("redis", "stripe", "worker", "workers", "flowsDir");
+  private static final Set<String> KEYS = Set.of("redis", "stripe", "worker", "workers", "flowsDir", "http",
+      "webhooks");
   private static final Map<String, Set<String>> SECTION_KEYS = Map.of(
       "redis", Set.of("url", "maxPoolSize"),
       "stripe", Set.of("apiBase", "apiVersion", "connectTimeoutMs", "timeoutMs", "maxAttempts", "retryDelayMs",
           "maxRetryDelayMs", "retryDeadlineMs"),
-      "worker", Set.of("scriptThreads", "maxInFlight", "readBatch", "blockMs"));
+      "worker", Set.of("scriptThreads", "maxInFlight", "readBatch", "blockMs", "cpuBudgetMs", "maxDeliveries",
+          "maxDepth", "disableAfterFailures", "claimIdleMs", "timerPollMs", "shutdownGraceMs"),
+      "http", Set.of("port", "host", "maxBodyBytes"),
+      "webhooks", Set.of("defaultWorker"));
 
   public FlowpayOptions() {
-    this(new RedisOptions(), new StripeOptions(), new WorkerOptions(), DEFAULT_WORKERS, Path.of(DEFAULT_FLOWS_DIR));
+    this(new RedisOptions(), new StripeOptions(), new WorkerOptions(), DEFAULT_WORKERS, Path.of(DEFAULT_FLOWS_DIR),
+        new HttpOptions(), new WebhookOptions());
+  }
+
+  public FlowpayOptions {
+    if (webhooks.enabled() && !http.enabled()) {
+      throw new FlowpayFailure(FlowpayFailure.Kind.CONFIG_INVALID,
+          "webhooks needs the HTTP server: set http.port (e.g. \"http\": {\"port\": 8080}), or remove the webhooks section");
+    }
   }
 
   /** Reads a whole config object; fails naming the key. */
@@ -43,7 +57,9 @@ public record FlowpayOptions(RedisOptions redis, StripeOptions stripe, WorkerOpt
         new StripeOptions(section(json, "stripe")),
         new WorkerOptions(section(json, "worker")),
         workers(new ConfigReader(json, "")),
-        Path.of(new ConfigReader(json, "").string("flowsDir", DEFAULT_FLOWS_DIR)));
+        Path.of(new ConfigReader(json, "").string("flowsDir", DEFAULT_FLOWS_DIR)),
+        new HttpOptions(section(json, "http")),
+        new WebhookOptions(json.getValue("webhooks") == null ? null : section(json, "webhooks")));
   }
 
   /**
@@ -61,28 +77,42 @@ public record FlowpayOptions(RedisOptions redis, StripeOptions stripe, WorkerOpt
   }
 
   public FlowpayOptions withRedis(RedisOptions newRedis) {
-    return new FlowpayOptions(newRedis, stripe, worker, workers, flowsDir);
+    return new FlowpayOptions(newRedis, stripe, worker, workers, flowsDir, http, webhooks);
   }
 
   public FlowpayOptions withStripe(StripeOptions newStripe) {
-    return new FlowpayOptions(redis, newStripe, worker, workers, flowsDir);
+    return new FlowpayOptions(redis, newStripe, worker, workers, flowsDir, http, webhooks);
+  }
+
+  public FlowpayOptions withWorker(WorkerOptions newWorker) {
+    return new FlowpayOptions(redis, stripe, newWorker, workers, flowsDir, http, webhooks);
   }
 
   public FlowpayOptions withWorkers(List<String> newWorkers) {
-    return new FlowpayOptions(redis, stripe, worker, List.copyOf(newWorkers), flowsDir);
+    return new FlowpayOptions(redis, stripe, worker, List.copyOf(newWorkers), flowsDir, http, webhooks);
   }
 
   public FlowpayOptions withFlowsDir(Path dir) {
-    return new FlowpayOptions(redis, stripe, worker, workers, dir);
+    return new FlowpayOptions(redis, stripe, worker, workers, dir, http, webhooks);
+  }
+
+  public FlowpayOptions withHttp(HttpOptions newHttp) {
+    return new FlowpayOptions(redis, stripe, worker, workers, flowsDir, newHttp, webhooks);
+  }
+
+  public FlowpayOptions withWebhooks(WebhookOptions newWebhooks) {
+    return new FlowpayOptions(redis, stripe, worker, workers, flowsDir, http, newWebhooks);
   }
 
   public JsonObject toJson() {
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("redis", redis.toJson())
         .put("stripe", stripe.toJson())
         .put("worker", worker.toJson())
         .put("workers", new JsonArray(workers))
-        .put("flowsDir", flowsDir.toString());
+        .put("flowsDir", flowsDir.toString())
+        .put("http", http.toJson());
+    return webhooks.enabled() ? json.put("webhooks", webhooks.toJson()) : json;
   }
 
   private static JsonObject parse(Path file) {

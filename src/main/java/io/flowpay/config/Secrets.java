@@ -1,6 +1,8 @@
 package io.flowpay.config;
 
 import io.flowpay.failure.FlowpayFailure;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -10,6 +12,10 @@ import java.util.Map;
 public final class Secrets {
 
   public static final String STRIPE_SECRET_KEY = "STRIPE_SECRET_KEY";
+  public static final String STRIPE_WEBHOOK_SECRET = "STRIPE_WEBHOOK_SECRET";
+  public static final String FLOWPAY_API_TOKENS = "FLOWPAY_API_TOKENS";
+  /** Shorter tokens are refused: an API token must not be guessable. */
+  public static final int MIN_API_TOKEN_LENGTH = 16;
 
   private final Map<String, String> env;
 
@@ -29,6 +35,37 @@ public final class Secrets {
               + "): use a secret or restricted key, sk_test_... or rk_test_... from the Stripe dashboard");
     }
     return key;
+  }
+
+  /** The webhook signing secret ({@code whsec_...}), or null when not set. */
+  public String webhookSecret() {
+    String secret = env.get(STRIPE_WEBHOOK_SECRET);
+    if (secret == null || secret.isBlank()) {
+      return null;
+    }
+    if (!secret.startsWith("whsec_")) {
+      throw new FlowpayFailure(FlowpayFailure.Kind.CONFIG_INVALID, STRIPE_WEBHOOK_SECRET
+          + " does not look like a webhook signing secret (" + mask(secret) + "): copy the endpoint's 'Signing secret'"
+          + " (whsec_...) from the Stripe dashboard, or from 'stripe listen'");
+    }
+    return secret;
+  }
+
+  /** The API bearer tokens (comma-separated in the environment), or an empty list when not set. */
+  public List<String> apiTokens() {
+    String value = env.get(FLOWPAY_API_TOKENS);
+    if (value == null || value.isBlank()) {
+      return List.of();
+    }
+    List<String> tokens = Arrays.stream(value.split(",")).map(String::trim).filter(token -> !token.isEmpty()).toList();
+    for (int i = 0; i < tokens.size(); i++) {
+      if (tokens.get(i).length() < MIN_API_TOKEN_LENGTH) {
+        throw new FlowpayFailure(FlowpayFailure.Kind.CONFIG_INVALID, FLOWPAY_API_TOKENS + ": token " + (i + 1)
+            + " of " + tokens.size() + " is shorter than " + MIN_API_TOKEN_LENGTH
+            + " characters: use long random tokens, e.g. from 'openssl rand -hex 32'");
+      }
+    }
+    return tokens;
   }
 
   public String get(String name) {

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a flow run decided: state writes, Stripe calls, dispatched tasks and log lines. Collected
+ * What a flow run decided: state writes, Stripe calls, dispatched and delayed tasks, log lines. Collected
  * while the script runs, committed together after it returns, or dropped whole if it fails.
  *
  * <p>Not thread-safe: one run fills it on one script thread, then hands it over.
@@ -17,6 +17,7 @@ public final class Effects {
   private final Map<String, String> writes = new LinkedHashMap<>();
   private final List<Call> calls = new ArrayList<>();
   private final List<Task> dispatches = new ArrayList<>();
+  private final List<Delayed> delayed = new ArrayList<>();
   private final List<LogLine> logs = new ArrayList<>();
 
   /** Sets a context key to a JSON text; a null value deletes the key. */
@@ -30,6 +31,11 @@ public final class Effects {
 
   public void dispatch(Task task) {
     dispatches.add(task);
+  }
+
+  /** A task to enqueue {@code delayMs} after the run commits ({@code flow.after}). */
+  public void after(long delayMs, Task task) {
+    delayed.add(new Delayed(delayMs, task));
   }
 
   public void log(String level, String message) {
@@ -47,6 +53,10 @@ public final class Effects {
 
   public List<Task> dispatches() {
     return Collections.unmodifiableList(dispatches);
+  }
+
+  public List<Delayed> delayed() {
+    return Collections.unmodifiableList(delayed);
   }
 
   public List<LogLine> logs() {

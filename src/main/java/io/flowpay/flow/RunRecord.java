@@ -16,6 +16,7 @@ public record RunRecord(
     List<LogLine> logs,
     List<Call> calls,
     List<Task> dispatches,
+    List<Delayed> delayed,
     List<String> writes,
     RunError error) {
 
@@ -26,8 +27,14 @@ public record RunRecord(
         effects.logs(),
         ok ? effects.calls() : List.of(),
         ok ? effects.dispatches() : List.of(),
+        ok ? effects.delayed() : List.of(),
         ok ? List.copyOf(effects.writes().keySet()) : List.of(),
         result.error());
+  }
+
+  /** The record of a task parked in the dead-letter stream instead of run. */
+  public static RunRecord dead(Task task, RunError error, long now) {
+    return new RunRecord(task, RunStatus.DEAD, now, 0, List.of(), List.of(), List.of(), List.of(), List.of(), error);
   }
 
   public JsonObject toJson() {
@@ -38,6 +45,8 @@ public record RunRecord(
         .put("logs", new JsonArray(logs.stream().map(LogLine::toJson).toList()))
         .put("calls", new JsonArray(calls.stream().map(RunRecord::callSummary).toList()))
         .put("dispatches", new JsonArray(dispatches.stream().map(RunRecord::dispatchSummary).toList()))
+        .put("timers", new JsonArray(delayed.stream()
+            .map(timer -> dispatchSummary(timer.task()).put("delay_ms", timer.delayMs())).toList()))
         .put("writes", new JsonArray(writes));
     if (error != null) {
       json.put("error", error.toJson());

@@ -8,15 +8,16 @@ import java.util.Map;
  * @param pending tasks queued or running plus calls in flight
  * @param runs run records written so far
  * @param failed runs that did not end {@code ok}
+ * @param dead tasks parked in a dead-letter stream instead of run (retry them with {@code flowpay dead retry})
  */
-public record ChainStatus(String chainId, String status, long pending, long runs, long failed) {
+public record ChainStatus(String chainId, String status, long pending, long runs, long failed, long dead) {
 
   static ChainStatus of(String chainId, Map<String, String> fields) {
     if (fields.isEmpty()) {
       return null;
     }
     return new ChainStatus(chainId, fields.getOrDefault("status", "running"), number(fields, "pending"),
-        number(fields, "runs"), number(fields, "failed"));
+        number(fields, "runs"), number(fields, "failed"), number(fields, "dead"));
   }
 
   public boolean settled() {

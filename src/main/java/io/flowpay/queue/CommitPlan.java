@@ -1,6 +1,7 @@
 package io.flowpay.queue;
 
 import io.flowpay.flow.Call;
+import io.flowpay.flow.Delayed;
 import io.flowpay.flow.Effects;
 import io.flowpay.flow.RunRecord;
 import io.flowpay.flow.RunResult;
@@ -22,6 +23,7 @@ final class CommitPlan {
     JsonArray del = new JsonArray();
     JsonArray outbox = new JsonArray();
     JsonArray dispatch = new JsonArray();
+    JsonArray timers = new JsonArray();
     if (result.ok()) {
       Effects effects = result.effects();
       for (Map.Entry<String, String> write : effects.writes().entrySet()) {
@@ -37,16 +39,21 @@ final class CommitPlan {
       for (Task child : effects.dispatches()) {
         dispatch.add(child.toJson().encode());
       }
+      for (Delayed timer : effects.delayed()) {
+        timers.add(timer.delayMs()).add(timer.task().toJson().encode());
+      }
     }
-    int started = outbox.size() / 2 + dispatch.size();
+    int started = outbox.size() / 2 + dispatch.size() + timers.size() / 2;
     return new JsonObject()
         .put("set", set)
         .put("del", del)
         .put("outbox", outbox)
         .put("dispatch", dispatch)
+        .put("timers", timers)
         .put("run", record.toJson().encode())
         .put("delta", started - 1)
         .put("failed", !result.ok())
+        .put("error", result.error() == null ? "" : result.error().toString())
         .put("now", System.currentTimeMillis());
   }
 }

@@ -3,34 +3,51 @@ package io.flowpay.queue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import redis.embedded.RedisServer;
 
 /**
  * A real redis-server process (the binary shipped in the embedded-redis jar) on a free loopback
- * port, for {@code flowpay demo} and the tests on a machine with nothing installed. Nothing is
- * persisted: it is for trying Flowpay out, not for money.
+ * port, for {@code flowpay demo} and the tests on a machine with nothing installed. By default
+ * nothing is persisted: it is for trying Flowpay out, not for money.
  */
 public final class EmbeddedRedis implements AutoCloseable {
 
-  private final RedisServer server;
   private final int port;
+  private final Path dataDir;
+  private RedisServer server;
 
-  private EmbeddedRedis(RedisServer server, int port) {
-    this.server = server;
+  private EmbeddedRedis(int port, Path dataDir) {
     this.port = port;
+    this.dataDir = dataDir;
   }
 
+  /** A server that keeps nothing on disk. */
   public static EmbeddedRedis start() {
-    int port = freePort();
+    return new EmbeddedRedis(freePort(), null).launch();
+  }
+
+  /**
+   * A server that writes every change to an append-only file in {@code dataDir} before it answers
+   * ({@code appendfsync always}), as production Redis for Flowpay should, so that it can be
+   * {@link #restart restarted} without losing anything acknowledged.
+   */
+  public static EmbeddedRedis persistent(Path dataDir) {
+    return new EmbeddedRedis(freePort(), dataDir).launch();
+  }
+
+  /** Starts the server process again after {@link #stop}, on the same port (and data, when persistent). */
+  public EmbeddedRedis launch() {
     try {
-      RedisServer server = RedisServer.newRedisServer()
-          .port(port)
-          .bind("127.0.0.1")
-          .setting("save \"\"")
-          .setting("appendonly no")
-          .build();
+      var builder = RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("save \"\"");
+      if (dataDir == null) {
+        builder.setting("appendonly no");
+      } else {
+        builder.setting("appendonly yes").setting("appendfsync always").setting("dir " + dataDir.toAbsolutePath());
+      }
+      server = builder.build();
       server.start();
-      return new EmbeddedRedis(server, port);
+      return this;
     } catch (IOException e) {
       throw new UncheckedIOException("could not start the embedded redis-server on port " + port
           + ": set REDIS_URL to use a Redis you run yourself", e);
@@ -47,6 +64,11 @@ public final class EmbeddedRedis implements AutoCloseable {
 
   @Override
   public void close() {
+    stop();
+  }
+
+  /** Stops the server process (an outage, for tests). */
+  public void stop() {
     try {
       server.stop();
     } catch (IOException e) {

@@ -18,7 +18,7 @@ import java.util.List;
  * A Lua script kept in {@code src/main/resources/lua/}, run with EVALSHA and sent whole (EVAL)
  * only when Redis does not know it yet (first use, or after a restart flushed its script cache).
  */
-final class LuaScript {
+public final class LuaScript {
 
   private final String name;
   private final String source;
@@ -30,7 +30,7 @@ final class LuaScript {
     this.sha = sha1(source);
   }
 
-  static LuaScript load(String name) {
+  public static LuaScript load(String name) {
     try (InputStream in = LuaScript.class.getResourceAsStream("/lua/" + name + ".lua")) {
       if (in == null) {
         throw new IllegalStateException("missing resource /lua/" + name + ".lua");
@@ -41,7 +41,7 @@ final class LuaScript {
     }
   }
 
-  Future<Response> run(Redis redis, List<String> keys, List<String> args) {
+  public Future<Response> run(Redis redis, List<String> keys, List<String> args) {
     return redis.send(request(Command.EVALSHA, sha, keys, args))
         .recover(error -> isNoScript(error)
             ? redis.send(request(Command.EVAL, source, keys, args))

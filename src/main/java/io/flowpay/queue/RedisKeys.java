@@ -23,6 +23,21 @@ public final class RedisKeys {
     return "flowpay:{w:" + worker + "}:dead";
   }
 
+  /** What operators did to the dead letters: retry and drop, by whom, when. */
+  public static String deadAudit(String worker) {
+    return "flowpay:{w:" + worker + "}:dead:audit";
+  }
+
+  /** Tasks due later ({@code flow.after}), scored by due time in ms. */
+  public static String timers(String worker) {
+    return "flowpay:{w:" + worker + "}:timers";
+  }
+
+  /** A flow's failure streak and, once disabled, when and why. */
+  public static String flow(String flow) {
+    return "flowpay:flow:" + flow;
+  }
+
   public static String context(String context) {
     return "flowpay:ctx:" + context;
   }

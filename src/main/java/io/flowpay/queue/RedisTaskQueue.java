@@ -1,7 +1,9 @@
 package io.flowpay.queue;
 
+import io.flowpay.config.WorkerOptions;
 import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.flow.Call;
+import io.flowpay.flow.RunError;
 import io.flowpay.flow.RunRecord;
 import io.flowpay.flow.RunResult;
 import io.flowpay.flow.Task;
@@ -14,9 +16,12 @@ import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Tasks, context state, outbox and chains in Redis. Every write that must not be half-done is one
@@ -31,10 +36,25 @@ public final class RedisTaskQueue {
   private final LuaScript start = LuaScript.load("start");
   private final LuaScript commit = LuaScript.load("commit");
   private final LuaScript reply = LuaScript.load("reply");
+  private final LuaScript load = LuaScript.load("load");
+  private final LuaScript claim = LuaScript.load("claim");
+  private final LuaScript timers = LuaScript.load("timers");
   private final LuaScript dead = LuaScript.load("dead");
+  private final LuaScript deadRetry = LuaScript.load("dead_retry");
+  private final LuaScript deadDrop = LuaScript.load("dead_drop");
+
+  private final int disableAfterFailures;
+  /** Workers whose group this queue made sure of; a group lost later is made again by its worker (NOGROUP). */
+  private final Set<String> groupsMade = ConcurrentHashMap.newKeySet();
 
   public RedisTaskQueue(Redis redis) {
+    this(redis, WorkerOptions.DEFAULT_DISABLE_AFTER_FAILURES);
+  }
+
+  /** @param disableAfterFailures failed runs of a flow in a row that disable it (0: never) */
+  public RedisTaskQueue(Redis redis, int disableAfterFailures) {
     this.redis = redis;
+    this.disableAfterFailures = disableAfterFailures;
   }
 
   /** Creates the worker's stream and consumer group if missing (from the start of the stream). */
@@ -52,23 +72,81 @@ public final class RedisTaskQueue {
     List<String> keys = List.of(RedisKeys.chain(task.chainId()), RedisKeys.tasks(task.workerId()));
     List<String> args = List.of(task.toJson().encode(), task.flow(), task.contextId(), task.workerId(),
         String.valueOf(System.currentTimeMillis()), String.valueOf(CHAIN_TTL_SECONDS));
-    return ensureGroup(task.workerId())
-        .compose(ready -> start.run(redis, keys, args))
-        .map(Response::toString);
+    Future<Void> ready = groupsMade.contains(task.workerId()) ? Future.succeededFuture() : ensureGroup(task.workerId())
+        .onSuccess(made -> groupsMade.add(task.workerId()));
+    return ready.compose(made -> start.run(redis, keys, args)).map(Response::toString);
   }
 
   /**
-   * Reads up to {@code count} tasks for {@code worker}: new ones ({@code from} = ">") or, on start,
-   * the ones this consumer was handed before and never acknowledged ({@code from} = an entry id).
+   * Reads up to {@code count} new tasks for {@code worker}, waiting up to {@code blockMs} for the
+   * first. Tasks handed out before and never acknowledged come back through {@link #claim}.
    */
-  public Future<List<Delivery>> read(RedisConnection connection, String worker, String from, int count, long blockMs) {
+  public Future<List<Delivery>> read(RedisConnection connection, String worker, int count, long blockMs) {
     Request request = Request.cmd(Command.XREADGROUP).arg("GROUP").arg(RedisKeys.GROUP).arg(worker)
-        .arg("COUNT").arg(count);
-    if (">".equals(from)) {
-      request.arg("BLOCK").arg(blockMs);
-    }
-    request.arg("STREAMS").arg(RedisKeys.tasks(worker)).arg(from);
+        .arg("COUNT").arg(count).arg("BLOCK").arg(blockMs).arg("STREAMS").arg(RedisKeys.tasks(worker)).arg(">");
     return connection.send(request).map(response -> StreamEntries.deliveries(worker, response));
+  }
+
+  /**
+   * What a run of {@code task} starts from: its context's state and version, and whether its flow
+   * is disabled. One round trip.
+   */
+  public Future<Snapshot> load(Task task) {
+    return load.run(redis, List.of(RedisKeys.context(task.contextId()), RedisKeys.flow(task.flow())), List.of())
+        .map(response -> {
+          Snapshot state = toSnapshot(response.get(0));
+          Response disabledAt = response.get(1);
+          if (disabledAt == null) {
+            return state;
+          }
+          Response lastError = response.get(2);
+          return new Snapshot(state.version(), state.values(), "flow " + task.flow() + " is disabled: it failed too many"
+              + " times in a row (last error: " + (lastError == null ? "unknown" : lastError.toString()) + "); fix it,"
+              + " run 'flowpay flow enable " + task.flow() + "', then 'flowpay dead retry' its parked tasks");
+        });
+  }
+
+  /**
+   * Takes back up to {@code count} tasks of {@code worker} handed out at least {@code minIdleMs}
+   * ago and never acknowledged, with their delivery counts (this one included).
+   *
+   * @param after "-" for the first page, else the last entry id of the previous page
+   * @param held entries the caller holds already: skipped, since a claim counts as a delivery
+   * @return the deliveries, and the id to pass as {@code after} for the next page ("" when done)
+   */
+  public Future<Claimed> claim(String worker, long minIdleMs, int count, String after, Collection<String> held) {
+    List<String> args = new ArrayList<>(List.of(RedisKeys.GROUP, worker, String.valueOf(minIdleMs), String.valueOf(count),
+        "-".equals(after) ? "-" : "(" + after));
+    args.addAll(held);
+    return claim.run(redis, List.of(RedisKeys.tasks(worker)), args).map(response -> {
+      List<Delivery> deliveries = new ArrayList<>();
+      for (Response item : response.get(1)) {
+        String raw = item.get(2).toString();
+        deliveries.add(new Delivery(worker, item.get(0).toString(), StreamEntries.parse(raw.isEmpty() ? null : raw),
+            raw, item.get(1).toLong()));
+      }
+      return new Claimed(deliveries, response.get(0).toString());
+    });
+  }
+
+  /** Tasks claimed back, and where the next page starts ("" when there is none). */
+  public record Claimed(List<Delivery> deliveries, String next) {}
+
+  /** Moves up to {@code count} due {@code flow.after} timers of {@code worker} into its stream. */
+  public Future<Integer> moveDueTimers(String worker, int count) {
+    return timers.run(redis, List.of(RedisKeys.timers(worker), RedisKeys.tasks(worker)), List.of(String.valueOf(count)))
+        .map(Response::toInteger);
+  }
+
+  /** Flows disabled after failing too often in a row: name to what {@code flowpay flow list} shows. */
+  public Future<Map<String, String>> flowState(String flow) {
+    return redis.send(Request.cmd(Command.HGETALL).arg(RedisKeys.flow(flow))).map(RedisTaskQueue::toMap);
+  }
+
+  /** Re-enables a disabled flow and clears its failure streak. Returns false when it was not disabled. */
+  public Future<Boolean> enableFlow(String flow) {
+    return redis.send(Request.cmd(Command.HDEL).arg(RedisKeys.flow(flow)).arg("disabled_at").arg("failures"))
+        .map(response -> response.toInteger() > 0);
   }
 
   public Future<Snapshot> snapshot(String context) {
@@ -85,12 +163,14 @@ public final class RedisTaskQueue {
     List<String> keys = new ArrayList<>(List.of(
         RedisKeys.context(task.contextId()), RedisKeys.tasks(delivery.workerId()),
         RedisKeys.outbox(delivery.workerId()), RedisKeys.runs(task.contextId()),
-        RedisKeys.chain(task.chainId()), RedisKeys.chainRuns(task.chainId())));
+        RedisKeys.chain(task.chainId()), RedisKeys.chainRuns(task.chainId()), RedisKeys.flow(task.flow())));
     if (result.ok()) {
       result.effects().dispatches().forEach(child -> keys.add(RedisKeys.tasks(child.workerId())));
+      result.effects().delayed().forEach(timer -> keys.add(RedisKeys.timers(timer.task().workerId())));
     }
     List<String> args = List.of(RedisKeys.GROUP, delivery.entryId(), result.ok() ? snapshot.version() : "",
-        CommitPlan.of(result, record).encode(), String.valueOf(CHAIN_TTL_SECONDS), String.valueOf(RUNS_PER_CONTEXT));
+        CommitPlan.of(result, record).encode(), String.valueOf(CHAIN_TTL_SECONDS), String.valueOf(RUNS_PER_CONTEXT),
+        String.valueOf(disableAfterFailures));
     return commit.run(redis, keys, args).map(RedisTaskQueue::toCommit);
   }
 
@@ -115,12 +195,84 @@ public final class RedisTaskQueue {
         });
   }
 
-  /** Parks an entry that cannot run in the dead-letter stream and acknowledges it. */
-  public Future<Void> deadLetter(Delivery delivery, String reason) {
+  /**
+   * Parks an entry that will not run in the worker's dead-letter stream and acknowledges it; a
+   * task's chain gets a run record with status {@code dead}. Returns false when the entry had been
+   * acknowledged already (nothing parked).
+   *
+   * @param reason {@code unreadable}, {@code deliveries}, {@code depth} or {@code flow_disabled}
+   * @param error the last error, in words, with the fix where there is one
+   */
+  public Future<Boolean> deadLetter(Delivery delivery, String reason, String error) {
     String worker = delivery.workerId();
-    return dead.run(redis, List.of(RedisKeys.tasks(worker), RedisKeys.dead(worker)),
-        List.of(RedisKeys.GROUP, delivery.entryId(), String.valueOf(delivery.raw()), reason,
-            String.valueOf(System.currentTimeMillis()))).mapEmpty();
+    Task task = delivery.task();
+    long now = System.currentTimeMillis();
+    String record = task == null ? "" : RunRecord.dead(task, new RunError(reason, error, null, 0), now).toJson().encode();
+    List<String> keys = List.of(RedisKeys.tasks(worker), RedisKeys.dead(worker),
+        RedisKeys.chain(task == null ? "-" : task.chainId()), RedisKeys.chainRuns(task == null ? "-" : task.chainId()),
+        RedisKeys.runs(task == null ? "-" : task.contextId()));
+    List<String> args = List.of(RedisKeys.GROUP, delivery.entryId(), String.valueOf(delivery.raw()), reason, error,
+        String.valueOf(delivery.deliveries()), String.valueOf(now), record, String.valueOf(CHAIN_TTL_SECONDS),
+        String.valueOf(RUNS_PER_CONTEXT));
+    return dead.run(redis, keys, args).map(response -> response.toInteger() == 1);
+  }
+
+  /** The worker's dead letters, oldest first, starting at {@code fromId} ("-" for the first). */
+  public Future<List<DeadLetter>> deadLetters(String worker, String fromId, int count) {
+    Request range = Request.cmd(Command.XRANGE).arg(RedisKeys.dead(worker)).arg(fromId).arg("+").arg("COUNT").arg(count);
+    return redis.send(range).map(response -> {
+      List<DeadLetter> letters = new ArrayList<>();
+      response.forEach(entry -> letters.add(DeadLetter.of(worker, entry)));
+      return letters;
+    });
+  }
+
+  /** One dead letter, or null when there is none with that id. */
+  public Future<DeadLetter> deadLetter(String worker, String id) {
+    Request range = Request.cmd(Command.XRANGE).arg(RedisKeys.dead(worker)).arg(id).arg(id);
+    return redis.send(range).map(response -> response.size() == 0 ? null : DeadLetter.of(worker, response.get(0)));
+  }
+
+  /**
+   * Puts a dead task back on its worker's stream as a fresh attempt and removes the dead letter;
+   * its chain counts it as pending again. Returns false when there is no such dead letter (or it
+   * holds no readable task, which cannot be retried; drop it). Leaves an audit entry.
+   */
+  public Future<Boolean> retryDead(String worker, String id, String by) {
+    return deadLetter(worker, id).compose(letter -> {
+      if (letter == null || letter.task() == null) {
+        return Future.succeededFuture(false);
+      }
+      Task task = letter.task().retried();
+      List<String> keys = List.of(RedisKeys.dead(worker), RedisKeys.tasks(task.workerId()),
+          RedisKeys.chain(task.chainId()), RedisKeys.deadAudit(worker));
+      List<String> args = List.of(id, task.toJson().encode(), by, String.valueOf(System.currentTimeMillis()),
+          String.valueOf(CHAIN_TTL_SECONDS));
+      return ensureGroup(task.workerId())
+          .compose(ready -> deadRetry.run(redis, keys, args))
+          .map(response -> response.toInteger() == 1);
+    });
+  }
+
+  /** Deletes a dead letter for good. Returns false when there is none. Leaves an audit entry. */
+  public Future<Boolean> dropDead(String worker, String id, String by) {
+    return deadDrop.run(redis, List.of(RedisKeys.dead(worker), RedisKeys.deadAudit(worker)),
+            List.of(id, by, String.valueOf(System.currentTimeMillis())))
+        .map(response -> response.toInteger() == 1);
+  }
+
+  /** What operators did to the worker's dead letters, oldest first. */
+  public Future<List<JsonObject>> deadAudit(String worker) {
+    return redis.send(Request.cmd(Command.XRANGE).arg(RedisKeys.deadAudit(worker)).arg("-").arg("+"))
+        .map(response -> {
+          List<JsonObject> entries = new ArrayList<>();
+          response.forEach(entry -> {
+            JsonObject json = new JsonObject().put("id", entry.get(0).toString());
+            toMap(entry.get(1)).forEach(json::put);
+            entries.add(json);
+          });
+          return entries;
+        });
   }
 
   /** The chain's counters and status, or null when there is no such chain. */

@@ -29,23 +29,29 @@ public final class StreamEntries {
     return entries;
   }
 
+  /** New entries read with XREADGROUP '>': each is on its first delivery. */
   static List<Delivery> deliveries(String worker, Response response) {
     List<Delivery> deliveries = new ArrayList<>();
     for (Entry entry : entries(response)) {
-      deliveries.add(new Delivery(worker, entry.id(), parse(entry.json()), entry.json(), 0));
+      deliveries.add(new Delivery(worker, entry.id(), parse(entry.json()), entry.json(), 1));
     }
     return deliveries;
   }
 
-  private static Task parse(String json) {
+  static Task parse(String json) {
     if (json == null) {
       return null;
     }
     try {
-      Task task = Task.fromJson(new JsonObject(json));
-      return task.taskId() == null || task.flow() == null || task.contextId() == null ? null : task;
+      return task(json);
     } catch (DecodeException | ClassCastException unreadable) {
       return null;
     }
+  }
+
+  /** The task in an entry's JSON, or null when it lacks an id, a flow or a context. */
+  static Task task(String json) {
+    Task task = Task.fromJson(new JsonObject(json));
+    return task.taskId() == null || task.flow() == null || task.contextId() == null ? null : task;
   }
 }

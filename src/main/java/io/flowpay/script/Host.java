@@ -54,6 +54,7 @@ final class Host extends AbstractJSObject {
       case "stripe" -> stripe.call(arg(args, 1), arg(args, 2), arg(args, 3), arg(args, 4), arg(args, 5));
       case "stripe.request" -> stripe.request(arg(args, 1), arg(args, 2), arg(args, 3), arg(args, 4));
       case "flow.dispatch" -> dispatches.dispatch(arg(args, 1), arg(args, 2), arg(args, 3));
+      case "flow.after" -> dispatches.after(arg(args, 1), arg(args, 2), arg(args, 3), arg(args, 4));
       case "log" -> log(arg(args, 1), arg(args, 2));
       default -> throw ScriptJson.refuse("unknown host operation '" + op + "'");
     };

@@ -199,6 +199,10 @@ final class Prelude {
             dispatch: function (name, input, options) {
               return call('flow.dispatch', String(name), input === undefined ? 'null' : jsonOf('flow.dispatch: input', input),
                 optional('flow.dispatch: options', options));
+            },
+            after: function (ms, name, input, options) {
+              return call('flow.after', String(ms), String(name), input === undefined ? 'null' : jsonOf('flow.after: input', input),
+                optional('flow.after: options', options));
             }
           };
         }

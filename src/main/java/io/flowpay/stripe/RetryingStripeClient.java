@@ -2,9 +2,11 @@ package io.flowpay.stripe;
 
 import io.flowpay.config.StripeOptions;
 import io.flowpay.flow.Call;
+import io.flowpay.metrics.FlowMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -21,16 +23,24 @@ public final class RetryingStripeClient implements StripeClient {
   private final Vertx vertx;
   private final StripeClient inner;
   private final StripeOptions options;
+  private final FlowMetrics metrics;
   private final DoubleSupplier random;
 
   public RetryingStripeClient(Vertx vertx, StripeClient inner, StripeOptions options) {
-    this(vertx, inner, options, Math::random);
+    this(vertx, inner, options, new FlowMetrics());
   }
 
-  RetryingStripeClient(Vertx vertx, StripeClient inner, StripeOptions options, DoubleSupplier random) {
+  /** @param metrics counts every attempt and every retry */
+  public RetryingStripeClient(Vertx vertx, StripeClient inner, StripeOptions options, FlowMetrics metrics) {
+    this(vertx, inner, options, metrics, Math::random);
+  }
+
+  RetryingStripeClient(Vertx vertx, StripeClient inner, StripeOptions options, FlowMetrics metrics,
+      DoubleSupplier random) {
     this.vertx = vertx;
     this.inner = inner;
     this.options = options;
+    this.metrics = metrics;
     this.random = random;
   }
 
@@ -40,16 +50,29 @@ public final class RetryingStripeClient implements StripeClient {
   }
 
   private Future<StripeAnswer> attempt(Call call, int attempt, long deadline) {
+    long started = System.nanoTime();
+    String resource = resourceOf(call.path());
     return inner.send(call).compose(answer -> {
+      int status = answer.httpStatus() == null ? 0 : answer.httpStatus();
+      metrics.stripeCall(resource, status, Duration.ofNanos(System.nanoTime() - started));
       long delay = delayMs(attempt, answer.retryAfterSeconds());
       if (answer.success() || !answer.retryable() || attempt >= options.maxAttempts()
           || System.currentTimeMillis() + delay > deadline) {
         return Future.succeededFuture(withAttempts(answer, attempt));
       }
+      metrics.stripeRetry(resource, status);
       LOG.log(System.Logger.Level.INFO, "call {0} ({1} {2}): HTTP {3}, retry {4} of {5} in {6} ms",
           call.callId(), call.method(), call.path(), answer.httpStatus(), attempt, options.maxAttempts() - 1, delay);
       return vertx.timer(delay).compose(waited -> attempt(call, attempt + 1, deadline));
     });
+  }
+
+  /** The metrics label of a path: its first segment after {@code /v1/}, e.g. {@code payment_intents}. */
+  static String resourceOf(String path) {
+    String rest = path.startsWith("/v1/") ? path.substring(4) : path;
+    int slash = rest.indexOf('/');
+    String first = slash < 0 ? rest : rest.substring(0, slash);
+    return first.isEmpty() ? "unknown" : first;
   }
 
   /** Exponential from {@code retryDelayMs}, capped, with jitter in [50%, 100%]; at least Retry-After. */

@@ -3,6 +3,7 @@ package io.flowpay.worker;
 import io.flowpay.config.FlowpayOptions;
 import io.flowpay.config.RedisOptions;
 import io.flowpay.failure.FlowpayFailure;
+import io.flowpay.metrics.FlowMetrics;
 import io.flowpay.queue.RedisTaskQueue;
 import io.flowpay.script.FlowEngine;
 import io.flowpay.stripe.RetryingStripeClient;
@@ -17,6 +18,9 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One Flowpay process's moving parts, wired together: the Redis clients, the task queue, the flow
@@ -29,12 +33,13 @@ public final class FlowpayNode {
   private final Redis redis;
   private final RedisTaskQueue queue;
   private final List<String> deployments = new ArrayList<>();
+  private final Map<String, String> workerDeployments = new ConcurrentHashMap<>();
   private WorkerExecutor scripts;
 
-  private FlowpayNode(Vertx vertx, Redis redis) {
+  private FlowpayNode(Vertx vertx, Redis redis, int disableAfterFailures) {
     this.vertx = vertx;
     this.redis = redis;
-    this.queue = new RedisTaskQueue(redis);
+    this.queue = new RedisTaskQueue(redis, disableAfterFailures);
   }
 
   /**
@@ -43,7 +48,7 @@ public final class FlowpayNode {
    */
   public static Future<FlowpayNode> connect(Vertx vertx, FlowpayOptions options) {
     Redis redis = Redis.createClient(vertx, redisOptions(options.redis(), options.redis().maxPoolSize()));
-    FlowpayNode node = new FlowpayNode(vertx, redis);
+    FlowpayNode node = new FlowpayNode(vertx, redis, options.worker().disableAfterFailures());
     return redis.send(Request.cmd(Command.PING))
         .map(pong -> node)
         .recover(error -> {
@@ -59,24 +64,44 @@ public final class FlowpayNode {
    * builds the flow engine's sandbox: call it from a plain thread (main, a test), not an event loop.
    */
   public static Future<FlowpayNode> start(Vertx vertx, FlowpayOptions options, StripeClient stripe) {
-    FlowEngine engine = new FlowEngine(options.flowsDir(), StripeResources.standard());
-    return connect(vertx, options).compose(node -> node.deployWorkers(options, engine, stripe).map(node));
+    return start(vertx, options, stripe, new FlowMetrics());
   }
 
-  private Future<Void> deployWorkers(FlowpayOptions options, FlowEngine engine, StripeClient stripe) {
+  /** As {@link #start(Vertx, FlowpayOptions, StripeClient)}, recording runs, calls and dead letters in {@code metrics}. */
+  public static Future<FlowpayNode> start(Vertx vertx, FlowpayOptions options, StripeClient stripe, FlowMetrics metrics) {
+    FlowEngine engine = new FlowEngine(options.flowsDir(), StripeResources.standard());
+    return connect(vertx, options).compose(node -> node.deployWorkers(options, engine, stripe, metrics).map(node));
+  }
+
+  private Future<Void> deployWorkers(FlowpayOptions options, FlowEngine engine, StripeClient stripe, FlowMetrics metrics) {
     scripts = vertx.createSharedWorkerExecutor("flowpay-scripts", options.worker().scriptThreads());
     List<Future<String>> deployed = new ArrayList<>();
     for (String workerId : options.workers()) {
       Redis readClient = Redis.createClient(vertx, redisOptions(options.redis(), 1));
       WorkerVerticle worker = new WorkerVerticle(workerId, options.worker(), queue, readClient, engine,
-          new RetryingStripeClient(vertx, stripe, options.stripe()), scripts);
-      deployed.add(vertx.deployVerticle(worker).onSuccess(deployments::add));
+          new RetryingStripeClient(vertx, stripe, options.stripe(), metrics), scripts, metrics);
+      deployed.add(vertx.deployVerticle(worker).onSuccess(id -> {
+        deployments.add(id);
+        workerDeployments.put(workerId, id);
+      }));
     }
     return Future.all(deployed).mapEmpty();
   }
 
   public RedisTaskQueue queue() {
     return queue;
+  }
+
+  /** The pooled Redis client (what {@code /health} pings and the HTTP API reads with). */
+  public Redis redis() {
+    return redis;
+  }
+
+  /** Each worker id this node deployed, and whether its verticle is still deployed (false while stopping). */
+  public Map<String, Boolean> workers() {
+    Map<String, Boolean> running = new TreeMap<>();
+    workerDeployments.forEach((worker, id) -> running.put(worker, vertx.deploymentIDs().contains(id)));
+    return running;
   }
 
   /** A new client for one blocking reader (e.g. following a chain); the caller closes it. */

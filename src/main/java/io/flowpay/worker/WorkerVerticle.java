@@ -5,6 +5,7 @@ import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.flow.Call;
 import io.flowpay.flow.RunResult;
 import io.flowpay.flow.Task;
+import io.flowpay.metrics.FlowMetrics;
 import io.flowpay.queue.Commit;
 import io.flowpay.queue.Delivery;
 import io.flowpay.queue.RedisTaskQueue;
@@ -18,7 +19,10 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
+import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -27,14 +31,18 @@ import java.util.function.Supplier;
  * calls; each answer goes back to this worker's own stream as a response or error task.
  *
  * <p>Tasks of one context run one at a time, in order; tasks of different contexts in parallel.
+ * What a dead process left behind comes back: on start its unacknowledged tasks are claimed and
+ * its unanswered calls re-sent with their keys; while running, tasks idle past
+ * {@code claimIdleMs} are claimed from consumers that went away. A task delivered too often, too
+ * deep in its chain, or of a disabled flow is parked in the dead-letter stream instead of run.
  */
 public final class WorkerVerticle extends VerticleBase {
 
   private static final System.Logger LOG = System.getLogger(WorkerVerticle.class.getName());
   private static final int MAX_CONFLICT_RERUNS = 10;
   private static final int MAX_REDIS_ATTEMPTS = 12;
-  private static final long MAX_BACKOFF_MS = 10_000;
-  private static final long STOP_GRACE_MS = 10_000;
+  private static final long MAX_BACKOFF_MS = 5_000;
+  private static final int TIMERS_PER_MOVE = 500;
 
   private final String workerId;
   private final WorkerOptions options;
@@ -43,11 +51,18 @@ public final class WorkerVerticle extends VerticleBase {
   private final FlowEngine engine;
   private final StripeClient stripe;
   private final WorkerExecutor scripts;
+  private final FlowMetrics metrics;
+  /** Stream entries this worker holds (read or claimed, not yet committed or parked). */
+  private final Set<String> held = new HashSet<>();
   private ContextLanes lanes;
   private RedisConnection reader;
-  private String pendingFrom = "0";
   private boolean reading;
+  private boolean claiming;
+  private boolean movingTimers;
   private boolean stopping;
+  private int callsInFlight;
+  private long claimTimer = -1;
+  private long timersTimer = -1;
   private Promise<Void> drained;
 
   /**
@@ -55,7 +70,7 @@ public final class WorkerVerticle extends VerticleBase {
    * @param scripts the executor flow scripts run on
    */
   public WorkerVerticle(String workerId, WorkerOptions options, RedisTaskQueue queue, Redis readClient,
-      FlowEngine engine, StripeClient stripe, WorkerExecutor scripts) {
+      FlowEngine engine, StripeClient stripe, WorkerExecutor scripts, FlowMetrics metrics) {
     this.workerId = workerId;
     this.options = options;
     this.queue = queue;
@@ -63,6 +78,7 @@ public final class WorkerVerticle extends VerticleBase {
     this.engine = engine;
     this.stripe = stripe;
     this.scripts = scripts;
+    this.metrics = metrics;
   }
 
   @Override
@@ -71,22 +87,45 @@ public final class WorkerVerticle extends VerticleBase {
     return queue.ensureGroup(workerId)
         .compose(ready -> queue.outbox(workerId))
         .onSuccess(this::resend)
-        .compose(resent -> connectReader())
-        .onSuccess(connected -> readMore());
+        .compose(resent -> claim(0, "-"))
+        .compose(claimed -> connectReader())
+        .onSuccess(connected -> {
+          claimTimer = vertx.setPeriodic(Math.max(1_000, options.claimIdleMs() / 2),
+              id -> claim(options.claimIdleMs(), "-"));
+          timersTimer = vertx.setPeriodic(options.timerPollMs(), id -> moveDueTimers());
+          readMore();
+        });
   }
 
+  /**
+   * Stops reading, lets running scripts finish and commit, and waits for calls in flight to be
+   * answered and their answers stored, up to {@code shutdownGraceMs}. What does not finish stays
+   * pending (tasks) or in the outbox (calls) for the next start.
+   */
   @Override
   public Future<?> stop() {
     stopping = true;
+    vertx.cancelTimer(claimTimer);
+    vertx.cancelTimer(timersTimer);
     drained = Promise.promise();
-    if (lanes.held() == 0) {
+    drainedIfIdle();
+    long timer = vertx.setTimer(Math.max(1, options.shutdownGraceMs()), id -> {
+      if (!drained.future().isComplete()) {
+        LOG.log(System.Logger.Level.WARNING, "worker {0}: stopping with {1} task(s) and {2} call(s) unfinished;"
+            + " they stay pending / in the outbox for the next start", workerId, lanes.held(), callsInFlight);
+      }
       drained.tryComplete();
-    }
-    long timer = vertx.setTimer(STOP_GRACE_MS, id -> drained.tryComplete());
+    });
     return drained.future()
         .onComplete(done -> vertx.cancelTimer(timer))
         .eventually(() -> reader == null ? Future.succeededFuture() : reader.close())
         .eventually(readClient::close);
+  }
+
+  private void drainedIfIdle() {
+    if (drained != null && lanes.held() == 0 && callsInFlight == 0) {
+      drained.tryComplete();
+    }
   }
 
   /** Calls committed before a stop or crash and never answered: sent again with the same key. */
@@ -96,6 +135,48 @@ public final class WorkerVerticle extends VerticleBase {
           workerId, calls.size());
     }
     calls.forEach(this::send);
+  }
+
+  /**
+   * Claims this worker's tasks that were handed out at least {@code minIdleMs} ago and never
+   * acknowledged (all of them on start: whoever held them is gone), page by page.
+   */
+  private Future<Void> claim(long minIdleMs, String after) {
+    if (claiming && "-".equals(after) || stopping) {
+      return Future.succeededFuture();
+    }
+    claiming = true;
+    return queue.claim(workerId, minIdleMs, options.readBatch(), after, held)
+        .compose(claimed -> {
+          if (!claimed.deliveries().isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "worker {0}: claimed {1} task(s) left unacknowledged", workerId,
+                claimed.deliveries().size());
+          }
+          claimed.deliveries().stream().filter(delivery -> !held.contains(delivery.entryId())).forEach(this::admit);
+          return claimed.next().isEmpty() ? Future.<Void>succeededFuture() : claim(minIdleMs, claimed.next());
+        })
+        .onComplete(done -> claiming = false)
+        .recover(error -> {
+          LOG.log(System.Logger.Level.WARNING, "worker {0}: could not claim unacknowledged tasks ({1}); will try again",
+              workerId, error.getMessage());
+          return Future.succeededFuture();
+        });
+  }
+
+  private void moveDueTimers() {
+    if (movingTimers || stopping) {
+      return;
+    }
+    movingTimers = true;
+    queue.moveDueTimers(workerId, TIMERS_PER_MOVE)
+        .onComplete(done -> movingTimers = false)
+        .onSuccess(moved -> {
+          if (moved == TIMERS_PER_MOVE) {
+            vertx.runOnContext(more -> moveDueTimers());
+          }
+        })
+        .onFailure(error -> LOG.log(System.Logger.Level.DEBUG, "worker {0}: timers not moved ({1})", workerId,
+            error.getMessage()));
   }
 
   private Future<RedisConnection> connectReader() {
@@ -111,34 +192,68 @@ public final class WorkerVerticle extends VerticleBase {
       return;
     }
     reading = true;
-    String from = pendingFrom == null ? ">" : pendingFrom;
-    queue.read(reader, workerId, from, Math.min(room, options.readBatch()), options.blockMs())
+    RedisConnection connection = reader;
+    queue.read(connection, workerId, Math.min(room, options.readBatch()), options.blockMs())
         .onComplete(read -> reading = false)
         .onSuccess(this::accept)
-        .onFailure(error -> readerLost(reader, error));
+        .onFailure(error -> readFailed(connection, error));
   }
 
   private void accept(List<Delivery> deliveries) {
-    if (pendingFrom != null) {
-      pendingFrom = deliveries.isEmpty() ? null : deliveries.get(deliveries.size() - 1).entryId();
+    if (stopping) {
+      // A read that was waiting when the stop came: these stay pending and are claimed on the next start.
+      return;
     }
-    for (Delivery delivery : deliveries) {
-      if (delivery.task() == null) {
-        park(delivery);
-      } else {
-        lanes.submit(delivery);
-      }
-    }
+    deliveries.forEach(this::admit);
     readMore();
   }
 
-  private void park(Delivery delivery) {
-    LOG.log(System.Logger.Level.ERROR, "worker {0}: entry {1} is not a task; moved to the dead-letter stream",
-        workerId, delivery.entryId());
-    queue.deadLetter(delivery, "not a readable task");
+  /** Runs a delivery in its context's lane, or parks it when it must not run. */
+  private void admit(Delivery delivery) {
+    Task task = delivery.task();
+    if (task == null) {
+      park(delivery, "unreadable", "the stream entry is not a task Flowpay can read");
+    } else if (delivery.deliveries() > options.maxDeliveries()) {
+      park(delivery, "deliveries", "delivered " + delivery.deliveries() + " times without completing (worker.maxDeliveries"
+          + " is " + options.maxDeliveries() + "): each run ended with its worker stopped, crashed or cut off from"
+          + " Redis before the commit; look at the worker's log for flow " + task.flow());
+    } else if (task.depth() > options.maxDepth()) {
+      park(delivery, "depth", "chain depth " + task.depth() + " is past worker.maxDepth (" + options.maxDepth()
+          + "): flows keep starting flows; look for a loop that reaches " + task.flow());
+    } else {
+      held.add(delivery.entryId());
+      lanes.submit(delivery);
+    }
   }
 
-  /** The read connection failed: reconnect with back-off, then read on (pending first). */
+  private Future<Void> park(Delivery delivery, String reason, String error) {
+    LOG.log(System.Logger.Level.ERROR, "worker {0}: entry {1} moved to the dead-letter stream: {2}",
+        workerId, delivery.entryId(), error);
+    return retry(() -> queue.deadLetter(delivery, reason, error), 1, MAX_REDIS_ATTEMPTS)
+        .onSuccess(parked -> {
+          if (parked) {
+            metrics.deadLetter(workerId, reason);
+          }
+        })
+        .<Void>mapEmpty()
+        .recover(failed -> {
+          LOG.log(System.Logger.Level.ERROR, "worker {0}: entry {1} not parked ({2}); it stays pending",
+              workerId, delivery.entryId(), failed.getMessage());
+          return Future.succeededFuture();
+        });
+  }
+
+  private void readFailed(RedisConnection connection, Throwable error) {
+    if (String.valueOf(error.getMessage()).startsWith("NOGROUP")) {
+      LOG.log(System.Logger.Level.WARNING, "worker {0}: its consumer group is gone (Redis lost its data?);"
+          + " creating it again", workerId);
+      retry(() -> queue.ensureGroup(workerId), 1, Integer.MAX_VALUE).onComplete(again -> readMore());
+      return;
+    }
+    readerLost(connection, error);
+  }
+
+  /** The read connection failed: reconnect with back-off for as long as it takes, then read on. */
   private void readerLost(RedisConnection lost, Throwable error) {
     if (stopping || lost != reader) {
       return;
@@ -147,13 +262,14 @@ public final class WorkerVerticle extends VerticleBase {
         workerId, error.getMessage());
     reader = null;
     lost.close();
-    pendingFrom = null;
-    retry(this::connectReader, 1).onSuccess(connected -> readMore());
+    retry(this::connectReader, 1, Integer.MAX_VALUE)
+        .compose(connected -> queue.ensureGroup(workerId))
+        .onSuccess(ready -> readMore());
   }
 
   private void finished() {
-    if (stopping && lanes.held() == 0 && drained != null) {
-      drained.tryComplete();
+    if (stopping) {
+      drainedIfIdle();
     }
     readMore();
   }
@@ -161,20 +277,28 @@ public final class WorkerVerticle extends VerticleBase {
   /** Runs one task to its commit, then sends its calls. Never fails: the lane moves on. */
   private Future<?> process(Delivery delivery) {
     Task task = delivery.task();
-    return retry(() -> runAndCommit(delivery, 1), 1)
+    return retry(() -> runAndCommit(delivery, 1), 1, MAX_REDIS_ATTEMPTS)
         .onSuccess(calls -> calls.forEach(this::send))
         .recover(error -> {
-          LOG.log(System.Logger.Level.ERROR, "worker {0}: task {1} (flow {2}, context {3}) left pending: {4}",
+          LOG.log(System.Logger.Level.ERROR, "worker {0}: task {1} (flow {2}, context {3}) left pending, to be"
+                  + " claimed again after worker.claimIdleMs: {4}",
               workerId, task.taskId(), task.flow(), task.contextId(), error.getMessage());
-          return Future.succeededFuture();
-        });
+          return Future.succeededFuture(List.of());
+        })
+        .onComplete(done -> held.remove(delivery.entryId()));
   }
 
   private Future<List<Call>> runAndCommit(Delivery delivery, int run) {
     Task task = delivery.task();
-    return queue.snapshot(task.contextId())
-        .compose(snapshot -> runFlow(task, snapshot)
-            .compose(result -> commit(delivery, snapshot, result, run)));
+    if (run == 1 && !"timer".equals(task.callerId())) {
+      metrics.queueLag(workerId, Duration.ofMillis(System.currentTimeMillis() - task.enqueuedAt()));
+    }
+    return queue.load(task).compose(snapshot -> {
+      if (snapshot.flowDisabled() != null) {
+        return park(delivery, "flow_disabled", snapshot.flowDisabled()).map(List.<Call>of());
+      }
+      return runFlow(task, snapshot).compose(result -> commit(delivery, snapshot, result, run));
+    });
   }
 
   private Future<RunResult> runFlow(Task task, Snapshot snapshot) {
@@ -187,17 +311,29 @@ public final class WorkerVerticle extends VerticleBase {
         return run < MAX_CONFLICT_RERUNS ? runAndCommit(delivery, run + 1) : Future.failedFuture(conflict(delivery));
       }
       logRun(delivery.task(), result);
+      if (outcome == Commit.COMMITTED) {
+        metrics.runFinished(delivery.task().flow(), result.status().code(), Duration.ofNanos(result.durationMicros() * 1_000));
+      }
       return Future.succeededFuture(outcome == Commit.COMMITTED && result.ok() ? result.effects().calls() : List.of());
     });
   }
 
-  /** Sends a committed call; its answer becomes a task on this worker's stream. */
+  /**
+   * Sends a committed call; its answer becomes a task on this worker's stream. Storing the answer
+   * is retried while Redis is away (for as long as the worker runs): an outage delays it, never
+   * drops it.
+   */
   private void send(Call call) {
+    callsInFlight++;
     stripe.send(call)
-        .compose(answer -> retry(() -> queue.reply(call, replyTask(call, answer)), 1))
+        .compose(answer -> retry(() -> queue.reply(call, replyTask(call, answer)), 1, Integer.MAX_VALUE))
         .onFailure(error -> LOG.log(System.Logger.Level.ERROR,
             "worker {0}: answer to call {1} not stored ({2}); the call stays in the outbox and is re-sent"
-                + " with the same idempotency key when the worker restarts", workerId, call.callId(), error.getMessage()));
+                + " with the same idempotency key when the worker restarts", workerId, call.callId(), error.getMessage()))
+        .onComplete(done -> {
+          callsInFlight--;
+          drainedIfIdle();
+        });
   }
 
   private static Task replyTask(Call call, StripeAnswer answer) {
@@ -205,13 +341,14 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   /** Retries a Redis step with exponential back-off while Redis is unreachable or failing. */
-  private <T> Future<T> retry(Supplier<Future<T>> step, int attempt) {
+  private <T> Future<T> retry(Supplier<Future<T>> step, int attempt, int maxAttempts) {
     return step.get().recover(error -> {
-      if (stopping || attempt >= MAX_REDIS_ATTEMPTS || !isRedisTrouble(error)) {
+      if (stopping && drained != null && drained.future().isComplete() || attempt >= maxAttempts
+          || !isRedisTrouble(error)) {
         return Future.failedFuture(error);
       }
-      long delay = Math.min(MAX_BACKOFF_MS, 50L << attempt);
-      return vertx.timer(delay).compose(waited -> retry(step, attempt + 1));
+      long delay = Math.min(MAX_BACKOFF_MS, 50L << Math.min(attempt, 16));
+      return vertx.timer(delay).compose(waited -> retry(step, attempt + 1, maxAttempts));
     });
   }
 

@@ -101,6 +101,61 @@ class CliIT {
     assertEquals(0, shipped.code, shipped.out);
   }
 
+  @Test
+  void deadListRetryAndDropAsAnOperatorUsesThem(TestRedis redis) throws IOException {
+    Path flows = dir.resolve("flows");
+    write(flows, "count", "ctx.set('runs', (ctx.get('runs') || 0) + 1);");
+    try (FlowpayHarness flowpay = new FlowpayHarness(redis, flows)) {
+      String config = config(redis, flows, flowpay.worker).toString();
+      flowpay.stopNode();
+      String context = "ctx-" + Ids.newId();
+      var task = flowpay.start("count", context, null);
+      flowpay.takeWithoutAcknowledging(5);
+      flowpay.startAgain();
+      flowpay.settle(task);
+
+      Result list = flowpay(redis, "dead", "list", "--json", "--config", config);
+      assertEquals(0, list.code, list.err);
+      JsonObject letter = new JsonObject(list.out.strip());
+      assertEquals("deliveries", letter.getString("reason"));
+      assertEquals(task.taskId(), letter.getJsonObject("task").getString("task_id"));
+
+      Result retry = flowpay(redis, "dead", "retry", letter.getString("id"), "--by", "ops-ada", "--config", config);
+      assertEquals(0, retry.code, retry.err);
+      assertEquals("retried " + letter.getString("id"), retry.out.strip());
+      flowpay.settle(task);
+      assertEquals(new JsonObject().put("runs", 1), flowpay.state(context));
+
+      Result again = flowpay(redis, "dead", "drop", letter.getString("id"), "--config", config);
+      assertEquals(1, again.code, "the letter is gone once retried");
+      assertTrue(again.out.contains("no dead letter " + letter.getString("id")), again.out);
+      Result audit = flowpay(redis, "dead", "audit", "--config", config);
+      JsonObject entry = new JsonObject(audit.out.strip());
+      assertEquals("retry", entry.getString("action"));
+      assertEquals("ops-ada", entry.getString("by"));
+
+      Result noId = flowpay(redis, "dead", "retry", "--config", config);
+      assertEquals(2, noId.code);
+      assertTrue(noId.err.contains("needs the id of a dead letter"), noId.err);
+    }
+  }
+
+  @Test
+  void flowStatusAndEnable(TestRedis redis) throws IOException {
+    Path flows = dir.resolve("flows");
+    String flow = "never_failed_" + Ids.newId().substring(0, 8);
+    String config = config(redis, flows, "w-unused").toString();
+    Result status = flowpay(redis, "flow", "status", flow, "--config", config);
+    assertEquals(0, status.code, status.err);
+    JsonObject json = new JsonObject(status.out);
+    assertEquals(false, json.getBoolean("disabled"));
+    assertEquals(0L, json.getLong("failures_in_a_row"));
+
+    Result enable = flowpay(redis, "flow", "enable", flow, "--config", config);
+    assertEquals(1, enable.code);
+    assertTrue(enable.out.contains("was not disabled"), enable.out);
+  }
+
   private Path config(TestRedis redis, Path flows, String worker) throws IOException {
     JsonObject config = new JsonObject()
         .put("redis", new JsonObject().put("url", redis.url()))

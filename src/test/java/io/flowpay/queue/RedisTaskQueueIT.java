@@ -144,7 +144,7 @@ class RedisTaskQueueIT {
     assertTrue(queue.reply(call, call.replyTask(true, answer)).await());
     assertFalse(queue.reply(call, call.replyTask(true, answer)).await(), "a re-sent call's second answer adds nothing");
 
-    List<Delivery> replies = queue.read(reader, task.workerId(), ">", 10, 100).await();
+    List<Delivery> replies = queue.read(reader, task.workerId(), 10, 100).await();
     assertEquals(1, replies.size());
     Task reply = replies.get(0).task();
     assertEquals("new_create_payment_intent_response", reply.flow());
@@ -161,10 +161,10 @@ class RedisTaskQueueIT {
     String worker = "w-" + Ids.newId();
     queue.ensureGroup(worker).await();
     redis.send(Request.cmd(Command.XADD).arg(RedisKeys.tasks(worker)).arg("*").arg("task").arg("{not json")).await();
-    Delivery delivery = queue.read(reader, worker, ">", 10, 100).await().get(0);
+    Delivery delivery = queue.read(reader, worker, 10, 100).await().get(0);
     assertNull(delivery.task());
 
-    queue.deadLetter(delivery, "not a readable task").await();
+    queue.deadLetter(delivery, "unreadable", "not a readable task").await();
 
     assertEquals(0, pendingCount(worker));
     var dead = redis.send(Request.cmd(Command.XRANGE).arg(RedisKeys.dead(worker)).arg("-").arg("+")).await();
@@ -175,7 +175,7 @@ class RedisTaskQueueIT {
   private Delivery startAndRead() {
     Task task = Task.main("main", "w-" + Ids.newId(), "ctx-" + Ids.newId(), "cli", new JsonObject().put("amount", 2000));
     queue.start(task).await();
-    List<Delivery> deliveries = queue.read(reader, task.workerId(), ">", 10, 100).await();
+    List<Delivery> deliveries = queue.read(reader, task.workerId(), 10, 100).await();
     assertEquals(1, deliveries.size());
     assertEquals(task, deliveries.get(0).task());
     return deliveries.get(0);

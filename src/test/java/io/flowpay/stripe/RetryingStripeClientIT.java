@@ -38,7 +38,7 @@ class RetryingStripeClientIT {
         .notifier(new ConsoleNotifier(false)));
     stripe.start();
     vertx = Vertx.vertx();
-    StripeOptions options = new StripeOptions(stripe.baseUrl(), "2026-07-29.dahlia", 2_000, 1_000)
+    StripeOptions options = new StripeOptions(stripe.baseUrl(), "2026-07-29.dahlia", 2_000, 5_000)
         .withRetries(3, 20, 100, 30_000);
     client = new RetryingStripeClient(vertx, new WebClientStripeClient(vertx, options, "sk_test_retry_it"), options);
   }
@@ -108,6 +108,32 @@ class RetryingStripeClientIT {
     List<LoggedRequest> requests = requests();
     long waited = requests.get(1).getLoggedDate().getTime() - requests.get(0).getLoggedDate().getTime();
     assertTrue(waited >= 950, "second request came " + waited + " ms after the first, before Retry-After: 1");
+  }
+
+  @Test
+  void stripeShouldRetryTrueRetriesEvenAClientError() {
+    answerInTurn(error(400, "invalid_request_error").withHeader("Stripe-Should-Retry", "true"), ok());
+
+    StripeAnswer answer = client.send(call("idem_should_retry")).await();
+
+    assertTrue(answer.success());
+    assertEquals(List.of("idem_should_retry", "idem_should_retry"), keys());
+  }
+
+  @Test
+  void answerSlowerThanTheTimeoutIsRetriedThenReportedAsOutcomeUnknown() {
+    StripeOptions quick = new StripeOptions(stripe.baseUrl(), "2026-07-29.dahlia", 2_000, 200).withRetries(3, 20, 100, 30_000);
+    StripeClient impatient = new RetryingStripeClient(vertx, new WebClientStripeClient(vertx, quick, "sk_test_retry_it"), quick);
+    stripe.stubFor(post(urlPathEqualTo(PATH)).willReturn(ok().withFixedDelay(1_000)));
+
+    StripeAnswer answer = impatient.send(call("idem_slow")).await();
+
+    assertFalse(answer.success());
+    JsonObject envelope = (JsonObject) answer.body();
+    assertEquals("api_connection_error", envelope.getJsonObject("error").getString("type"));
+    assertEquals(true, envelope.getBoolean("outcome_unknown"), envelope.encode());
+    assertEquals(3, envelope.getInteger("attempts"));
+    assertEquals(List.of("idem_slow", "idem_slow", "idem_slow"), keys());
   }
 
   private static void answerInTurn(ResponseDefinitionBuilder... answers) {

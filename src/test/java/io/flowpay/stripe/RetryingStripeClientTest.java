@@ -3,6 +3,7 @@ package io.flowpay.stripe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.flowpay.config.StripeOptions;
+import io.flowpay.metrics.FlowMetrics;
 import org.junit.jupiter.api.Test;
 
 class RetryingStripeClientTest {
@@ -11,8 +12,8 @@ class RetryingStripeClientTest {
 
   @Test
   void delayDoublesPerAttemptWithinJitterAndIsCapped() {
-    RetryingStripeClient lowest = new RetryingStripeClient(null, null, OPTIONS, () -> 0.0);
-    RetryingStripeClient highest = new RetryingStripeClient(null, null, OPTIONS, () -> 1.0);
+    RetryingStripeClient lowest = new RetryingStripeClient(null, null, OPTIONS, new FlowMetrics(), () -> 0.0);
+    RetryingStripeClient highest = new RetryingStripeClient(null, null, OPTIONS, new FlowMetrics(), () -> 1.0);
     assertEquals(250, lowest.delayMs(1, null));
     assertEquals(500, highest.delayMs(1, null));
     assertEquals(1_000, highest.delayMs(2, null));
@@ -22,7 +23,7 @@ class RetryingStripeClientTest {
 
   @Test
   void retryAfterWinsWhenLonger() {
-    RetryingStripeClient client = new RetryingStripeClient(null, null, OPTIONS, () -> 1.0);
+    RetryingStripeClient client = new RetryingStripeClient(null, null, OPTIONS, new FlowMetrics(), () -> 1.0);
     assertEquals(30_000, client.delayMs(1, 30L));
     assertEquals(1_000, client.delayMs(2, 0L), "a Retry-After shorter than the back-off does not shorten it");
   }

@@ -1,0 +1,108 @@
+package io.flowpay.bench;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Runs the modes: for each concurrency, a warm-up, then measured rounds with the load kept running. */
+final class Bench {
+
+  private static final double MB = 1024.0 * 1024.0;
+  /** Longest a warm-up or round waits past its length for its first completed operation. */
+  private static final long FIRST_OP_WAIT_MS = 60_000;
+
+  /** Rounds per mode and concurrency, and their lengths. */
+  record Settings(int rounds, long roundMs, long warmupMs) {}
+
+  private final String redisUrl;
+  private final StandInServer standIn;
+  private final Probe probe;
+  private final Settings settings;
+  private final PrintWriter progress;
+
+  Bench(String redisUrl, StandInServer standIn, Probe probe, Settings settings, PrintWriter progress) {
+    this.redisUrl = redisUrl;
+    this.standIn = standIn;
+    this.probe = probe;
+    this.settings = settings;
+    this.progress = progress;
+  }
+
+  Report run(List<String> modes, List<Integer> concurrency, List<String> notes) {
+    notes.add(String.format(Locale.ROOT, "%d round(s) x %.1f s after %.1f s warm-up per mode and concurrency",
+        settings.rounds(), settings.roundMs() / 1000.0, settings.warmupMs() / 1000.0));
+    int most = concurrency.stream().mapToInt(Integer::intValue).max().orElse(1);
+    List<Report.Row> rows = new ArrayList<>();
+    for (String mode : modes) {
+      try (Load load = Modes.create(mode, redisUrl, standIn.baseUrl(), most)) {
+        for (int inFlight : concurrency) {
+          rows.add(new Report.Row(mode, inFlight, measure(mode, load, inFlight)));
+        }
+      }
+    }
+    return new Report(rows, notes);
+  }
+
+  /** Flowpay at {@code inFlight} for {@code seconds}: one long round, with the live heap before and after. */
+  Report soak(int inFlight, int seconds, List<String> notes) {
+    try (Load load = Modes.create(Modes.FLOWPAY, redisUrl, standIn.baseUrl(), inFlight)) {
+      Recorder recorder = new Recorder();
+      load.start(inFlight, recorder);
+      warmUp(recorder);
+      long heapStart = probe.liveHeap();
+      long redisStart = probe.redisMemory();
+      Probe.Mark mark = probe.mark();
+      recorder.open();
+      pause(seconds * 1000L);
+      Round round = probe.round(mark, recorder.close());
+      long redisEnd = probe.redisMemory();
+      load.stop();
+      notes.add(String.format(Locale.ROOT, "soak: Flowpay at %d in flight for %d s after %.1f s warm-up", inFlight,
+          seconds, settings.warmupMs() / 1000.0));
+      notes.add(String.format(Locale.ROOT, "heap after System.gc(): %.1f MB at the start, %.1f MB at the end; "
+          + "Redis used_memory: %.1f MB at the start, %.1f MB at the end", heapStart / MB, round.liveHeapMb(),
+          redisStart / MB, redisEnd / MB));
+      return new Report(List.of(new Report.Row("flowpay-soak", inFlight, List.of(round))), notes);
+    }
+  }
+
+  private List<Round> measure(String mode, Load load, int inFlight) {
+    Recorder recorder = new Recorder();
+    load.start(inFlight, recorder);
+    warmUp(recorder);
+    List<Round> rounds = new ArrayList<>();
+    for (int i = 1; i <= settings.rounds(); i++) {
+      Probe.Mark mark = probe.mark();
+      recorder.open();
+      pause(settings.roundMs());
+      recorder.awaitFirstOperation(FIRST_OP_WAIT_MS);
+      Round round = probe.round(mark, recorder.close());
+      rounds.add(round);
+      progress.printf(Locale.ROOT, "bench: %s at %d in flight, round %d/%d: %.0f ops/s, p99 %.2f ms, %d error(s)%n",
+          mode, inFlight, i, settings.rounds(), round.opsPerSecond(), round.p99Ms(), round.errors());
+      progress.flush();
+      pause(Math.min(500, settings.roundMs() / 4));
+    }
+    load.stop();
+    return rounds;
+  }
+
+  /** Runs the load unmeasured for the warm-up time, and at least until one operation completed. */
+  private void warmUp(Recorder recorder) {
+    recorder.open();
+    pause(settings.warmupMs());
+    recorder.awaitFirstOperation(FIRST_OP_WAIT_MS);
+    recorder.close();
+  }
+
+  /** The benchmark's clock: the load runs on other threads while this one waits. */
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("bench interrupted", e);
+    }
+  }
+}

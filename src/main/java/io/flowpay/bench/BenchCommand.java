@@ -1,0 +1,134 @@
+package io.flowpay.bench;
+
+import io.flowpay.failure.FlowpayFailure;
+import io.flowpay.queue.EmbeddedRedis;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code flowpay bench}: what scripting and durable dispatch cost, in one run on this machine.
+ * Against a loopback Stripe stand-in and a local Redis (embedded, unless {@code REDIS_URL}), it
+ * measures Flowpay hops, the same work done by hand (the ceiling), and blocking stripe-java, at
+ * each concurrency, and writes the table to {@code --out} as Markdown and CSV.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Measure Flowpay hops/s against a hand-written ceiling and blocking stripe-java (loopback Stripe stand-in, local Redis).")
+public final class BenchCommand implements Callable<Integer> {
+
+  @Option(names = "--quick", description = "1 round of 3 s after a 2 s warm-up (unless --rounds/--seconds/--warmup are given).")
+  boolean quick;
+
+  @Option(names = "--rounds", description = "Measured rounds per mode and concurrency (default 3).")
+  Integer rounds;
+
+  @Option(names = "--seconds", description = "Length of one round in seconds (default 10).")
+  Double seconds;
+
+  @Option(names = "--warmup", description = "Warm-up in seconds before the rounds of each mode and concurrency (default 5).")
+  Double warmup;
+
+  @Option(names = "--concurrency", split = ",", defaultValue = "16,256", description = "Operations in flight (default 16,256).")
+  List<Integer> concurrency;
+
+  @Option(names = "--modes", split = ",", defaultValue = "flowpay,ceiling,stripe-java",
+      description = "Modes to run (default flowpay,ceiling,stripe-java).")
+  List<String> modes;
+
+  @Option(names = "--out", defaultValue = "target/bench", description = "Folder for bench.md and bench.csv (default target/bench).")
+  Path out;
+
+  @Option(names = "--soak", description = "Instead: Flowpay at the highest --concurrency for this many seconds, heap after a GC at start and end.")
+  Integer soak;
+
+  @Spec
+  CommandSpec spec;
+
+  private final Map<String, String> env;
+
+  public BenchCommand(Map<String, String> env) {
+    this.env = env;
+  }
+
+  @Override
+  public Integer call() {
+    validate();
+    PrintWriter printer = spec.commandLine().getOut();
+    String loadBefore = loadAverage();
+    String externalRedis = env.get("REDIS_URL");
+    boolean embedded = externalRedis == null || externalRedis.isBlank();
+    try (EmbeddedRedis redis = embedded ? EmbeddedRedis.start() : null;
+        StandInServer standIn = StandInServer.start();
+        Probe probe = new Probe(embedded ? redis.url() : externalRedis, standIn)) {
+      Bench bench = new Bench(embedded ? redis.url() : externalRedis, standIn, probe, settings(),
+          spec.commandLine().getErr());
+      List<String> notes = new ArrayList<>(List.of(Instant.now() + "; " + Runtime.getRuntime().availableProcessors()
+          + " CPU(s) (nproc); load average before: " + loadBefore,
+          "JVM " + System.getProperty("java.vm.version") + ", max heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024)
+              + " MB, GC " + String.join("/", ManagementFactory.getGarbageCollectorMXBeans().stream().map(gc -> gc.getName()).toList()),
+          "Redis " + (embedded ? "embedded" : "from REDIS_URL") + "; Stripe stand-in: Vert.x HTTP server, "
+              + standIn.bodyBytes() + "-byte payment_intent"));
+      Report report = soak == null ? bench.run(modes, concurrency, notes) : bench.soak(Collections.max(concurrency), soak, notes);
+      notes.add("load average after: " + loadAverage() + " (a busy or shared machine makes every number noisy)");
+      report = new Report(report.rows(), notes);
+      printer.println(String.join(System.lineSeparator(), notes));
+      printer.println();
+      printer.print(report.table());
+      report.targets().forEach(printer::println);
+      String name = soak == null ? "bench" : "soak";
+      report.write(out, name);
+      printer.println("written: " + out.resolve(name + ".md") + ", " + out.resolve(name + ".csv"));
+      printer.flush();
+      return 0;
+    } catch (FlowpayFailure failure) {
+      spec.commandLine().getErr().println("flowpay: " + failure.getMessage());
+      return 1;
+    }
+  }
+
+  private Bench.Settings settings() {
+    int r = rounds != null ? rounds : quick ? 1 : 3;
+    double s = seconds != null ? seconds : quick ? 3 : 10;
+    double w = warmup != null ? warmup : quick ? 2 : 5;
+    return new Bench.Settings(r, (long) (s * 1000), (long) (w * 1000));
+  }
+
+  private void validate() {
+    if (rounds != null && rounds < 1) {
+      throw new ParameterException(spec.commandLine(), "--rounds must be at least 1");
+    }
+    if ((seconds != null && seconds <= 0) || (warmup != null && warmup < 0) || (soak != null && soak < 1)) {
+      throw new ParameterException(spec.commandLine(), "--seconds and --soak must be positive, --warmup not negative");
+    }
+    if (concurrency.isEmpty() || concurrency.stream().anyMatch(n -> n < 1 || n > 10_000)) {
+      throw new ParameterException(spec.commandLine(), "--concurrency takes numbers from 1 to 10000, e.g. 16,256");
+    }
+    for (String mode : modes) {
+      if (!Modes.ALL.contains(mode)) {
+        throw new ParameterException(spec.commandLine(), "unknown mode '" + mode + "' in --modes (known: "
+            + String.join(", ", Modes.ALL) + ")");
+      }
+    }
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (IOException | RuntimeException e) {
+      return "n/a";
+    }
+  }
+}

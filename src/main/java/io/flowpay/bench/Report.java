@@ -1,0 +1,197 @@
+package io.flowpay.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The benchmark's result: one row per mode × concurrency with the median and spread (min-max) of
+ * each metric over the rounds, printed as a table and written as Markdown and CSV. It also says how
+ * Flowpay stands against the issue's targets; the targets are reported, never asserted.
+ */
+final class Report {
+
+  private record Metric(String title, String csv, int decimals, ToDoubleFunction<Round> value) {}
+
+  private static final List<Metric> METRICS = List.of(
+      new Metric("ops/s", "ops_per_s", 0, Round::opsPerSecond),
+      new Metric("p50 ms", "p50_ms", 2, Round::p50Ms),
+      new Metric("p99 ms", "p99_ms", 2, Round::p99Ms),
+      new Metric("CPU us/op", "cpu_us_per_op", 0, Round::cpuMicrosPerOp),
+      new Metric("Redis CPU us/op", "redis_cpu_us_per_op", 0, Round::redisCpuMicrosPerOp),
+      new Metric("peak heap MB", "peak_heap_mb", 0, Round::peakHeapMb),
+      new Metric("live heap MB", "live_heap_mb", 0, Round::liveHeapMb));
+
+  /** One mode at one concurrency, over its rounds. */
+  record Row(String mode, int inFlight, List<Round> rounds) {
+
+    double median(ToDoubleFunction<Round> metric) {
+      double[] values = values(metric);
+      int middle = values.length / 2;
+      return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+    }
+
+    double min(ToDoubleFunction<Round> metric) {
+      return values(metric)[0];
+    }
+
+    double max(ToDoubleFunction<Round> metric) {
+      double[] values = values(metric);
+      return values[values.length - 1];
+    }
+
+    int errors() {
+      return rounds.stream().mapToInt(Round::errors).sum();
+    }
+
+    private double[] values(ToDoubleFunction<Round> metric) {
+      return rounds.stream().mapToDouble(metric).sorted().toArray();
+    }
+
+    /** {@code median (min-max)}, or the one value of a single round. */
+    private String cell(Metric metric) {
+      int decimals = metric.decimals();
+      String median = number(median(metric.value()), decimals);
+      return rounds.size() == 1 ? median
+          : median + " (" + number(min(metric.value()), decimals) + "-" + number(max(metric.value()), decimals) + ")";
+    }
+  }
+
+  private final List<Row> rows;
+  private final List<String> notes;
+
+  /** @param notes lines about the machine and the settings, printed above the table */
+  Report(List<Row> rows, List<String> notes) {
+    this.rows = List.copyOf(rows);
+    this.notes = List.copyOf(notes);
+  }
+
+  List<Row> rows() {
+    return rows;
+  }
+
+  String table() {
+    List<String[]> lines = new ArrayList<>();
+    lines.add(header());
+    rows.forEach(row -> lines.add(cells(row)));
+    int[] widths = new int[lines.get(0).length];
+    lines.forEach(cells -> {
+      for (int i = 0; i < cells.length; i++) {
+        widths[i] = Math.max(widths[i], cells[i].length());
+      }
+    });
+    StringBuilder text = new StringBuilder();
+    lines.forEach(cells -> {
+      for (int i = 0; i < cells.length; i++) {
+        text.append(String.format(Locale.ROOT, "%-" + (widths[i] + 2) + "s", cells[i]));
+      }
+      text.append(System.lineSeparator());
+    });
+    return text.toString();
+  }
+
+  String markdown() {
+    StringBuilder text = new StringBuilder("# Flowpay benchmark\n\n");
+    notes.forEach(note -> text.append("- ").append(note).append('\n'));
+    text.append('\n').append("| ").append(String.join(" | ", header())).append(" |\n|");
+    text.append("---|".repeat(header().length)).append('\n');
+    rows.forEach(row -> text.append("| ").append(String.join(" | ", cells(row))).append(" |\n"));
+    text.append("\nMedian over the rounds, (min-max) in brackets.\n");
+    List<String> targets = targets();
+    if (!targets.isEmpty()) {
+      text.append("\nTargets of issue 5 (reported, not asserted):\n\n");
+      targets.forEach(line -> text.append("- ").append(line).append('\n'));
+    }
+    return text.toString();
+  }
+
+  String csv() {
+    StringBuilder text = new StringBuilder("mode,in_flight,rounds");
+    METRICS.forEach(metric -> text.append(',').append(metric.csv()).append("_median,").append(metric.csv())
+        .append("_min,").append(metric.csv()).append("_max"));
+    text.append(",errors\n");
+    for (Row row : rows) {
+      text.append(row.mode()).append(',').append(row.inFlight()).append(',').append(row.rounds().size());
+      for (Metric metric : METRICS) {
+        text.append(',').append(number(row.median(metric.value()), 3)).append(',')
+            .append(number(row.min(metric.value()), 3)).append(',').append(number(row.max(metric.value()), 3));
+      }
+      text.append(',').append(row.errors()).append('\n');
+    }
+    return text.toString();
+  }
+
+  /** How Flowpay compares with the ceiling and stripe-java, against the issue's targets. */
+  List<String> targets() {
+    List<String> lines = new ArrayList<>();
+    for (Row flowpay : rows.stream().filter(row -> row.mode().equals(Modes.FLOWPAY)).toList()) {
+      int n = flowpay.inFlight();
+      find(Modes.CEILING, n).ifPresent(ceiling -> {
+        double ops = ratio(flowpay, ceiling, Round::opsPerSecond);
+        double p99 = ratio(flowpay, ceiling, Round::p99Ms);
+        lines.add(String.format(Locale.ROOT, "at %d in flight: Flowpay/ceiling hops/s = %.2fx (target >= 1.0x: %s); "
+            + "p99 = %.2fx the ceiling's (target <= 1.5x: %s)", n, ops, met(ops >= 1.0), p99, met(p99 <= 1.5)));
+      });
+      find(Modes.STRIPE_JAVA, n).filter(stripe -> n == 256).ifPresent(stripe -> {
+        double ops = ratio(flowpay, stripe, Round::opsPerSecond);
+        boolean lowerP99 = flowpay.median(Round::p99Ms) < stripe.median(Round::p99Ms);
+        lines.add(String.format(Locale.ROOT, "at %d in flight: Flowpay/stripe-java = %.2fx (target >= 2x: %s); "
+            + "p99 %.1f ms vs %.1f ms (target lower: %s)", n, ops, met(ops >= 2), flowpay.median(Round::p99Ms),
+            stripe.median(Round::p99Ms), met(lowerP99)));
+      });
+      if (n == 256) {
+        double peak = flowpay.median(Round::peakHeapMb);
+        lines.add(String.format(Locale.ROOT, "at 256 in flight: Flowpay peak heap %.0f MB (target <= 256 MB: %s); "
+            + "live heap after a full GC %.0f MB", peak, met(peak <= 256), flowpay.median(Round::liveHeapMb)));
+      }
+    }
+    return lines;
+  }
+
+  void write(Path dir, String name) {
+    try {
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve(name + ".md"), markdown());
+      Files.writeString(dir.resolve(name + ".csv"), csv());
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not write the results to " + dir + ": pass --out with a writable folder", e);
+    }
+  }
+
+  private static String[] header() {
+    List<String> titles = new ArrayList<>(List.of("mode", "in flight"));
+    METRICS.forEach(metric -> titles.add(metric.title()));
+    titles.add("errors");
+    return titles.toArray(String[]::new);
+  }
+
+  private static String[] cells(Row row) {
+    List<String> cells = new ArrayList<>(List.of(row.mode(), String.valueOf(row.inFlight())));
+    METRICS.forEach(metric -> cells.add(row.cell(metric)));
+    cells.add(String.valueOf(row.errors()));
+    return cells.toArray(String[]::new);
+  }
+
+  private Optional<Row> find(String mode, int inFlight) {
+    return rows.stream().filter(row -> row.mode().equals(mode) && row.inFlight() == inFlight).findFirst();
+  }
+
+  private static double ratio(Row a, Row b, ToDoubleFunction<Round> metric) {
+    double below = b.median(metric);
+    return below == 0 ? Double.NaN : a.median(metric) / below;
+  }
+
+  private static String met(boolean met) {
+    return met ? "met" : "NOT met";
+  }
+
+  static String number(double value, int decimals) {
+    return String.format(Locale.ROOT, "%." + decimals + "f", value);
+  }
+}

@@ -1,0 +1,134 @@
+package io.flowpay.cli;
+
+import io.flowpay.config.FlowpayOptions;
+import io.flowpay.failure.FlowpayFailure;
+import io.flowpay.flow.FlowNames;
+import io.flowpay.queue.DeadLetter;
+import io.flowpay.queue.RedisTaskQueue;
+import io.flowpay.worker.FlowpayNode;
+import io.vertx.core.Vertx;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code flowpay dead list|show|retry|drop}: what an operator does with tasks parked in a worker's
+ * dead-letter stream. Retry and drop leave an audit entry naming who did it.
+ */
+@Command(name = "dead", mixinStandardHelpOptions = true,
+    description = "Tasks parked in a worker's dead-letter stream: list them, show one, retry (re-enqueue with the attempt"
+        + " reset) or drop. Retry and drop are recorded in the worker's audit stream.%n"
+        + "Exit code: 0 on success, 1 when an id is not found or Redis fails, 2 for usage/config errors.")
+public final class DeadCommand extends CommandSupport {
+
+  enum Action { list, show, retry, drop, audit }
+
+  @Parameters(index = "0", paramLabel = "ACTION", description = "list, show, retry, drop or audit.")
+  Action action;
+
+  @Parameters(index = "1..*", paramLabel = "ID", description = "Dead-letter ids (from 'dead list'), for show, retry and drop.")
+  List<String> ids = List.of();
+
+  @Option(names = "--worker", description = "Worker id (default: the first in the config's workers).")
+  String worker;
+
+  @Option(names = "--limit", defaultValue = "100", description = "list: at most this many (default: 100).")
+  int limit;
+
+  @Option(names = "--json", description = "Print JSON, one object per line.")
+  boolean json;
+
+  @Option(names = "--by", description = "Who is acting, for the audit (default: $USER).")
+  String by;
+
+  @Option(names = "--config", description = "Config file (default: conf/flowpay.json if present).")
+  Path config;
+
+  public DeadCommand(Map<String, String> env) {
+    super(env);
+  }
+
+  @Override
+  int run(PrintWriter out) {
+    FlowpayOptions options = options(config, false);
+    String workerId = FlowNames.requireId("--worker", worker == null ? options.workers().get(0) : worker);
+    if ((action == Action.list || action == Action.audit) != ids.isEmpty()) {
+      throw new FlowpayFailure(FlowpayFailure.Kind.BAD_REQUEST, action == Action.list || action == Action.audit
+          ? "'dead " + action + "' takes no ids" : "'dead " + action + "' needs the id of a dead letter: see 'flowpay dead list'");
+    }
+    Vertx vertx = Vertx.vertx();
+    try {
+      RedisTaskQueue queue = FlowpayNode.connect(vertx, options).await().queue();
+      return switch (action) {
+        case list -> list(out, queue.deadLetters(workerId, "-", Math.max(1, limit)).await());
+        case audit -> audit(out, queue, workerId);
+        case show -> each(out, id -> {
+          DeadLetter letter = queue.deadLetter(workerId, id).await();
+          if (letter != null) {
+            out.println(letter.toJson().encodePrettily());
+          }
+          return letter != null;
+        });
+        case retry -> each(out, id -> report(out, "retried", id, queue.retryDead(workerId, id, actor()).await()));
+        case drop -> each(out, id -> report(out, "dropped", id, queue.dropDead(workerId, id, actor()).await()));
+      };
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  private int list(PrintWriter out, List<DeadLetter> letters) {
+    if (json) {
+      letters.forEach(letter -> out.println(letter.toJson().encode()));
+    } else if (letters.isEmpty()) {
+      out.println("no dead letters");
+    } else {
+      out.printf("%-17s %-13s %-28s %-24s %4s  %s%n", "ID", "REASON", "FLOW", "CONTEXT", "DLV", "DEAD AT / ERROR");
+      for (DeadLetter letter : letters) {
+        String flow = letter.task() == null ? "-" : letter.task().flow();
+        String context = letter.task() == null ? "-" : letter.task().contextId();
+        out.printf("%-17s %-13s %-28s %-24s %4d  %s%n    %s%n", letter.id(), letter.reason(), flow, context,
+            letter.deliveries(), Instant.ofEpochMilli(letter.deadAt()), letter.error());
+      }
+    }
+    return ExitCodes.OK;
+  }
+
+  private int audit(PrintWriter out, RedisTaskQueue queue, String workerId) {
+    queue.deadAudit(workerId).await().forEach(entry -> out.println(entry.encode()));
+    return ExitCodes.OK;
+  }
+
+  private interface IdAction {
+    boolean apply(String id);
+  }
+
+  private int each(PrintWriter out, IdAction perform) {
+    int exit = ExitCodes.OK;
+    for (String id : ids) {
+      if (!perform.apply(id)) {
+        out.println("no dead letter " + id + (action == Action.retry ? " with a task that can be retried" : "")
+            + ": see 'flowpay dead list'");
+        exit = ExitCodes.FAILED;
+      }
+    }
+    return exit;
+  }
+
+  private static boolean report(PrintWriter out, String done, String id, boolean ok) {
+    if (ok) {
+      out.println(done + " " + id);
+    }
+    return ok;
+  }
+
+  private String actor() {
+    String who = by != null ? by : env.getOrDefault("USER", "unknown");
+    return who.isBlank() ? "unknown" : who;
+  }
+}

@@ -1,0 +1,68 @@
+package io.flowpay.cli;
+
+import io.flowpay.config.FlowpayOptions;
+import io.flowpay.flow.FlowNames;
+import io.flowpay.queue.RedisTaskQueue;
+import io.flowpay.worker.FlowpayNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code flowpay flow status|enable <name>}: a flow that failed {@code worker.disableAfterFailures}
+ * times in a row is disabled (its tasks are dead-lettered); an operator re-enables it once fixed.
+ */
+@Command(name = "flow", mixinStandardHelpOptions = true,
+    description = "A flow's failure streak and whether it is disabled (status), or re-enable a disabled flow (enable)."
+        + " Tasks parked while it was disabled stay dead letters: retry them with 'flowpay dead retry'.%n"
+        + "Exit code: 0 on success, 1 when 'enable' finds the flow not disabled or Redis fails, 2 for usage/config errors.")
+public final class FlowCommand extends CommandSupport {
+
+  enum Action { status, enable }
+
+  @Parameters(index = "0", paramLabel = "ACTION", description = "status or enable.")
+  Action action;
+
+  @Parameters(index = "1", paramLabel = "FLOW", description = "Flow name, e.g. new_create_payment_intent_response.")
+  String flow;
+
+  @Option(names = "--config", description = "Config file (default: conf/flowpay.json if present).")
+  Path config;
+
+  public FlowCommand(Map<String, String> env) {
+    super(env);
+  }
+
+  @Override
+  int run(PrintWriter out) {
+    FlowpayOptions options = options(config, false);
+    String name = FlowNames.require(flow);
+    Vertx vertx = Vertx.vertx();
+    try {
+      RedisTaskQueue queue = FlowpayNode.connect(vertx, options).await().queue();
+      if (action == Action.enable) {
+        boolean enabled = queue.enableFlow(name).await();
+        out.println(enabled ? "flow " + name + " enabled" : "flow " + name + " was not disabled");
+        return enabled ? ExitCodes.OK : ExitCodes.FAILED;
+      }
+      Map<String, String> state = queue.flowState(name).await();
+      JsonObject status = new JsonObject().put("flow", name)
+          .put("disabled", state.containsKey("disabled_at"))
+          .put("failures_in_a_row", Long.parseLong(state.getOrDefault("failures", "0")));
+      state.forEach((key, value) -> {
+        if (!key.equals("failures")) {
+          status.put(key, value);
+        }
+      });
+      out.println(status.encodePrettily());
+      return ExitCodes.OK;
+    } finally {
+      vertx.close().await();
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package io.flowpay.http;
+
+import io.flowpay.flow.Ids;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.net.ConnectException;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * How every request is answered: a JSON result, or a JSON problem. Every error has one shape:
+ * {@code {"error": {"type": "invalid_request", "field": "flow", "message": "..."}}} ({@code field}
+ * only when one field is at fault). Nothing a handler throws or fails with escapes as a crash or an
+ * unanswered request: it ends here.
+ */
+final class Answers {
+
+  private static final Logger LOG = Logger.getLogger(Answers.class.getName());
+
+  private Answers() {}
+
+  /** True when the request was answered already (it timed out meanwhile) or the client went away. */
+  static boolean answered(RoutingContext ctx) {
+    return ctx.response().ended() || ctx.response().closed() || ctx.response().headWritten();
+  }
+
+  /** Answers {@code body} with {@code status}, unless the request was answered already. */
+  static void json(RoutingContext ctx, int status, JsonObject body) {
+    if (!answered(ctx)) {
+      ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    }
+  }
+
+  static void send(RoutingContext ctx, int status, String type, String field, String message) {
+    if (answered(ctx)) {
+      return;
+    }
+    JsonObject error = new JsonObject().put("type", type);
+    if (field != null) {
+      error.put("field", field);
+    }
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("error", error.put("message", message)).encode());
+  }
+
+  static void send(RoutingContext ctx, ApiProblem problem) {
+    send(ctx, problem.status(), problem.type(), problem.field(), problem.getMessage());
+  }
+
+  /** The router's failure handler: a problem as it is, anything else as 413, 503 or 500. */
+  static void failed(RoutingContext ctx, int maxBodyBytes) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof ApiProblem problem) {
+      send(ctx, problem);
+    } else if (ctx.statusCode() == 413) {
+      send(ctx, 413, "payload_too_large", null,
+          "the request body is larger than " + maxBodyBytes + " bytes (http.maxBodyBytes)");
+    } else if (failure == null && ctx.statusCode() == 503) {
+      send(ctx, 503, "unavailable", null, "the request took too long; try again");
+    } else if (failure == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+      send(ctx, ctx.statusCode(), "invalid_request", null, "the request could not be read");
+    } else if (isUnavailable(failure)) {
+      LOG.log(Level.WARNING, "http: {0} {1}: Redis unavailable: {2}",
+          new Object[] {ctx.request().method(), ctx.normalizedPath(), failure.toString()});
+      send(ctx, 503, "unavailable", null, "Redis did not answer; try again");
+    } else {
+      String ref = Ids.newId().substring(0, 12);
+      LOG.log(Level.SEVERE, "http: " + ctx.request().method() + " " + ctx.normalizedPath() + " failed (ref " + ref + ")",
+          failure);
+      send(ctx, 500, "internal", null, "internal error (ref " + ref + "); the server log has the details");
+    }
+  }
+
+  static void notFound(RoutingContext ctx) {
+    send(ctx, 404, "not_found", null, "no such endpoint: " + ctx.request().method() + " " + ctx.normalizedPath());
+  }
+
+  static void methodNotAllowed(RoutingContext ctx) {
+    send(ctx, 405, "method_not_allowed", null, ctx.request().method() + " is not allowed on " + ctx.normalizedPath());
+  }
+
+  private static boolean isUnavailable(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof ConnectException || cause instanceof TimeoutException) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

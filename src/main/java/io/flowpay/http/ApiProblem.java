@@ -1,0 +1,42 @@
+package io.flowpay.http;
+
+/**
+ * An answer the API gives instead of a result: a status and a JSON problem
+ * {@code {"error": {"type", "field", "message"}}}. Thrown (or failed into a future) by a handler and
+ * written by {@link Answers#failed}; it is an HTTP answer, not a failure of Flowpay, so it is not a
+ * {@code FlowpayFailure}.
+ */
+final class ApiProblem extends RuntimeException {
+
+  private final int status;
+  private final String type;
+  private final String field;
+
+  ApiProblem(int status, String type, String field, String message) {
+    super(message, null, false, false);
+    this.status = status;
+    this.type = type;
+    this.field = field;
+  }
+
+  /** 400: the request is wrong; {@code field} names what (null when it is the whole body). */
+  static ApiProblem invalid(String field, String message) {
+    return new ApiProblem(400, "invalid_request", field, message);
+  }
+
+  static ApiProblem notFound(String field, String message) {
+    return new ApiProblem(404, "not_found", field, message);
+  }
+
+  int status() {
+    return status;
+  }
+
+  String type() {
+    return type;
+  }
+
+  String field() {
+    return field;
+  }
+}

@@ -1,0 +1,162 @@
+package io.flowpay.http;
+
+import io.flowpay.config.FlowpayOptions;
+import io.flowpay.flow.FlowNames;
+import io.flowpay.flow.Task;
+import io.flowpay.queue.ChainStatus;
+import io.flowpay.queue.DeadLetter;
+import io.flowpay.queue.RedisKeys;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code /v1} API: start a chain, look at a chain, a context, a worker's dead letters and the
+ * webhook events nobody handled. Every handler ends its response or fails the context (which
+ * {@link Answers#failed} answers); none blocks the event loop.
+ */
+final class ApiRoutes {
+
+  static final int DEFAULT_LIMIT = 100;
+  static final int MAX_LIMIT = 1000;
+  private static final Pattern STREAM_ID = Pattern.compile("-|\\(?[0-9]{1,20}(-[0-9]{1,20})?");
+
+  private final Vertx vertx;
+  private final FlowpayOptions options;
+  private final HttpServices services;
+  private final StripeEvents events;
+
+  ApiRoutes(Vertx vertx, FlowpayOptions options, HttpServices services, StripeEvents events) {
+    this.vertx = vertx;
+    this.options = options;
+    this.services = services;
+    this.events = events;
+  }
+
+  /** {@code POST /v1/runs} → 202 {@code {task_id, chain_id, ...}}. */
+  void startRun(RoutingContext ctx) {
+    RunRequest request = RunRequest.parse(ctx.body().asString(), options.workers());
+    Task task = Task.main(request.flow(), request.workerId(), request.contextId(), "api", request.input());
+    String file = options.flowsDir().resolve(request.flow() + ".js").toString();
+    vertx.fileSystem().exists(file)
+        .compose(exists -> exists ? Future.succeededFuture()
+            : Future.failedFuture(ApiProblem.invalid("flow", "flow '" + request.flow() + "' not found: there is no " + file)))
+        .compose(found -> redis(services.queue().start(task)))
+        .onSuccess(entry -> started(ctx, task))
+        .onFailure(ctx::fail);
+  }
+
+  private void started(RoutingContext ctx, Task task) {
+    services.metrics().runStarted(task.flow(), "api");
+    if (!Answers.answered(ctx)) {
+      ctx.response().putHeader("Location", "/v1/chains/" + task.chainId());
+      Answers.json(ctx, 202, new JsonObject().put("task_id", task.taskId()).put("chain_id", task.chainId())
+          .put("flow", task.flow()).put("worker_id", task.workerId()).put("context_id", task.contextId()));
+    }
+  }
+
+  /** {@code GET /v1/chains/:id}: status, counters, settled or not, and its run records in order. */
+  void chain(RoutingContext ctx) {
+    String id = pathId(ctx, "id");
+    redis(services.queue().chain(id))
+        .compose(status -> status == null
+            ? Future.failedFuture(ApiProblem.notFound("id", "no chain '" + id + "' (chains are kept 7 days)"))
+            : range(RedisKeys.chainRuns(id), false, MAX_LIMIT).map(runs -> chainJson(status, runs)))
+        .onSuccess(json -> Answers.json(ctx, 200, json))
+        .onFailure(ctx::fail);
+  }
+
+  private static JsonObject chainJson(ChainStatus status, JsonArray runs) {
+    return new JsonObject().put("chain_id", status.chainId()).put("status", status.status())
+        .put("settled", status.settled())
+        .put("counters", new JsonObject().put("pending", status.pending()).put("runs", status.runs())
+            .put("failed", status.failed()).put("dead", status.dead()))
+        .put("runs", runs);
+  }
+
+  /** {@code GET /v1/contexts/:id?limit=N}: state and the newest N run records, newest first. */
+  void context(RoutingContext ctx) {
+    String id = pathId(ctx, "id");
+    int limit = limit(ctx);
+    redis(services.queue().contextState(id))
+        .compose(state -> range(RedisKeys.runs(id), true, limit).map(runs -> new JsonObject()
+            .put("context_id", id).put("state", state).put("runs", runs)))
+        .compose(json -> json.getJsonObject("state").isEmpty() && json.getJsonArray("runs").isEmpty()
+            ? Future.failedFuture(ApiProblem.notFound("id", "no context '" + id + "': it has no state and no runs"))
+            : Future.succeededFuture(json))
+        .onSuccess(json -> Answers.json(ctx, 200, json))
+        .onFailure(ctx::fail);
+  }
+
+  /** {@code GET /v1/dead/:worker?limit=N&from=ID}: the worker's dead letters, oldest first. */
+  void dead(RoutingContext ctx) {
+    String worker = pathId(ctx, "worker");
+    String from = ctx.queryParams().get("from") == null ? "-" : ctx.queryParams().get("from");
+    if (!STREAM_ID.matcher(from).matches()) {
+      throw ApiProblem.invalid("from", "from must be a dead-letter id like 1700000000000-0, or '(' and an id to start"
+          + " after it (got " + from + ")");
+    }
+    redis(services.queue().deadLetters(worker, from, limit(ctx)))
+        .map(letters -> new JsonArray(letters.stream().map(DeadLetter::toJson).toList()))
+        .onSuccess(letters -> Answers.json(ctx, 200, new JsonObject().put("worker_id", worker).put("dead", letters)))
+        .onFailure(ctx::fail);
+  }
+
+  /** {@code GET /v1/webhooks/unhandled?limit=N}: events no flow ran for, newest first. */
+  void unhandled(RoutingContext ctx) {
+    redis(events.recentUnhandled(limit(ctx)))
+        .onSuccess(list -> Answers.json(ctx, 200, new JsonObject().put("unhandled", new JsonArray(list))))
+        .onFailure(ctx::fail);
+  }
+
+  /** Run records of a stream ({@code run} field of each entry), oldest or newest first. */
+  private Future<JsonArray> range(String key, boolean newestFirst, int count) {
+    Request request = newestFirst
+        ? Request.cmd(Command.XREVRANGE).arg(key).arg("+").arg("-")
+        : Request.cmd(Command.XRANGE).arg(key).arg("-").arg("+");
+    return redis(services.redis().send(request.arg("COUNT").arg(count))).map(ApiRoutes::records);
+  }
+
+  private static JsonArray records(Response response) {
+    JsonArray records = new JsonArray();
+    response.forEach(entry -> {
+      Response fields = entry.get(1);
+      if (fields != null && fields.size() >= 2) {
+        records.add(new JsonObject(fields.get(1).toString()));
+      }
+    });
+    return records;
+  }
+
+  private static <T> Future<T> redis(Future<T> call) {
+    return call.timeout(HttpVerticle.REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+  }
+
+  private static String pathId(RoutingContext ctx, String name) {
+    String id = ctx.pathParam(name);
+    if (!FlowNames.isValidId(id)) {
+      throw ApiProblem.invalid(name, name + " '" + id + "' is not valid: use 1-128 letters, digits, '_', '-', '.' or ':'");
+    }
+    return id;
+  }
+
+  private static int limit(RoutingContext ctx) {
+    String text = ctx.queryParams().get("limit");
+    try {
+      int limit = text == null ? DEFAULT_LIMIT : Integer.parseInt(text);
+      if (limit >= 1 && limit <= MAX_LIMIT) {
+        return limit;
+      }
+    } catch (NumberFormatException bad) {
+      // answered below
+    }
+    throw ApiProblem.invalid("limit", "limit must be a whole number from 1 to " + MAX_LIMIT + " (got " + text + ")");
+  }
+}

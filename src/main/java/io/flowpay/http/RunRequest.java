@@ -1,0 +1,83 @@
+package io.flowpay.http;
+
+import io.flowpay.flow.FlowNames;
+import io.flowpay.flow.Ids;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The body of {@code POST /v1/runs}: {@code {"flow", "input", "context_id", "worker_id"}}, only
+ * {@code flow} required. Every problem names its field.
+ *
+ * @param input any JSON value; {@code {}} when absent
+ */
+record RunRequest(String flow, Object input, String contextId, String workerId) {
+
+  private static final Set<String> FIELDS = Set.of("flow", "input", "context_id", "worker_id");
+
+  /**
+   * @param body the raw request body
+   * @param workers the worker ids this process serves; the first is the default
+   */
+  static RunRequest parse(String body, List<String> workers) {
+    JsonObject json = object(body);
+    for (String field : json.fieldNames()) {
+      if (!FIELDS.contains(field)) {
+        throw ApiProblem.invalid(field, "unknown field '" + field + "' (known: context_id, flow, input, worker_id)");
+      }
+    }
+    String flow = string(json, "flow");
+    if (flow == null) {
+      throw ApiProblem.invalid("flow", "flow is required: the name of a file in the flows folder, e.g. \"main\"");
+    }
+    if (!FlowNames.isValid(flow)) {
+      throw ApiProblem.invalid("flow", "flow '" + flow + "' is not a valid flow name: use snake_case like 'main'");
+    }
+    String context = id(json, "context_id", "ctx-" + Ids.newId().substring(0, 12));
+    String worker = id(json, "worker_id", workers.get(0));
+    if (!workers.contains(worker)) {
+      throw ApiProblem.invalid("worker_id", "worker '" + worker + "' is not served here (workers: "
+          + String.join(", ", workers) + ")");
+    }
+    Object input = json.containsKey("input") ? json.getValue("input") : new JsonObject();
+    return new RunRequest(flow, input, context, worker);
+  }
+
+  private static JsonObject object(String body) {
+    if (body == null || body.isBlank()) {
+      throw ApiProblem.invalid(null, "the body must be a JSON object like {\"flow\": \"main\", \"input\": {}}");
+    }
+    Object value;
+    try {
+      value = Json.decodeValue(body);
+    } catch (DecodeException bad) {
+      throw ApiProblem.invalid(null, "the body is not valid JSON: " + bad.getMessage().lines().findFirst().orElse(""));
+    }
+    if (!(value instanceof JsonObject json)) {
+      throw ApiProblem.invalid(null, "the body must be a JSON object like {\"flow\": \"main\", \"input\": {}}");
+    }
+    return json;
+  }
+
+  private static String string(JsonObject json, String field) {
+    Object value = json.getValue(field);
+    if (value != null && !(value instanceof String)) {
+      throw ApiProblem.invalid(field, field + " must be a string");
+    }
+    return (String) value;
+  }
+
+  private static String id(JsonObject json, String field, String fallback) {
+    String id = string(json, field);
+    if (id == null) {
+      return fallback;
+    }
+    if (!FlowNames.isValidId(id)) {
+      throw ApiProblem.invalid(field, field + " '" + id + "' is not valid: use 1-128 letters, digits, '_', '-', '.' or ':'");
+    }
+    return id;
+  }
+}

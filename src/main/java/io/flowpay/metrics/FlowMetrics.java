@@ -1,0 +1,128 @@
+package io.flowpay.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.time.Duration;
+
+/**
+ * Flowpay's meters, kept in one Prometheus registry that {@code GET /metrics} serves. A
+ * {@link Vertx} built with {@link #newVertx()} records Vert.x's own meters (HTTP server requests by
+ * route, Redis and HTTP client pools, event loops) in the same registry. One instance per node: no
+ * global registry, so several nodes in one JVM (tests) never mix their numbers.
+ *
+ * <p>Labels are low-cardinality on purpose: flow names, worker ids, Stripe resources, event types,
+ * statuses; never a context, task or object id.
+ */
+public final class FlowMetrics {
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /**
+   * A Vertx whose own metrics (HTTP server by route, HTTP and Redis clients, pools, JVM) go into this
+   * registry. Known Vert.x 5.0 / Micrometer 1.15 quirk: when several clients of one kind exist (a node
+   * has several Redis clients), Micrometer keeps only the first one's gauges and logs one warning
+   * "This Gauge has been already registered"; only gauges are affected.
+   */
+  public Vertx newVertx() {
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setJvmMetricsEnabled(true)
+        .addLabels(Label.HTTP_ROUTE);
+    return Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(metrics))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+  }
+
+  /** The registry as Prometheus text (what {@code /metrics} answers). */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  /**
+   * A run was committed: {@code flowpay_runs_total{flow,status}} and
+   * {@code flowpay_run_duration_seconds{flow}} (script time, from start to return).
+   *
+   * @param status the run record's status: {@code ok}, {@code failed}, {@code timed_out}, {@code dead}
+   */
+  public void runFinished(String flow, String status, Duration took) {
+    Counter.builder("flowpay.runs").description("Runs committed, by flow and status")
+        .tag("flow", flow).tag("status", status).register(registry).increment();
+    Timer.builder("flowpay.run.duration").description("Time a flow script ran")
+        .tag("flow", flow).register(registry).record(took);
+  }
+
+  /**
+   * A chain was started from outside: {@code flowpay_runs_started_total{flow,caller}}.
+   *
+   * @param caller {@code api}, {@code webhook} or {@code cli}
+   */
+  public void runStarted(String flow, String caller) {
+    Counter.builder("flowpay.runs.started").description("Chains started from outside, by flow and caller")
+        .tag("flow", flow).tag("caller", caller).register(registry).increment();
+  }
+
+  /**
+   * One HTTP exchange with Stripe ended (each attempt counts):
+   * {@code flowpay_stripe_calls_total{resource,status}} and {@code flowpay_stripe_call_duration_seconds{resource}}.
+   *
+   * @param resource e.g. {@code payment_intents}, {@code customers}, {@code request} for {@code stripe.request}
+   * @param httpStatus Stripe's status code, or 0 when there was no answer (connection failure, timeout)
+   */
+  public void stripeCall(String resource, int httpStatus, Duration took) {
+    Counter.builder("flowpay.stripe.calls").description("HTTP exchanges with Stripe, by resource and status")
+        .tag("resource", resource).tag("status", httpStatus == 0 ? "no_answer" : String.valueOf(httpStatus))
+        .register(registry).increment();
+    Timer.builder("flowpay.stripe.call.duration").description("Time one HTTP exchange with Stripe took")
+        .tag("resource", resource).register(registry).record(took);
+  }
+
+  /**
+   * A Stripe call is being retried: {@code flowpay_stripe_retries_total{resource,status}}.
+   *
+   * @param httpStatus the answer that made it retry, 0 when there was none
+   */
+  public void stripeRetry(String resource, int httpStatus) {
+    Counter.builder("flowpay.stripe.retries").description("Stripe calls retried, by resource and the status that caused it")
+        .tag("resource", resource).tag("status", httpStatus == 0 ? "no_answer" : String.valueOf(httpStatus))
+        .register(registry).increment();
+  }
+
+  /** Time from enqueue to the start of the run: {@code flowpay_queue_lag_seconds{worker}}. */
+  public void queueLag(String worker, Duration lag) {
+    Timer.builder("flowpay.queue.lag").description("Time tasks waited in the stream before their run started")
+        .tag("worker", worker).register(registry).record(lag.isNegative() ? Duration.ZERO : lag);
+  }
+
+  /**
+   * An entry was parked in a dead-letter stream: {@code flowpay_dead_letters_total{worker,reason}}.
+   *
+   * @param reason {@code unreadable}, {@code deliveries}, {@code depth}, {@code flow_disabled}
+   */
+  public void deadLetter(String worker, String reason) {
+    Counter.builder("flowpay.dead.letters").description("Entries parked in a dead-letter stream, by worker and reason")
+        .tag("worker", worker).tag("reason", reason).register(registry).increment();
+  }
+
+  /**
+   * A Stripe webhook delivery was answered: {@code flowpay_webhook_events_total{type,outcome}}.
+   *
+   * @param type the event type, {@code unverified} when the signature did not verify
+   * @param outcome {@code started}, {@code duplicate}, {@code unhandled} or {@code rejected}
+   */
+  public void webhookEvent(String type, String outcome) {
+    Counter.builder("flowpay.webhook.events").description("Stripe webhook deliveries, by event type and outcome")
+        .tag("type", type).tag("outcome", outcome).register(registry).increment();
+  }
+}

@@ -1,0 +1,39 @@
+-- Takes back tasks a consumer of the worker's group was handed and never acknowledged (its process
+-- died, or it gave up on Redis), idle at least ARGV[3] ms, for consumer ARGV[2]; says how many
+-- times each has been delivered, counting this one. An entry deleted from the stream meanwhile
+-- is acknowledged: there is nothing left to run.
+-- Entries the claiming process holds itself (waiting in a lane, say) are skipped, not claimed: a
+-- claim counts as a delivery.
+-- KEYS: 1 task stream.  ARGV: 1 group, 2 consumer, 3 min idle (ms), 4 count, 5 first id ('-' or '(' .. id),
+--       6.. entry ids the claiming process holds
+-- Returns {last id looked at, or '' when there are no more, {{id, deliveries, task json}, ...}}
+local pending = redis.call('XPENDING', KEYS[1], ARGV[1], 'IDLE', tonumber(ARGV[3]), ARGV[5], '+', tonumber(ARGV[4]))
+local held = {}
+for i = 6, #ARGV do
+  held[ARGV[i]] = true
+end
+local claimed = {}
+local last = ''
+for i = 1, #pending do
+  local id = pending[i][1]
+  last = id
+  if not held[id] then
+    local entry = redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], tonumber(ARGV[3]), id)[1]
+    if entry then
+      local fields = entry[2]
+      local task = ''
+      for f = 1, #fields, 2 do
+        if fields[f] == 'task' then
+          task = fields[f + 1]
+        end
+      end
+      claimed[#claimed + 1] = {id, pending[i][4] + 1, task}
+    else
+      redis.call('XACK', KEYS[1], ARGV[1], id)
+    end
+  end
+end
+if #pending < tonumber(ARGV[4]) then
+  last = ''
+end
+return {last, claimed}

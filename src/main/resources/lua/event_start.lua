@@ -1,0 +1,19 @@
+-- A Stripe event starts a chain, once: the same writes as start.lua, unless the event was seen.
+-- Atomic: a crash cannot leave the event marked but not enqueued, or enqueued but not marked.
+-- The mark is written last: Redis does not undo a script's earlier writes when a later command
+-- fails, and a mark without its task would lose the event (Stripe's retry would be a "duplicate").
+-- KEYS: 1 chain hash, 2 task stream, 3 event mark
+-- ARGV: 1 task json, 2 flow, 3 context id, 4 worker id, 5 now (ms), 6 chain ttl (s), 7 mark value,
+--       8 mark ttl (s)
+-- Returns {1, stream entry id} when enqueued, {0, earlier mark value} for a duplicate.
+local seen = redis.call('GET', KEYS[3])
+if seen then
+  return {0, seen}
+end
+-- keep in step with start.lua (StripeEventsIT compares the two)
+redis.call('HSET', KEYS[1], 'status', 'running', 'pending', 1, 'runs', 0, 'failed', 0,
+  'flow', ARGV[2], 'context_id', ARGV[3], 'worker_id', ARGV[4], 'started_at', ARGV[5])
+redis.call('EXPIRE', KEYS[1], ARGV[6])
+local id = redis.call('XADD', KEYS[2], '*', 'task', ARGV[1])
+redis.call('SET', KEYS[3], ARGV[7], 'NX', 'EX', ARGV[8])
+return {1, id}

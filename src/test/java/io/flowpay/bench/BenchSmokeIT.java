@@ -1,0 +1,50 @@
+package io.flowpay.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.flowpay.Main;
+import io.flowpay.TestRedis;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code flowpay bench} in a tiny mode, so that the command cannot rot: every mode, two concurrencies. */
+@ExtendWith(TestRedis.Extension.class)
+class BenchSmokeIT {
+
+  @Test
+  void benchWritesARowWithCompletedOperationsForEveryModeAndConcurrency(TestRedis redis, @TempDir Path out)
+      throws IOException {
+    StringWriter stdout = new StringWriter();
+    StringWriter stderr = new StringWriter();
+
+    int code = Main.execute(Map.of("REDIS_URL", redis.url()), new PrintWriter(stdout, true), new PrintWriter(stderr, true),
+        "bench", "--rounds", "1", "--seconds", "0.3", "--warmup", "0.2", "--concurrency", "2,4", "--out", out.toString());
+
+    assertEquals(0, code, stdout + "\n" + stderr);
+    List<String> csv = Files.readAllLines(out.resolve("bench.csv"));
+    List<String> header = Arrays.asList(csv.get(0).split(","));
+    int ops = header.indexOf("ops_per_s_median");
+    int errors = header.indexOf("errors");
+    Set<String> rows = csv.subList(1, csv.size()).stream().map(line -> line.split(",")).peek(cells -> {
+      assertTrue(Double.parseDouble(cells[ops]) > 0, "no operation completed: " + String.join(",", cells));
+      assertEquals("0", cells[errors], "operations failed: " + String.join(",", cells) + "\n" + stderr);
+    }).map(cells -> cells[0] + "@" + cells[1]).collect(Collectors.toSet());
+    assertEquals(Set.of("flowpay@2", "flowpay@4", "ceiling@2", "ceiling@4", "stripe-java@2", "stripe-java@4"), rows);
+    assertEquals(csv.size() - 1, rows.size(), "one row per mode and concurrency: " + csv);
+    String markdown = Files.readString(out.resolve("bench.md"));
+    assertTrue(markdown.contains("| flowpay | 4 |") && markdown.contains("Targets of issue 5"), markdown);
+    assertTrue(stdout.toString().contains("stripe-java"), stdout.toString());
+  }
+}

@@ -1,0 +1,228 @@
+package io.flowpay.http;
+
+import static io.flowpay.FlowpayHarness.write;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.flowpay.TestRedis;
+import io.flowpay.flow.Ids;
+import io.flowpay.flow.Task;
+import io.flowpay.queue.Delivery;
+import io.flowpay.queue.RedisKeys;
+import io.flowpay.queue.RedisTaskQueue;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.Request;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code /v1} API, {@code /health} and {@code /metrics} over real HTTP, with a running worker and real Redis. */
+@ExtendWith(TestRedis.Extension.class)
+class HttpApiIT {
+
+  private static final String MAIN = "ctx.set('order_id', input.order_id); ctx.set('caller', meta.caller_id);";
+
+  @Test
+  void startedRunSettlesAndShowsInChainAndContext(TestRedis redis, @TempDir Path flows) {
+    write(flows, "main", MAIN);
+    try (HttpFixture http = new HttpFixture(redis, flows)) {
+      String context = "order-" + Ids.newId();
+      HttpResponse<Buffer> started = http.post("/v1/runs", new JsonObject().put("flow", "main")
+          .put("input", new JsonObject().put("order_id", "o1")).put("context_id", context).encode());
+
+      assertEquals(202, started.statusCode(), started.bodyAsString());
+      String chainId = started.bodyAsJsonObject().getString("chain_id");
+      assertNotNull(started.bodyAsJsonObject().getString("task_id"));
+      assertEquals("/v1/chains/" + chainId, started.getHeader("Location"));
+      http.flowpay.awaitRuns(chainId, 1);
+
+      JsonObject chain = http.get("/v1/chains/" + chainId).bodyAsJsonObject();
+      assertEquals(true, chain.getBoolean("settled"), chain.encodePrettily());
+      assertEquals(new JsonObject().put("pending", 0).put("runs", 1).put("failed", 0).put("dead", 0),
+          chain.getJsonObject("counters"));
+      assertEquals("main", chain.getJsonArray("runs").getJsonObject(0).getString("flow"));
+      assertEquals("api", chain.getJsonArray("runs").getJsonObject(0).getString("caller_id"));
+
+      JsonObject ctx = http.get("/v1/contexts/" + context).bodyAsJsonObject();
+      assertEquals(new JsonObject().put("order_id", "o1").put("caller", "api"), ctx.getJsonObject("state"));
+      assertEquals(chainId, ctx.getJsonArray("runs").getJsonObject(0).getString("chain_id"));
+    }
+  }
+
+  @Test
+  void badRequestsAreAnswered400NamingTheField(TestRedis redis, @TempDir Path flows) {
+    write(flows, "main", MAIN);
+    try (HttpFixture http = new HttpFixture(redis, flows)) {
+      assertProblem(http.post("/v1/runs", "{\"flow\": \"main\","), 400, "invalid_request", null);
+      assertProblem(http.post("/v1/runs", "[1, 2]"), 400, "invalid_request", null);
+      assertProblem(http.post("/v1/runs", "{\"input\": {}}"), 400, "invalid_request", "flow");
+      assertProblem(http.post("/v1/runs", "{\"flow\": \"no_such_flow\"}"), 400, "invalid_request", "flow");
+      assertProblem(http.post("/v1/runs", "{\"flow\": \"../main\"}"), 400, "invalid_request", "flow");
+      assertProblem(http.post("/v1/runs", "{\"flow\": \"main\", \"contxt_id\": \"c1\"}"), 400, "invalid_request", "contxt_id");
+      assertProblem(http.post("/v1/runs", "{\"flow\": \"main\", \"context_id\": \"a b\"}"), 400, "invalid_request", "context_id");
+      assertProblem(http.post("/v1/runs", "{\"flow\": \"main\", \"worker_id\": \"w-elsewhere\"}"), 400, "invalid_request",
+          "worker_id");
+      assertProblem(http.get("/v1/contexts/x?limit=0"), 400, "invalid_request", "limit");
+      assertTrue(HttpFixture.error(http.post("/v1/runs", "{\"flow\": \"no_such_flow\"}")).getString("message")
+          .contains("no_such_flow.js"));
+    }
+  }
+
+  @Test
+  void missingOrWrongTokenIsAnswered401(TestRedis redis, @TempDir Path flows) {
+    write(flows, "main", MAIN);
+    try (HttpFixture http = new HttpFixture(redis, flows)) {
+      String body = "{\"flow\": \"main\"}";
+      HttpResponse<Buffer> missing = http.client.post("/v1/runs").sendBuffer(Buffer.buffer(body)).await();
+      HttpResponse<Buffer> wrong = http.client.post("/v1/runs").putHeader("Authorization", "Bearer not-the-token-at-all")
+          .sendBuffer(Buffer.buffer(body)).await();
+      HttpResponse<Buffer> basic = http.client.get("/v1/chains/x").putHeader("Authorization", "Basic " + HttpFixture.TOKEN)
+          .send().await();
+      HttpResponse<Buffer> metrics = http.client.get("/metrics").send().await();
+
+      for (HttpResponse<Buffer> response : List.of(missing, wrong, basic, metrics)) {
+        assertProblem(response, 401, "unauthorized", "Authorization");
+        assertTrue(response.getHeader("WWW-Authenticate").startsWith("Bearer"), response.getHeader("WWW-Authenticate"));
+      }
+      assertTrue(wrong.getHeader("WWW-Authenticate").contains("invalid_token"));
+    }
+  }
+
+  @Test
+  void bodyOverTheLimitIsAnswered413(TestRedis redis, @TempDir Path flows) {
+    write(flows, "main", MAIN);
+    try (HttpFixture http = new HttpFixture(redis, flows, options -> options.withHttp(options.http().withMaxBodyBytes(1024)))) {
+      String big = new JsonObject().put("flow", "main").put("input", "x".repeat(2000)).encode();
+
+      assertProblem(http.post("/v1/runs", big), 413, "payload_too_large", null);
+      assertEquals(413, http.deliver(big).statusCode(), "the webhook endpoint has the same limit");
+      assertEquals(202, http.post("/v1/runs", "{\"flow\": \"main\"}").statusCode(), "the server still answers after");
+    }
+  }
+
+  @Test
+  void unknownChainContextAndRouteAreAnswered404(TestRedis redis, @TempDir Path flows) {
+    try (HttpFixture http = new HttpFixture(redis, flows)) {
+      assertProblem(http.get("/v1/chains/" + Ids.newId()), 404, "not_found", "id");
+      assertProblem(http.get("/v1/contexts/nobody-" + Ids.newId()), 404, "not_found", "id");
+      assertProblem(http.get("/v1/nothing-here"), 404, "not_found", null);
+      assertProblem(http.client.delete("/health").send().await(), 405, "method_not_allowed", null);
+    }
+  }
+
+  @Test
+  void handlerFailureIsAnswered500AndTheServerGoesOn(TestRedis redis, @TempDir Path flows) {
+    try (HttpFixture http = new HttpFixture(redis, flows)) {
+      String context = "broken-" + Ids.newId();
+      http.flowpay.node.redis().send(Request.cmd(Command.SET).arg(RedisKeys.runs(context)).arg("not a stream")).await();
+      http.flowpay.node.redis().send(Request.cmd(Command.HSET).arg(RedisKeys.context(context)).arg("k").arg("1")).await();
+
+      HttpResponse<Buffer> failed = http.get("/v1/contexts/" + context);
+
+      assertProblem(failed, 500, "internal", null);
+      assertTrue(HttpFixture.error(failed).getString("message").contains("ref "), failed.bodyAsString());
+      assertEquals(200, http.client.get("/health").send().await().statusCode());
+    }
+  }
+
+  @Test
+  void deadLettersOfAWorkerAreListed(TestRedis redis, @TempDir Path flows) {
+    try (HttpFixture http = new HttpFixture(redis, flows)) {
+      String worker = "w-parked-" + Ids.newId().substring(0, 8);
+      RedisTaskQueue queue = http.flowpay.node.queue();
+      Task task = Task.main("main", worker, "ctx-" + Ids.newId(), "cli", new JsonObject());
+      queue.start(task).await();
+      Redis reader = http.flowpay.node.newReadClient(http.flowpay.options);
+      try {
+        RedisConnection connection = reader.connect().await();
+        Delivery delivery = queue.read(connection, worker, 1, 1000).await().get(0);
+        queue.deadLetter(delivery, "depth", "chain deeper than worker.maxDepth").await();
+      } finally {
+        reader.close();
+      }
+
+      JsonObject dead = http.get("/v1/dead/" + worker).bodyAsJsonObject();
+
+      assertEquals(1, dead.getJsonArray("dead").size(), dead.encodePrettily());
+      JsonObject letter = dead.getJsonArray("dead").getJsonObject(0);
+      assertEquals("depth", letter.getString("reason"));
+      assertEquals(task.taskId(), letter.getJsonObject("task").getString("task_id"));
+      assertProblem(http.get("/v1/dead/" + worker + "?from=yesterday"), 400, "invalid_request", "from");
+    }
+  }
+
+  @Test
+  void healthIs200WhenRedisAnswersAnd503WhenItDoesNot(TestRedis redis, @TempDir Path flows) throws Exception {
+    try (HttpFixture http = new HttpFixture(redis, flows)) {
+      HttpResponse<Buffer> healthy = http.client.get("/health").send().await();
+      assertEquals(200, healthy.statusCode(), healthy.bodyAsString());
+      assertEquals(new JsonObject().put("status", "ok").put("redis", "ok")
+          .put("workers", new JsonObject().put(http.flowpay.worker, "running")), healthy.bodyAsJsonObject());
+
+      Redis nowhere = Redis.createClient(http.flowpay.vertx, "redis://127.0.0.1:" + closedPort());
+      int port = http.deploy(new HttpServices(nowhere, new RedisTaskQueue(nowhere), http.flowpay.node::workers, http.metrics));
+      HttpResponse<Buffer> sick = http.client.get(port, "127.0.0.1", "/health").send().await();
+
+      assertEquals(503, sick.statusCode(), sick.bodyAsString());
+      assertEquals("unavailable", sick.bodyAsJsonObject().getString("status"));
+      assertTrue(sick.bodyAsJsonObject().getString("redis").startsWith("unreachable"), sick.bodyAsString());
+      HttpResponse<Buffer> apiWithoutRedis = http.client.get(port, "127.0.0.1", "/v1/chains/c1")
+          .putHeader("Authorization", "Bearer " + HttpFixture.TOKEN).send().await();
+      assertProblem(apiWithoutRedis, 503, "unavailable", null);
+    }
+  }
+
+  @Test
+  void healthIs503WhenAWorkerIsStopped(TestRedis redis, @TempDir Path flows) {
+    try (HttpFixture http = new HttpFixture(redis, flows)) {
+      int port = http.deploy(new HttpServices(http.flowpay.node.redis(), http.flowpay.node.queue(),
+          () -> Map.of(http.flowpay.worker, true, "w-gone", false), http.metrics));
+
+      HttpResponse<Buffer> response = http.client.get(port, "127.0.0.1", "/health").send().await();
+
+      assertEquals(503, response.statusCode(), response.bodyAsString());
+      assertEquals("stopped", response.bodyAsJsonObject().getJsonObject("workers").getString("w-gone"));
+    }
+  }
+
+  @Test
+  void metricsCountRunsStartedThroughTheApi(TestRedis redis, @TempDir Path flows) {
+    write(flows, "main", MAIN);
+    try (HttpFixture http = new HttpFixture(redis, flows)) {
+      http.post("/v1/runs", "{\"flow\": \"main\"}");
+      http.post("/v1/runs", "{\"flow\": \"main\"}");
+
+      HttpResponse<Buffer> metrics = http.get("/metrics");
+
+      assertEquals(200, metrics.statusCode());
+      assertTrue(metrics.getHeader("Content-Type").startsWith("text/plain"), metrics.getHeader("Content-Type"));
+      assertTrue(metrics.bodyAsString().contains("flowpay_runs_started_total{caller=\"api\",flow=\"main\"} 2.0"),
+          metrics.bodyAsString());
+    }
+  }
+
+  private static void assertProblem(HttpResponse<Buffer> response, int status, String type, String field) {
+    assertEquals(status, response.statusCode(), response.bodyAsString());
+    assertTrue(response.getHeader("Content-Type").startsWith("application/json"), response.getHeader("Content-Type"));
+    JsonObject error = HttpFixture.error(response);
+    assertEquals(type, error.getString("type"), error.encode());
+    assertEquals(field, error.getString("field"), error.encode());
+    assertTrue(!error.getString("message").isBlank());
+  }
+
+  private static int closedPort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package io.flowpay.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RunRequestTest {
+
+  private static final List<String> WORKERS = List.of("w1", "w2");
+
+  @Test
+  void onlyFlowIsRequired() {
+    RunRequest request = RunRequest.parse("{\"flow\": \"main\"}", WORKERS);
+    assertEquals("main", request.flow());
+    assertEquals("w1", request.workerId());
+    assertEquals(new JsonObject(), request.input());
+    assertTrue(request.contextId().startsWith("ctx-"), request.contextId());
+  }
+
+  @Test
+  void everyFieldIsTaken() {
+    RunRequest request = RunRequest.parse(
+        "{\"flow\": \"sub/refund\", \"input\": [1, {\"a\": 2}], \"context_id\": \"order-1\", \"worker_id\": \"w2\"}", WORKERS);
+    assertEquals(new RunRequest("sub/refund", new JsonArray("[1, {\"a\": 2}]"), "order-1", "w2"), request);
+  }
+
+  @Test
+  void inputKeepsLargeNumbersExact() {
+    RunRequest request = RunRequest.parse("{\"flow\": \"main\", \"input\": {\"amount\": 9007199254740993}}", WORKERS);
+    assertEquals(9007199254740993L, ((JsonObject) request.input()).getLong("amount"));
+  }
+
+  @Test
+  void problemsNameTheirField() {
+    assertField(null, "");
+    assertField(null, "{");
+    assertField(null, "\"main\"");
+    assertField("flow", "{}");
+    assertField("flow", "{\"flow\": 3}");
+    assertField("flow", "{\"flow\": \"Main\"}");
+    assertField("worker_id", "{\"flow\": \"main\", \"worker_id\": \"w3\"}");
+    assertField("context_id", "{\"flow\": \"main\", \"context_id\": \"\"}");
+    assertField("extra", "{\"flow\": \"main\", \"extra\": 1}");
+  }
+
+  private static void assertField(String field, String body) {
+    ApiProblem problem = assertThrows(ApiProblem.class, () -> RunRequest.parse(body, WORKERS), body);
+    assertEquals(400, problem.status());
+    assertEquals(field, problem.field(), problem.getMessage());
+  }
+}

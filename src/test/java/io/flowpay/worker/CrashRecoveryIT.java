@@ -1,0 +1,206 @@
+package io.flowpay.worker;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static io.flowpay.FlowpayHarness.fixture;
+import static io.flowpay.FlowpayHarness.write;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import io.flowpay.TestRedis;
+import io.flowpay.flow.Ids;
+import io.flowpay.flow.Task;
+import io.flowpay.queue.ChainStatus;
+import io.flowpay.queue.ChainWatch;
+import io.flowpay.queue.RedisTaskQueue;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.ProtocolVersion;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The worker is a real {@code flowpay serve} process that gets {@code kill -9} at random moments
+ * while chains run (each chain: main → create → response → confirm → response), and is started
+ * again. Every chain must settle, every response flow must run exactly once, and Stripe must see
+ * exactly one idempotency key per logical call, however often a call was re-sent.
+ */
+@ExtendWith(TestRedis.Extension.class)
+class CrashRecoveryIT {
+
+  private static final int CHAINS = 60;
+  private static final int KILLS = 4;
+  private static final long SEED = Long.getLong("flowpay.crashSeed", System.nanoTime());
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void killedWorkerProcessLosesNothingAndChargesNothingTwice(TestRedis redis) throws Exception {
+    Random random = new Random(SEED);
+    Path flows = dir.resolve("flows");
+    write(flows, "pay", "stripe.paymentIntents.create({amount: input.amount, currency: 'eur'});");
+    write(flows, "new_create_payment_intent_response", "ctx.set('created', (ctx.get('created') || 0) + 1);"
+        + " stripe.paymentIntents.confirm(response.id, {payment_method: 'pm_card_visa'});");
+    write(flows, "new_confirm_payment_intent_response", "ctx.set('confirmed', (ctx.get('confirmed') || 0) + 1);");
+    WireMockServer stripe = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
+    stripe.start();
+    stripe.stubFor(post(urlPathEqualTo("/v1/payment_intents")).willReturn(answer(fixture("payment_intent"))));
+    stripe.stubFor(post(urlPathMatching("/v1/payment_intents/[^/]+/confirm"))
+        .willReturn(answer(fixture("payment_intent").put("status", "succeeded"))));
+    String worker = "w-crash-" + Ids.newId().substring(0, 8);
+    Path config = writeConfig(redis, flows, worker, stripe.baseUrl());
+    Vertx vertx = Vertx.vertx();
+    Redis client = Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.url())
+        .setPreferredProtocolVersion(ProtocolVersion.RESP2));
+    RedisTaskQueue queue = new RedisTaskQueue(client, 0);
+    Process child = null;
+    try {
+      List<Task> tasks = new ArrayList<>();
+      for (int i = 0; i < CHAINS; i++) {
+        Task task = Task.main("pay", worker, "ctx-" + Ids.newId(), "cli", new JsonObject().put("amount", 1000 + i));
+        queue.start(task).await();
+        tasks.add(task);
+      }
+      // Kills are spread over the whole run: the k-th comes once Stripe has seen about k/(KILLS+1) of
+      // all calls, give or take a few, so some land before a commit, some between commit and send,
+      // some while calls are in flight and some between an answer and its enqueue.
+      List<String> killedAt = new ArrayList<>();
+      for (int kill = 1; kill <= KILLS; kill++) {
+        child = serve(config, redis);
+        int target = kill * 2 * CHAINS / (KILLS + 1) + random.nextInt(11) - 5;
+        awaitStripeRequests(vertx, stripe, target);
+        killedAt.add(stripe.getAllServeEvents().size() + " requests/" + settledCount(queue, tasks) + " settled");
+        child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      }
+      long restarted = System.nanoTime();
+      child = serve(config, redis);
+      Map<String, List<JsonObject>> runs = new HashMap<>();
+      for (Task task : tasks) {
+        runs.put(task.chainId(), settle(vertx, redis, queue, task));
+      }
+      long recoveredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted);
+
+      Map<String, Integer> perKey = new HashMap<>();
+      for (ServeEvent event : stripe.getAllServeEvents()) {
+        perKey.merge(event.getRequest().getHeader("Idempotency-Key"), 1, Integer::sum);
+      }
+      for (Task task : tasks) {
+        JsonObject state = queue.contextState(task.contextId()).await();
+        assertEquals(new JsonObject().put("created", 1).put("confirmed", 1), state, "context of chain " + task.chainId() + " runs " + runs.get(task.chainId()));
+        List<String> flowsRun = runs.get(task.chainId()).stream().map(run -> run.getString("flow")).toList();
+        assertEquals(List.of("pay", "new_create_payment_intent_response", "new_confirm_payment_intent_response"),
+            flowsRun, "runs of chain " + task.chainId());
+      }
+      assertEquals(2 * CHAINS, perKey.size(), "one idempotency key per logical call");
+      int requests = perKey.values().stream().mapToInt(Integer::intValue).sum();
+      System.out.printf("crash recovery (seed %d): %d chains, %d kills (at: %s), 0 lost,"
+              + " %d Stripe requests for %d calls (%d re-sent with their first key), %d ms from the last restart to"
+              + " every chain settled%n", SEED, CHAINS, KILLS, killedAt, requests, perKey.size(), requests - perKey.size(),
+          recoveredMs);
+    } finally {
+      if (child != null) {
+        child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      }
+      client.close();
+      vertx.close().await();
+      stripe.stop();
+    }
+  }
+
+  private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder answer(JsonObject body) {
+    return aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+        .withUniformRandomDelay(5, 120).withBody(body.encode());
+  }
+
+  private Path writeConfig(TestRedis redis, Path flows, String worker, String stripeBase) throws IOException {
+    JsonObject config = new JsonObject()
+        .put("redis", new JsonObject().put("url", redis.url()))
+        .put("workers", new JsonArray().add(worker))
+        .put("flowsDir", flows.toString())
+        .put("stripe", new JsonObject().put("apiBase", stripeBase).put("timeoutMs", 5_000))
+        .put("worker", new JsonObject().put("claimIdleMs", 1_000).put("disableAfterFailures", 0));
+    return Files.writeString(dir.resolve("flowpay.json"), config.encode());
+  }
+
+  /** Starts {@code flowpay serve} in a child JVM and returns once it says it is serving. */
+  private static Process serve(Path config, TestRedis redis) throws IOException {
+    Path jar = Path.of("target", "flowpay.jar");
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-cp", Files.exists(jar) ? jar.toString() : System.getProperty("java.class.path"),
+        "io.flowpay.Main", "serve", "--config", config.toString()));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("STRIPE_SECRET_KEY", "sk_test_crash_recovery");
+    builder.environment().put("REDIS_URL", redis.url());
+    Process process = builder.start();
+    CompletableFuture<Void> serving = new CompletableFuture<>();
+    Thread pump = new Thread(() -> {
+      try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+          if (line.startsWith("flowpay: serving")) {
+            serving.complete(null);
+          }
+        }
+      } catch (IOException closed) {
+        // the process was killed
+      }
+      serving.completeExceptionally(new AssertionError("flowpay serve exited before serving"));
+    }, "crash-child-output");
+    pump.setDaemon(true);
+    pump.start();
+    serving.orTimeout(60, TimeUnit.SECONDS).join();
+    return process;
+  }
+
+  private static void awaitStripeRequests(Vertx vertx, WireMockServer stripe, int count) {
+    long deadline = System.currentTimeMillis() + 120_000;
+    while (stripe.getAllServeEvents().size() < count && System.currentTimeMillis() < deadline) {
+      vertx.timer(2).await();
+    }
+  }
+
+  private static int settledCount(RedisTaskQueue queue, List<Task> tasks) {
+    int settled = 0;
+    for (Task task : tasks) {
+      ChainStatus status = queue.chain(task.chainId()).await();
+      settled += status != null && status.settled() ? 1 : 0;
+    }
+    return settled;
+  }
+
+  /** Follows a chain's run records until it is settled (blocking reads on Redis); returns them in order. */
+  private static List<JsonObject> settle(Vertx vertx, TestRedis redis, RedisTaskQueue queue, Task task) {
+    List<JsonObject> runs = new ArrayList<>();
+    Redis reader = Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.url())
+        .setPreferredProtocolVersion(ProtocolVersion.RESP2));
+    try {
+      ChainStatus status = ChainWatch.follow(queue, reader.connect().await(), task.chainId(), runs::add, 120_000).await();
+      assertTrue(status.settled(), "chain " + task.chainId() + " settled: " + status);
+      return runs;
+    } finally {
+      reader.close();
+    }
+  }
+}

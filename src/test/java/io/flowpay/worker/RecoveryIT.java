@@ -1,0 +1,252 @@
+package io.flowpay.worker;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.flowpay.FlowpayHarness.fixture;
+import static io.flowpay.FlowpayHarness.write;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.flowpay.FlowpayHarness;
+import io.flowpay.TestRedis;
+import io.flowpay.flow.Ids;
+import io.flowpay.flow.Task;
+import io.flowpay.queue.ChainStatus;
+import io.flowpay.queue.DeadLetter;
+import io.flowpay.queue.RedisKeys;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a worker does with what went wrong before it: tasks a dead process held, tasks that keep
+ * coming back, runaway chains, flows that keep failing, timers across a restart, and calls in
+ * flight when it is told to stop.
+ */
+@ExtendWith(TestRedis.Extension.class)
+class RecoveryIT {
+
+  @Test
+  void taskHeldByADeadProcessIsClaimedOnStartAndCommittedOnce(TestRedis redis, @TempDir Path flows) {
+    write(flows, "count", "ctx.set('runs', (ctx.get('runs') || 0) + 1);");
+    try (FlowpayHarness flowpay = new FlowpayHarness(redis, flows)) {
+      flowpay.stopNode();
+      String context = "ctx-" + Ids.newId();
+      Task task = flowpay.start("count", context, null);
+      String entry = flowpay.takeWithoutAcknowledging(0);
+
+      flowpay.startAgain();
+      List<JsonObject> runs = flowpay.settle(task);
+
+      assertEquals(List.of("ok"), field(runs, "status"));
+      assertEquals(new JsonObject().put("runs", 1), flowpay.state(context));
+      assertEquals(0, pendingCount(flowpay), "entry " + entry + " is acknowledged");
+    }
+  }
+
+  @Test
+  void taskDeliveredTooOftenIsParkedAndDeadRetryRunsItAgain(TestRedis redis, @TempDir Path flows) {
+    write(flows, "count", "ctx.set('runs', (ctx.get('runs') || 0) + 1);");
+    try (FlowpayHarness flowpay = new FlowpayHarness(redis, flows)) {
+      flowpay.stopNode();
+      String context = "ctx-" + Ids.newId();
+      Task task = flowpay.start("count", context, null);
+      flowpay.takeWithoutAcknowledging(5);
+
+      flowpay.startAgain();
+      List<JsonObject> runs = flowpay.settle(task);
+
+      assertEquals(List.of("dead"), field(runs, "status"));
+      assertEquals("deliveries", runs.get(0).getJsonObject("error").getString("code"));
+      assertEquals(new JsonObject(), flowpay.state(context), "a parked task changes nothing");
+      ChainStatus chain = flowpay.queue.chain(task.chainId()).await();
+      assertEquals(1, chain.dead());
+      List<DeadLetter> dead = flowpay.queue.deadLetters(flowpay.worker, "-", 10).await();
+      assertEquals(1, dead.size());
+      DeadLetter letter = dead.get(0);
+      assertEquals("deliveries", letter.reason());
+      assertEquals(7, letter.deliveries(), "taken once, claimed five times, claimed on start");
+      assertEquals(task.taskId(), letter.task().taskId());
+      assertTrue(letter.error().contains("worker.maxDeliveries"), letter.error());
+
+      assertTrue(flowpay.queue.retryDead(flowpay.worker, letter.id(), "test-operator").await());
+      List<JsonObject> after = flowpay.settle(task);
+
+      assertEquals(List.of("dead", "ok"), field(after, "status"));
+      assertEquals(new JsonObject().put("runs", 1), flowpay.state(context));
+      assertEquals(List.of(), flowpay.queue.deadLetters(flowpay.worker, "-", 10).await());
+      List<JsonObject> audit = flowpay.queue.deadAudit(flowpay.worker).await();
+      assertEquals(1, audit.size());
+      assertEquals("retry", audit.get(0).getString("action"));
+      assertEquals("test-operator", audit.get(0).getString("by"));
+      assertEquals(0, flowpay.queue.chain(task.chainId()).await().dead());
+    }
+  }
+
+  @Test
+  void chainPastMaxDepthIsParkedInsteadOfRun(TestRedis redis, @TempDir Path flows) {
+    write(flows, "again", "ctx.set('depth', meta.depth); flow.dispatch('again', {});");
+    try (FlowpayHarness flowpay = new FlowpayHarness(redis, flows, null, limits(5, 3, 3))) {
+      String context = "ctx-" + Ids.newId();
+      List<JsonObject> runs = flowpay.settle(flowpay.start("again", context, null));
+
+      assertEquals(List.of("ok", "ok", "ok", "ok", "dead"), field(runs, "status"));
+      assertEquals("depth", runs.get(4).getJsonObject("error").getString("code"));
+      assertEquals(4, runs.get(4).getInteger("depth"));
+      assertEquals(new JsonObject().put("depth", 3), flowpay.state(context));
+      assertEquals("depth", flowpay.queue.deadLetters(flowpay.worker, "-", 10).await().get(0).reason());
+      String metrics = flowpay.metrics.scrape();
+      assertTrue(metrics.contains("flowpay_dead_letters_total{reason=\"depth\",worker=\"" + flowpay.worker + "\"} 1.0"), metrics);
+      assertTrue(metrics.contains("flowpay_runs_total{flow=\"again\",status=\"ok\"} 4.0"), metrics);
+    }
+  }
+
+  @Test
+  void flowFailingThreeTimesInARowIsDisabledUntilEnabled(TestRedis redis, @TempDir Path flows) {
+    String flow = "flaky_" + Ids.newId().substring(0, 8);
+    write(flows, flow, "if (input.fail) { throw new Error('boom'); } ctx.set('ok', true);");
+    try (FlowpayHarness flowpay = new FlowpayHarness(redis, flows, null, limits(5, 64, 3))) {
+      String context = "ctx-" + Ids.newId();
+      for (int i = 0; i < 3; i++) {
+        assertEquals(List.of("failed"), field(flowpay.settle(flowpay.start(flow, context, failing(true))), "status"));
+      }
+
+      Task good = flowpay.start(flow, context, failing(false));
+      List<JsonObject> parked = flowpay.settle(good);
+
+      assertEquals(List.of("dead"), field(parked, "status"));
+      JsonObject error = parked.get(0).getJsonObject("error");
+      assertEquals("flow_disabled", error.getString("code"));
+      assertTrue(error.getString("message").contains("flowpay flow enable " + flow), error.getString("message"));
+      assertTrue(error.getString("message").contains("boom"), error.getString("message"));
+      assertNotNull(flowpay.queue.flowState(flow).await().get("disabled_at"));
+
+      assertTrue(flowpay.queue.enableFlow(flow).await());
+      DeadLetter letter = flowpay.queue.deadLetters(flowpay.worker, "-", 10).await().get(0);
+      assertTrue(flowpay.queue.retryDead(flowpay.worker, letter.id(), "test-operator").await());
+
+      assertEquals(List.of("dead", "ok"), field(flowpay.settle(good), "status"));
+      assertEquals(new JsonObject().put("ok", true), flowpay.state(context));
+    }
+  }
+
+  @Test
+  void flowAfterRunsWhenDueAndSurvivesARestart(TestRedis redis, @TempDir Path flows) {
+    write(flows, "remind", "flow.after(1500, 'later', {n: 7});");
+    write(flows, "later", "ctx.set('n', input.n);");
+    try (FlowpayHarness flowpay = new FlowpayHarness(redis, flows)) {
+      String context = "ctx-" + Ids.newId();
+      Task task = flowpay.start("remind", context, null);
+      JsonObject first = flowpay.awaitRuns(task.chainId(), 1).get(0);
+      assertEquals(1, first.getJsonArray("timers").size());
+      assertEquals("running", flowpay.queue.chain(task.chainId()).await().status(), "a pending timer keeps the chain open");
+
+      flowpay.restart();
+      List<JsonObject> runs = flowpay.settle(task);
+
+      assertEquals(List.of("remind", "later"), field(runs, "flow"));
+      assertEquals("timer", runs.get(1).getString("caller_id"));
+      long waited = runs.get(1).getLong("started_at") - runs.get(0).getLong("started_at");
+      assertTrue(waited >= 1_500, "the delayed flow ran " + waited + " ms after the first");
+      assertEquals(new JsonObject().put("n", 7), flowpay.state(context));
+    }
+  }
+
+  @Test
+  void stopWaitsForCallsInFlightAndStoresTheirAnswers(TestRedis redis, @TempDir Path flows) {
+    write(flows, "pay", "stripe.paymentIntents.create({amount: 500, currency: 'eur'});");
+    write(flows, "new_create_payment_intent_response", "ctx.set('pi', response.id);");
+    try (FlowpayHarness flowpay = new FlowpayHarness(redis, flows)) {
+      stubSlowCreate(flowpay, 1_000);
+      String context = "ctx-" + Ids.newId();
+      Task task = flowpay.start("pay", context, null);
+      flowpay.awaitRuns(task.chainId(), 1);
+
+      flowpay.stopNode();
+
+      assertEquals(0, flowpay.send(Request.cmd(Command.HLEN).arg(RedisKeys.outbox(flowpay.worker))).toInteger(),
+          "the answer came back before the stop ended");
+      Response queued = flowpay.send(Request.cmd(Command.XRANGE).arg(flowpay.tasksKey()).arg("-").arg("+"));
+      assertEquals(1, queued.size());
+      assertTrue(queued.get(0).get(1).get(1).toString().contains("new_create_payment_intent_response"));
+
+      flowpay.startAgain();
+      assertEquals(List.of("pay", "new_create_payment_intent_response"), field(flowpay.settle(task), "flow"));
+      flowpay.stripe.verify(1, postRequestedFor(urlPathEqualTo("/v1/payment_intents")));
+    }
+  }
+
+  @Test
+  void callStillInFlightAfterTheGracePeriodIsResentWithItsKeyOnStart(TestRedis redis, @TempDir Path flows) {
+    write(flows, "pay", "stripe.paymentIntents.create({amount: 500, currency: 'eur'});");
+    write(flows, "new_create_payment_intent_response", "ctx.set('responses', (ctx.get('responses') || 0) + 1);");
+    UnaryOperator<io.flowpay.config.FlowpayOptions> shortGrace = options -> options.withWorker(
+        new io.flowpay.config.WorkerOptions(2, 64, 16, 200, 200, 5, 64, 3, 60_000, 50, 100));
+    try (FlowpayHarness flowpay = new FlowpayHarness(redis, flows, null, shortGrace)) {
+      stubSlowCreate(flowpay, 1_500);
+      String context = "ctx-" + Ids.newId();
+      Task task = flowpay.start("pay", context, null);
+      flowpay.awaitRuns(task.chainId(), 1);
+
+      flowpay.stopNode();
+      assertEquals(1, flowpay.send(Request.cmd(Command.HLEN).arg(RedisKeys.outbox(flowpay.worker))).toInteger(),
+          "the unanswered call stays in the outbox");
+
+      flowpay.startAgain();
+      List<JsonObject> runs = flowpay.settle(task);
+
+      assertEquals(List.of("pay", "new_create_payment_intent_response"), field(runs, "flow"));
+      assertEquals(new JsonObject().put("responses", 1), flowpay.state(context));
+      var requests = flowpay.stripe.findAll(postRequestedFor(urlPathEqualTo("/v1/payment_intents")));
+      assertEquals(2, requests.size(), "sent, then re-sent on start");
+      assertEquals(1, requests.stream().map(r -> r.getHeader("Idempotency-Key")).distinct().count());
+    }
+  }
+
+  @Test
+  void consumerGroupThatVanishedIsCreatedAgain(TestRedis redis, @TempDir Path flows) {
+    write(flows, "count", "ctx.set('runs', (ctx.get('runs') || 0) + 1);");
+    try (FlowpayHarness flowpay = new FlowpayHarness(redis, flows)) {
+      String context = "ctx-" + Ids.newId();
+      flowpay.settle(flowpay.start("count", context, null));
+
+      flowpay.send(Request.cmd(Command.XGROUP).arg("DESTROY").arg(flowpay.tasksKey()).arg(RedisKeys.GROUP));
+      List<JsonObject> runs = flowpay.settle(flowpay.start("count", context, null));
+
+      assertEquals(List.of("ok"), field(runs, "status"));
+      assertEquals(new JsonObject().put("runs", 2), flowpay.state(context));
+    }
+  }
+
+  private static long pendingCount(FlowpayHarness flowpay) {
+    return flowpay.send(Request.cmd(Command.XPENDING).arg(flowpay.tasksKey()).arg(RedisKeys.GROUP)).get(0).toLong();
+  }
+
+  private static void stubSlowCreate(FlowpayHarness flowpay, int delayMs) {
+    flowpay.stripe.stubFor(post(urlPathEqualTo("/v1/payment_intents")).willReturn(aResponse().withStatus(200)
+        .withHeader("Content-Type", "application/json").withFixedDelay(delayMs)
+        .withBody(fixture("payment_intent").encode())));
+  }
+
+  private static UnaryOperator<io.flowpay.config.FlowpayOptions> limits(int maxDeliveries, int maxDepth, int disableAfter) {
+    return options -> options.withWorker(options.worker().withLimits(maxDeliveries, maxDepth, disableAfter));
+  }
+
+  private static JsonObject failing(boolean fail) {
+    return new JsonObject().put("fail", fail);
+  }
+
+  private static List<String> field(List<JsonObject> runs, String name) {
+    return runs.stream().map(run -> String.valueOf(run.getValue(name))).toList();
+  }
+}
