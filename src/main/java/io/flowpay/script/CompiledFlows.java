@@ -72,8 +72,8 @@ final class CompiledFlows {
   }
 
   /**
-   * Forgets {@code flow}'s compiled script: a watchdog stop may have cut Nashorn's lazy compilation
-   * of one of its functions short, so the next run starts from a fresh compile.
+   * Forgets {@code flow}'s compiled script: a watchdog stop may have cut Nashorn's work on it (linking
+   * a call site, say) short, so the next run starts from a fresh compile.
    */
   void evict(String flow) {
     cache.remove(flow);

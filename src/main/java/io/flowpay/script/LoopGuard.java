@@ -5,34 +5,25 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
 import javax.script.ScriptException;
-import org.openjdk.nashorn.api.tree.ArrayAccessTree;
-import org.openjdk.nashorn.api.tree.AssignmentTree;
-import org.openjdk.nashorn.api.tree.BinaryTree;
 import org.openjdk.nashorn.api.tree.BlockTree;
 import org.openjdk.nashorn.api.tree.CatchTree;
 import org.openjdk.nashorn.api.tree.CompilationUnitTree;
-import org.openjdk.nashorn.api.tree.CompoundAssignmentTree;
-import org.openjdk.nashorn.api.tree.ConditionalExpressionTree;
 import org.openjdk.nashorn.api.tree.Diagnostic;
 import org.openjdk.nashorn.api.tree.DoWhileLoopTree;
 import org.openjdk.nashorn.api.tree.ExpressionStatementTree;
 import org.openjdk.nashorn.api.tree.ForInLoopTree;
 import org.openjdk.nashorn.api.tree.ForLoopTree;
 import org.openjdk.nashorn.api.tree.ForOfLoopTree;
-import org.openjdk.nashorn.api.tree.FunctionCallTree;
 import org.openjdk.nashorn.api.tree.FunctionDeclarationTree;
 import org.openjdk.nashorn.api.tree.FunctionExpressionTree;
 import org.openjdk.nashorn.api.tree.IdentifierTree;
-import org.openjdk.nashorn.api.tree.InstanceOfTree;
 import org.openjdk.nashorn.api.tree.LabeledStatementTree;
 import org.openjdk.nashorn.api.tree.LiteralTree;
-import org.openjdk.nashorn.api.tree.MemberSelectTree;
 import org.openjdk.nashorn.api.tree.Parser;
 import org.openjdk.nashorn.api.tree.SimpleTreeVisitorES6;
 import org.openjdk.nashorn.api.tree.StatementTree;
 import org.openjdk.nashorn.api.tree.Tree;
 import org.openjdk.nashorn.api.tree.TryTree;
-import org.openjdk.nashorn.api.tree.UnaryTree;
 import org.openjdk.nashorn.api.tree.VariableTree;
 import org.openjdk.nashorn.api.tree.WhileLoopTree;
 import org.openjdk.nashorn.api.tree.WithTree;
@@ -42,7 +33,8 @@ import org.openjdk.nashorn.api.tree.WithTree;
  * {@code __flowpay_guard()}, every {@code catch} block with {@code __flowpay_caught(e)}, which
  * rethrows what a flow must not handle (a Java error: stack overflow, out of memory, the budget
  * running out), and every {@code finally} block with {@code __flowpay_caught()}, which throws once the
- * budget is spent. Text is only inserted, never on a new line, so lines in errors stay the user's.
+ * budget is spent. Text is only inserted, never on a new line, so lines in errors stay the user's;
+ * where the tree's positions are off, {@link TreePositions} corrects them.
  *
  * <p>The guarded flow is wrapped as {@code (function (__flowpay_guard, __flowpay_caught, input, meta,
  * ...) { 'use strict'; return function () {<flow>}; })}: the script evaluates to a factory the
@@ -94,9 +86,6 @@ final class LoopGuard {
     }
   }
 
-  /** What Nashorn leaves out of the start of an expression: parentheses, a literal's opening quote. */
-  private static final String OPENERS = "(`'\"";
-
   private record Insert(int at, String text, boolean closes, int order) {}
 
   private final Parser parser = Parser.create("--language=es6", "--empty-statements", "--no-syntax-extensions");
@@ -141,6 +130,7 @@ final class LoopGuard {
         + " (is 'let' or 'const' used as a name? rename it)", file, first == null ? 0 : (int) first.getLineNumber());
   }
 
+  /** At one place, closing text goes first (the innermost first), then opening text (the outermost first). */
   private static String apply(String source, List<Insert> inserts) {
     inserts.sort(Comparator.comparingInt(Insert::at)
         .thenComparing(Insert::closes, Comparator.reverseOrder())
@@ -157,13 +147,13 @@ final class LoopGuard {
   /** Collects where the guards go; refuses reserved names and {@code with}. */
   private static final class Finder extends SimpleTreeVisitorES6<Void, Void> {
 
-    private final String source;
+    private final TreePositions positions;
     private final CompilationUnitTree unit;
     private final String file;
     private final List<Insert> inserts = new ArrayList<>();
 
     Finder(String source, CompilationUnitTree unit, String file) {
-      this.source = source;
+      this.positions = new TreePositions(source);
       this.unit = unit;
       this.file = file;
     }
@@ -219,7 +209,7 @@ final class LoopGuard {
     @Override
     public Void visitCatch(CatchTree node, Void unused) {
       if (node.getParameter() instanceof IdentifierTree parameter) {
-        add(openingOf(node.getBlock()), CAUGHT + "(" + parameter.getName() + ");", false);
+        add(opening(node.getBlock()), CAUGHT + "(" + parameter.getName() + ");", false);
       } else {
         throw refuse(node, "this catch clause is not supported in flows: use catch (e)");
       }
@@ -230,7 +220,7 @@ final class LoopGuard {
     @Override
     public Void visitTry(TryTree node, Void unused) {
       if (node.getFinallyBlock() != null) {
-        add(openingOf(node.getFinallyBlock()), CAUGHT + "();", false);
+        add(opening(node.getFinallyBlock()), CAUGHT + "();", false);
       }
       return super.visitTry(node, unused);
     }
@@ -262,186 +252,47 @@ final class LoopGuard {
     }
 
     private void loopBody(StatementTree body) {
-      if (body instanceof BlockTree block && source.startsWith("{", (int) block.getStartPosition())) {
-        add(openingOf(block), GUARD + "();", false);
+      if (body instanceof BlockTree block && positions.afterOpening(block) > 0) {
+        add(positions.afterOpening(block), GUARD + "();", false);
       } else {
-        add(statementStart(body), "{" + GUARD + "();", false);
-        add(statementEnd(body), "}", true);
+        add(positions.statementStart(body), "{" + GUARD + "();", false);
+        add(positions.statementEnd(body), "}", true);
       }
     }
 
     /** After the directives ({@code 'use strict'} must stay first), or else after the opening brace. */
     private void functionBody(BlockTree body) {
-      int at = openingOf(body);
+      int at = opening(body);
       String text = GUARD + "();";
       for (StatementTree statement : body.getStatements()) {
         if (!(statement instanceof ExpressionStatementTree expression)
             || !(expression.getExpression() instanceof LiteralTree literal) || !(literal.getValue() instanceof String)) {
           break;
         }
-        at = statementEnd(statement);
+        at = positions.statementEnd(statement);
         text = ";" + GUARD + "();";
       }
       add(at, text, false);
     }
 
-    /**
-     * {@code x => x + 1} becomes {@code x => (__flowpay_guard(), x + 1)}: the guard goes right after
-     * the {@code =>}, found before the body's leftmost token (Nashorn places a {@code ?:} at its
-     * {@code ?}, and leaves out parentheses); the parenthesis closes at the body's end, where any left
-     * out {@code )} still balances.
-     */
+    /** {@code x => x + 1} becomes {@code x => (__flowpay_guard(), x + 1)}. */
     private void arrowBody(Tree body) {
-      int at = back(leftmost(body), OPENERS);
-      if (at < 2 || !source.startsWith("=>", at - 2)) {
+      int start = positions.afterArrow(body);
+      int end = positions.rightmost(body);
+      if (start < 0 || end < 0) {
         throw refuse(body, "Flowpay cannot place its loop guard in this arrow function: write its body in braces,"
             + " x => { return ...; }");
       }
-      add(at, "(" + GUARD + "(),", false);
-      add(rightmost(body), ")", true);
+      // Where the tree left out a ')' before `end`, the ')' inserted here closes that '(' and the left out
+      // ')' closes the one inserted at `start`: the parentheses still balance, the value is the body's.
+      add(start, "(" + GUARD + "(),", false);
+      add(end, ")", true);
     }
 
-    /** Where an expression's first token starts: down its left side, which Nashorn reports exactly. */
-    private int leftmost(Tree tree) {
-      Tree first = null;
-      if (tree instanceof ConditionalExpressionTree conditional) {
-        first = conditional.getCondition();
-      } else if (tree instanceof BinaryTree binary) {
-        first = binary.getLeftOperand();
-      } else if (tree instanceof AssignmentTree assignment) {
-        first = assignment.getVariable();
-      } else if (tree instanceof CompoundAssignmentTree assignment) {
-        first = assignment.getVariable();
-      } else if (tree instanceof InstanceOfTree instanceOf) {
-        first = instanceOf.getExpression();
-      } else if (tree instanceof FunctionCallTree call) {
-        first = call.getFunctionSelect();
-      } else if (tree instanceof MemberSelectTree member) {
-        first = member.getExpression();
-      } else if (tree instanceof ArrayAccessTree access) {
-        first = access.getExpression();
-      } else if (tree instanceof UnaryTree unary && unary.getStartPosition() >= unary.getExpression().getStartPosition()) {
-        first = unary.getExpression();
-      } else if (tree instanceof FunctionExpressionTree arrow && arrow.isArrow()) {
-        return arrowStart(arrow);
-      }
-      int start = (int) tree.getStartPosition();
-      return first == null ? start : Math.min(start, leftmost(first));
-    }
-
-    /** Nashorn places an arrow function at its body: its first parameter, or the {@code (} of {@code () =>}. */
-    private int arrowStart(FunctionExpressionTree arrow) {
-      if (!arrow.getParameters().isEmpty()) {
-        return leftmost(arrow.getParameters().get(0));
-      }
-      Tree body = arrow.getBody();
-      int at = body instanceof BlockTree ? (int) body.getStartPosition() : leftmost(body);
-      at = back(at, OPENERS);
-      for (String token : new String[] {"=>", ")", "("}) {
-        if (!source.startsWith(token, at - token.length())) {
-          return at;
-        }
-        at = back(at - token.length(), "");
-      }
-      return at;
-    }
-
-    /** Back over whitespace and the characters {@code also}. */
-    private int back(int at, String also) {
-      while (at > 0 && (Character.isWhitespace(source.charAt(at - 1)) || also.indexOf(source.charAt(at - 1)) >= 0)) {
-        at--;
-      }
-      return at;
-    }
-
-    /** Where an expression's last token ends: down its right side. */
-    private int rightmost(Tree tree) {
-      Tree last = null;
-      if (tree instanceof ConditionalExpressionTree conditional) {
-        last = conditional.getFalseExpression();
-      } else if (tree instanceof BinaryTree binary) {
-        last = binary.getRightOperand();
-      } else if (tree instanceof AssignmentTree assignment) {
-        last = assignment.getExpression();
-      } else if (tree instanceof CompoundAssignmentTree assignment) {
-        last = assignment.getExpression();
-      } else if (tree instanceof InstanceOfTree instanceOf) {
-        last = instanceOf.getType();
-      } else if (tree instanceof UnaryTree unary && unary.getStartPosition() < unary.getExpression().getStartPosition()) {
-        last = unary.getExpression();
-      } else if (tree instanceof FunctionExpressionTree function) {
-        return function.getBody() instanceof BlockTree block ? closingOf(block) : rightmost(function.getBody());
-      }
-      int end = afterQuote((int) tree.getEndPosition());
-      return last == null ? end : Math.max(end, rightmost(last));
-    }
-
-    /** Nashorn ends a string or template literal before its closing quote: after it. */
-    private int afterQuote(int end) {
-      return end < source.length() && "'\"`".indexOf(source.charAt(end)) >= 0 ? end + 1 : end;
-    }
-
-    /** Just after a block's closing brace (Nashorn ends a block at its last statement). */
-    private int closingOf(BlockTree block) {
-      int at = skipBlank((int) block.getEndPosition());
-      if (at >= source.length() || source.charAt(at) != '}') {
-        throw refuse(block, "Flowpay cannot place its loop guard here (no '}' where a block ends)");
-      }
-      return at + 1;
-    }
-
-    private int openingOf(BlockTree block) {
-      int at = (int) block.getStartPosition();
-      if (at >= source.length() || source.charAt(at) != '{') {
+    private int opening(BlockTree block) {
+      int at = positions.afterOpening(block);
+      if (at < 0) {
         throw refuse(block, "Flowpay cannot place its loop guard here (no '{' where a block starts)");
-      }
-      return at + 1;
-    }
-
-    /**
-     * A statement's start: its first token, or before the '(' the tree leaves out ({@code (f)()}
-     * starts at {@code f}) or the opening quote of a string or template literal.
-     */
-    private int statementStart(Tree statement) {
-      int start = (int) statement.getStartPosition();
-      for (int at = start; at > 0 && (Character.isWhitespace(source.charAt(at - 1)) || OPENERS.indexOf(source.charAt(at - 1)) >= 0);) {
-        at--;
-        if (!Character.isWhitespace(source.charAt(at))) {
-          start = at;
-        }
-      }
-      return start;
-    }
-
-    /** A statement's end, after the ')' the tree leaves out and its ';' (a do-while body needs it inside). */
-    private int statementEnd(Tree statement) {
-      int end = afterQuote((int) statement.getEndPosition());
-      for (int at = skipBlank(end); at < source.length(); at = skipBlank(at)) {
-        char next = source.charAt(at);
-        if (next != ')' && next != ';') {
-          break;
-        }
-        end = ++at;
-        if (next == ';') {
-          break;
-        }
-      }
-      return end;
-    }
-
-    private int skipBlank(int at) {
-      while (at < source.length()) {
-        if (Character.isWhitespace(source.charAt(at))) {
-          at++;
-        } else if (source.startsWith("//", at)) {
-          int newline = source.indexOf('\n', at);
-          at = newline < 0 ? source.length() : newline;
-        } else if (source.startsWith("/*", at)) {
-          int close = source.indexOf("*/", at + 2);
-          at = close < 0 ? source.length() : close + 2;
-        } else {
-          break;
-        }
       }
       return at;
     }

@@ -58,18 +58,18 @@ final class RunBudget extends AbstractJSObject {
   private long lastCheck;
 
   /**
-   * For a run on the calling thread: create it on the thread that runs the flow. The watchdog steps
-   * in only past the hard limits, which leave the guard time to end the run cleanly.
+   * For a run on the calling thread: create it on the thread that runs the flow; it counts from
+   * {@link #start()}. The watchdog steps in only past the hard limits, which leave the guard time to
+   * end the run cleanly.
    */
   RunBudget(Limits limits, boolean firstRun) {
     this.limits = limits;
     this.softCpuNanos = limits.cpuNanos() + (firstRun ? limits.firstRunGraceNanos() : 0);
     this.hardCpuNanos = softCpuNanos + Math.max(limits.cpuNanos() / 2, 100_000_000L);
     this.hardMemoryBytes = limits.memoryBytes() + limits.memoryBytes() / 2;
-    start();
   }
 
-  /** Starts counting now (the prelude's work before the flow does not count); on the run's thread. */
+  /** Starts counting, when the flow starts (the prelude's work before it does not count); on the run's thread. */
   void start() {
     cpuStart = cpu();
     allocatedStart = allocated();
