@@ -20,8 +20,8 @@ import java.util.Objects;
 import javax.script.ScriptException;
 
 /**
- * Runs flow scripts ({@code <flowsDir>/<flow>.js}) in a JavaScript sandbox: each run gets a fresh
- * global with only the names a flow may see ({@code input}, {@code meta}, {@code ctx},
+ * Runs flow scripts ({@code <flowsDir>/<flow>.js}) in a JavaScript sandbox: each run sees only the
+ * names a flow may see ({@code input}, {@code meta}, {@code ctx},
  * {@code stripe}, {@code flow}, {@code log}, {@code print}, and in a response/error flow
  * {@code response}/{@code parsed_data} or {@code error}/{@code parsed_error}, {@code request} and
  * {@code carry}; in a main flow those last six are {@code undefined}). A run does no I/O: what it
@@ -83,7 +83,7 @@ public final class FlowEngine {
   }
 
   /**
-   * Runs {@code task.flow()} once in a fresh sandboxed global. Blocking: call it on a worker
+   * Runs {@code task.flow()} once in this thread's sandboxed global (see {@link Sandbox}). Blocking: call it on a worker
    * thread, never an event loop. Never throws: a missing or broken flow, or a script that throws,
    * overflows its stack or runs out of memory gives status FAILED with a {@link RunError}; a script
    * that spends its CPU budget gives TIMED_OUT. Either way only the run's log lines are kept.
@@ -117,6 +117,11 @@ public final class FlowEngine {
       problems.add(new FlowProblem(files.dir(), 0, "cannot read the flows directory: " + e));
     }
     return problems;
+  }
+
+  /** The sandbox (tests look at it). */
+  Sandbox sandbox() {
+    return sandbox;
   }
 
   /** The compiled-flow cache (tests look at it). */
@@ -177,9 +182,8 @@ public final class FlowEngine {
     try {
       Host host = new Host(new ContextState(snapshot, effects), new StripeCalls(resources, task, effects),
           new Dispatches(task, effects), effects);
-      Sandbox.Global global = sandbox.newGlobal(host, task, budget);
-      thrown = sandbox.evaluate(compiled.script(), global, budget, "flow " + file + " of task " + task.taskId());
-    } catch (ScriptException | RuntimeException | OutOfMemoryError | StackOverflowError e) {
+      thrown = sandbox.run(compiled.script(), host, task, budget, "flow " + file + " of task " + task.taskId());
+    } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
       thrown = e;
     }
     if (budget.wasStopped()) {

@@ -19,12 +19,18 @@ final class Host extends AbstractJSObject {
   private final StripeCalls stripe;
   private final Dispatches dispatches;
   private final Effects effects;
+  private volatile boolean closed;
 
   Host(ContextState ctx, StripeCalls stripe, Dispatches dispatches, Effects effects) {
     this.ctx = ctx;
     this.stripe = stripe;
     this.dispatches = dispatches;
     this.effects = effects;
+  }
+
+  /** The run ended: every later call is refused, whoever kept a way to make it. */
+  void close() {
+    closed = true;
   }
 
   @Override
@@ -35,6 +41,9 @@ final class Host extends AbstractJSObject {
   @Override
   public Object call(Object thiz, Object... args) {
     String op = arg(args, 0);
+    if (closed) {
+      return "!" + op + " was called after its run ended";
+    }
     try {
       return "+" + perform(op, args);
     } catch (FlowpayFailure refused) {

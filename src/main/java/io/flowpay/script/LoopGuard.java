@@ -36,11 +36,13 @@ import org.openjdk.nashorn.api.tree.WithTree;
  * budget is spent. Text is only inserted, never on a new line, so lines in errors stay the user's;
  * where the tree's positions are off, {@link TreePositions} corrects them.
  *
- * <p>The guarded flow is wrapped as {@code (function (__flowpay_guard, __flowpay_caught) { return
- * function () {<flow>}; })}: the script evaluates to a factory the prelude calls with this run's
- * guards, then calls the flow with the global as {@code this}. So the guards are closure variables
- * (fast to reach, and no property a flow could overwrite), and the flow's top-level variables are
- * locals (Nashorn reaches those far faster than globals). Since the flow alone parses as a program,
+ * <p>The guarded flow is wrapped as {@code (function (__flowpay_guard, __flowpay_caught, input, meta,
+ * ...) { 'use strict'; return function () {<flow>}; })}: the script evaluates to a factory the
+ * prelude calls with the guards and this run's names ({@link #NAMES}), then calls the flow with the
+ * frozen global as {@code this}. So the guards and the run's names are closure variables (fast to
+ * reach, no property a flow could overwrite, fresh for every run although the global is reused), the
+ * flow's top-level variables are locals (Nashorn reaches those far faster than globals), and a flow
+ * may still declare its own {@code let error = ...}. Flows run in strict mode. Since the flow alone parses as a program,
  * its braces cannot close the wrapper. Names starting with {@code __flowpay}, which could shadow a
  * guard, and {@code with}, which could hide one, are refused.
  *
@@ -56,7 +58,14 @@ final class LoopGuard {
   static final String GUARD = "__flowpay_guard";
   static final String CAUGHT = "__flowpay_caught";
 
-  private static final String ENTER = "(function (" + GUARD + ", " + CAUGHT + ") { return function () {";
+  /** The names a run gives its flow, in the order the prelude passes them to the flow's factory. */
+  static final String NAMES =
+      "input, meta, ctx, stripe, flow, log, print, response, parsed_data, error, parsed_error, request, carry";
+
+  // Strict: a flow cannot create globals (the global is frozen; an assignment to an undeclared name throws
+  // instead of doing nothing), nor reach arguments.callee / caller.
+  private static final String ENTER =
+      "(function (" + GUARD + ", " + CAUGHT + ", " + NAMES + ") { 'use strict'; return function () {";
   private static final String LEAVE = "\n}; })";
 
   private static final Pattern LET = Pattern.compile("\\blet\\b");

@@ -1,15 +1,18 @@
 package io.flowpay.script;
 
 /**
- * The hardening prelude, evaluated in every fresh global before the flow. It evaluates to an
- * {@code install(host, inputJson, metaJson, replyJson, tableJson, javaNamesJson, budget)} function
- * that Java calls once: it strips the Nashorn extensions that reach Java or the file system, disables
- * {@code eval} and {@code Function}, binds the flow's names, then freezes the built-ins and the
- * facades. It returns {@code enter(factory)}, which runs a flow compiled with its loop guard
- * ({@link LoopGuard}) against this run's {@link RunBudget}.
+ * The hardening prelude, evaluated once in each script thread's global (see {@link Sandbox}). It
+ * evaluates to {@code setup(tableJson, javaNamesJson)}, which Java calls once: it strips the Nashorn
+ * extensions that reach Java or the file system, disables {@code eval} and {@code Function}, shadows the
+ * Java members of primitives, builds the facades ({@code ctx}, {@code stripe}, {@code flow}, {@code log})
+ * once, then freezes everything reachable from the global, the global included. It returns
+ * {@code run(factory, host, inputJson, metaJson, replyJson, budget)}, which Java calls for every run:
+ * it points the facades and the loop guard at this run's {@link Host} and {@link RunBudget}, clears
+ * the RegExp statics, and calls the flow's factory ({@link LoopGuard}) with the run's names.
  *
- * <p>The Java host is held only by closures in here. It takes and returns strings: {@code "+"}
- * followed by the result, or {@code "!"} followed by an error message that becomes a JS {@code Error}.
+ * <p>The run's host and budget sit in closure variables of this function only: no flow code can
+ * reach or set them. The host takes and returns strings: {@code "+"} followed by the result, or
+ * {@code "!"} followed by an error message that becomes a JS {@code Error}.
  */
 final class Prelude {
 
@@ -27,18 +30,49 @@ final class Prelude {
           'NaN', 'Infinity', 'undefined', 'arguments', '__FILE__', '__DIR__', '__LINE__'];
         var parse = JSON.parse, stringify = JSON.stringify, freeze = Object.freeze, define = Object.defineProperty;
         var keys = Object.keys, names = Object.getOwnPropertyNames, protoOf = Object.getPrototypeOf;
+        var symbols = Object.getOwnPropertySymbols, describe = Object.getOwnPropertyDescriptor;
+        var exec = RegExp.prototype.exec, empty = /(?:)/;
 
-        var caught;
+        // This run's host and budget: set by run(), cleared when it ends. Only closures in here see them.
+        var host = null, budget = null;
 
-        return function install(host, inputJson, metaJson, replyJson, tableJson, javaNamesJson, budget) {
+        // The calls LoopGuard inserts. A loop or function body counts down here and asks Java (RunBudget)
+        // about the time only every so often; catch and finally blocks ask it what they must rethrow.
+        // The count lives in an array: a plain `var` would box a new Double on every loop iteration.
+        var left = [0];
+        var guard = freeze(function () { if (--left[0] <= 0) left[0] = budget(); });
+        var caught = freeze(function (e) { budget(e); });
+
+        return function setup(tableJson, javaNamesJson) {
           harden();
-          var enter = guards(budget);
           shadowJava(parse(javaNamesJson));
-          bind(hostCall(host), parse(inputJson), parse(metaJson), replyJson == null ? null : parse(replyJson),
-            parse(tableJson));
-          freezeBuiltins();
-          return enter;
+          var call = hostCall(), log = logFacade(call);
+          var facades = {ctx: ctxFacade(call), stripe: stripeFacade(call, parse(tableJson)), flow: flowFacade(call),
+            log: log, print: log.info};
+          freezeAll(facades);
+          freezeAll(global);
+          return freeze(function run(factory, runHost, inputJson, metaJson, replyJson, runBudget) {
+            host = runHost;
+            budget = runBudget;
+            left[0] = 0;
+            exec.call(empty, '');  // RegExp.$1, lastMatch, input...: the previous run's match is gone
+            try {
+              enter(factory, facades, parse(inputJson), parse(metaJson), replyJson == null ? null : parse(replyJson));
+            } finally {
+              host = null;
+              budget = null;
+            }
+          });
         };
+
+        // Runs a guarded flow (LoopGuard's wrapper) with this run's names, `this` the frozen global.
+        function enter(factory, facades, input, meta, reply) {
+          var success = reply !== null && reply.success, failure = reply !== null && !reply.success;
+          factory(guard, caught, input, meta, facades.ctx, facades.stripe, facades.flow, facades.log, facades.print,
+            success ? input : undefined, success ? input : undefined, failure ? input : undefined,
+            failure ? input : undefined, reply === null ? undefined : reply.request,
+            reply === null ? undefined : reply.carry).call(global);
+        }
 
         function harden() {
           // Strict mode: a non-deletable extension makes this throw, so every run fails instead of leaking.
@@ -55,17 +89,6 @@ final class Prelude {
           ['bindProperties', 'setIndexedPropertiesToExternalArrayData'].forEach(function (n) { delete Object[n]; });
           ['captureStackTrace', 'dumpStack'].forEach(function (n) { delete Error[n]; });
           ['printStackTrace', 'getStackTrace'].forEach(function (n) { delete Error.prototype[n]; });
-        }
-
-        // The calls LoopGuard inserts. A loop or function body counts down here and asks Java (RunBudget)
-        // about the time only every so often; catch and finally blocks ask it what they must rethrow.
-        // Returns enter(factory): runs a guarded flow (LoopGuard's wrapper) with them, `this` the global.
-        // The count lives in an array: a plain `var` would box a new Double on every loop iteration.
-        function guards(budget) {
-          var left = [0];
-          var guard = freeze(function () { if (--left[0] <= 0) left[0] = budget(); });
-          caught = freeze(function (e) { budget(e); });
-          return function enter(factory) { factory(guard, caught).call(global); };
         }
 
         // A primitive's missing property falls through to its Java object: shadow those names. Nashorn's
@@ -106,30 +129,9 @@ final class Prelude {
           define(global, name, {value: value, writable: false, enumerable: false, configurable: false});
         }
 
-        function data(name, value) {
-          define(global, name, {value: value, writable: true, enumerable: false, configurable: false});
-        }
-
-        function bind(call, input, meta, reply, table) {
-          var success = reply !== null && reply.success, failure = reply !== null && !reply.success;
-          data('input', input);
-          data('meta', meta);
-          data('response', success ? input : undefined);
-          data('parsed_data', success ? input : undefined);
-          data('error', failure ? input : undefined);
-          data('parsed_error', failure ? input : undefined);
-          data('request', reply === null ? undefined : reply.request);
-          data('carry', reply === null ? undefined : reply.carry);
-          var log = logFacade(call);
-          constant('ctx', deepFreeze(ctxFacade(call)));
-          constant('stripe', deepFreeze(stripeFacade(call, table)));
-          constant('flow', deepFreeze(flowFacade(call)));
-          constant('log', deepFreeze(log));
-          constant('print', log.info);
-        }
-
-        function hostCall(host) {
+        function hostCall() {
           return function (op, a, b, c, d, e) {
+            if (host === null) throw new Error(op + ' was called outside a run of the flow');
             var result = host(op, a, b, c, d, e);
             if (result.charAt(0) === '!') throw new Error(result.substring(1));
             return result.substring(1);
@@ -226,28 +228,26 @@ final class Prelude {
           try { return text === undefined ? String(value) : text; } catch (e) { caught(e); return '[unprintable]'; }
         }
 
-        function deepFreeze(value) {
-          freeze(value);
-          keys(value).forEach(function (key) {
-            var child = value[key];
-            if ((typeof child === 'object' || typeof child === 'function') && child !== null && !Object.isFrozen(child)) {
-              deepFreeze(child);
+        // Freezes `root` and everything reachable from it: own properties (symbol keys too), getters and
+        // setters, prototypes. After this no object a flow can reach without creating it can change.
+        function freezeAll(root) {
+          var todo = [root, protoOf([][Symbol.iterator]()), protoOf(new Map()[Symbol.iterator]()),
+            protoOf(new Set()[Symbol.iterator]()), protoOf(''[Symbol.iterator]())];
+          var seen = new Set();
+          while (todo.length > 0) {
+            var value = todo.pop();
+            if (value === null || (typeof value !== 'object' && typeof value !== 'function') || seen.has(value)) continue;
+            seen.add(value);
+            freeze(value);
+            todo.push(protoOf(value));
+            var own = names(value), bySymbol = symbols(value);
+            for (var i = 0; i < own.length; i++) {
+              var property = describe(value, own[i]);
+              if (property) todo.push(property.value, property.get, property.set);
             }
-          });
-          return value;
-        }
-
-        function freezeBuiltins() {
-          ALLOWED.forEach(function (name) {
-            var value = global[name];
-            if ((typeof value === 'object' || typeof value === 'function') && value !== null) {
-              freeze(value);
-              if (value.prototype) freeze(value.prototype);
-            }
-          });
-          var arrayIterator = protoOf([][Symbol.iterator]());
-          [arrayIterator, protoOf(arrayIterator), protoOf(new Map()[Symbol.iterator]()),
-            protoOf(new Set()[Symbol.iterator]()), protoOf(''[Symbol.iterator]()), global.eval].forEach(freeze);
+            // Nashorn describes no symbol-keyed property; here they are all built-in methods, read as values.
+            for (var j = 0; j < bySymbol.length; j++) todo.push(value[bySymbol[j]]);
+          }
         }
       })(this)
       """;

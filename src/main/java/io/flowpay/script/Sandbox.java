@@ -3,20 +3,26 @@ package io.flowpay.script;
 import io.flowpay.flow.Task;
 import io.vertx.core.json.Json;
 import java.lang.System.Logger.Level;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.script.Bindings;
 import javax.script.Compilable;
 import javax.script.CompiledScript;
 import javax.script.ScriptContext;
 import javax.script.ScriptEngine;
 import javax.script.ScriptException;
+import org.openjdk.nashorn.api.scripting.NashornException;
 import org.openjdk.nashorn.api.scripting.NashornScriptEngineFactory;
 import org.openjdk.nashorn.api.scripting.ScriptObjectMirror;
 
 /**
  * One Nashorn engine with Java access switched off (no {@code Java}/{@code Packages}, a class
- * filter that exposes no class), and a fresh hardened global per run. Compiled scripts are shared
- * between globals and threads; a global never is. Flows are compiled with the loop guard
- * ({@link LoopGuard}) and run under the {@link Watchdog}.
+ * filter that exposes no class), and one hardened, frozen global per script thread, reused by every
+ * run on that thread (a global is not thread-safe). A run's names are arguments of its flow, never
+ * global properties, so nothing of one run is left for the next (see {@link Prelude}); a global that
+ * saw a Java error or a watchdog stop is thrown away. Compiled scripts are shared between globals and
+ * threads. Flows are compiled with the loop guard ({@link LoopGuard}) and run under the {@link Watchdog}.
  */
 final class Sandbox {
 
@@ -32,6 +38,8 @@ final class Sandbox {
   private final Object compileLock = new Object();
   private final LoopGuard guard = new LoopGuard();
   private final Watchdog watchdog;
+  private final ThreadLocal<Global> globals = new ThreadLocal<>();
+  private final AtomicInteger built = new AtomicInteger();
 
   /** @param watchIntervalNanos how often the watchdog looks at a running flow */
   Sandbox(String stripeTable, long watchIntervalNanos) {
@@ -77,27 +85,92 @@ final class Sandbox {
     }
   }
 
-  /** A run's fresh global, and the prelude's {@code enter} that runs a guarded flow in it. */
-  record Global(Bindings bindings, ScriptObjectMirror enter) {}
+  /**
+   * A script thread's hardened global, reused by every run on that thread: the prelude's {@code run}
+   * and each flow's factory, evaluated in this global once.
+   */
+  static final class Global {
 
-  /** A fresh global with the prelude run, {@code task}'s names bound to {@code host}, guarded by {@code budget}. */
-  Global newGlobal(Host host, Task task, RunBudget budget) throws ScriptException {
-    Bindings global = engine.createBindings();
-    ScriptObjectMirror install = (ScriptObjectMirror) prelude.eval(global);
-    String reply = task.reply() == null ? null : task.reply().toJson().encode();
-    Object enter = install.call(null, host, Json.encode(task.input()), task.meta().encode(), reply, stripeTable,
-        javaMembers, budget);
-    return new Global(global, (ScriptObjectMirror) enter);
+    private final Bindings bindings;
+    private final ScriptObjectMirror run;
+    private final Map<CompiledScript, Object> factories = new WeakHashMap<>();
+
+    private Global(Bindings bindings, ScriptObjectMirror run) {
+      this.bindings = bindings;
+      this.run = run;
+    }
+
+    private Object factory(CompiledScript flow) throws ScriptException {
+      Object factory = factories.get(flow);
+      if (factory == null) {
+        factory = flow.eval(bindings);
+        factories.put(flow, factory);
+      }
+      return factory;
+    }
+  }
+
+  /** This thread's global: built on its first run, and again after a run that may have damaged it. */
+  Global global() throws ScriptException {
+    Global global = globals.get();
+    if (global == null) {
+      global = newGlobal();
+      globals.set(global);
+    }
+    return global;
+  }
+
+  /** How many globals were built so far (tests look at it). */
+  int globalsBuilt() {
+    return built.get();
+  }
+
+  /** A new hardened global: the prelude run, the facades built, everything reachable frozen. */
+  Global newGlobal() throws ScriptException {
+    built.incrementAndGet();
+    Bindings bindings = engine.createBindings();
+    ScriptObjectMirror setup = (ScriptObjectMirror) prelude.eval(bindings);
+    return new Global(bindings, (ScriptObjectMirror) setup.call(null, stripeTable, javaMembers));
   }
 
   /**
-   * Runs a flow compiled by {@link #compileFlow} in its global, on this thread, under the watchdog.
-   * Returns what ended it: null when it returned, else what it threw, including the
-   * {@link ThreadDeath} of a watchdog stop. Never throws.
+   * Runs a flow compiled by {@link #compileFlow} in this thread's global, with {@code task}'s names
+   * and {@code host}, under the watchdog. Returns what ended it: null when it returned, else what it
+   * threw, including the {@link ThreadDeath} of a watchdog stop. Never throws. The host is closed
+   * afterwards; the global is thrown away unless the run returned or threw a JavaScript error.
    *
    * @param what names the run in the watchdog's log line
    */
-  Throwable evaluate(CompiledScript flow, Global global, RunBudget budget, String what) {
-    return watchdog.run(budget, what, () -> global.enter().call(null, flow.eval(global.bindings())));
+  Throwable run(CompiledScript flow, Host host, Task task, RunBudget budget, String what) {
+    Global global;
+    try {
+      global = global();
+    } catch (ScriptException | RuntimeException | OutOfMemoryError | StackOverflowError e) {
+      globals.remove();
+      return e;
+    }
+    String input = Json.encode(task.input());
+    String meta = task.meta().encode();
+    String reply = task.reply() == null ? null : task.reply().toJson().encode();
+    Throwable thrown = watchdog.run(budget, what,
+        () -> global.run.call(null, global.factory(flow), host, input, meta, reply, budget));
+    host.close();
+    if (!reusable(thrown, budget)) {
+      globals.remove();
+    }
+    return thrown;
+  }
+
+  /**
+   * Whether a global is fit for the next run after one that ended with {@code thrown}: only when the
+   * run returned or threw a JavaScript error. A Java error (stack overflow, out of memory, the budget,
+   * a watchdog stop) may have cut Nashorn's or the prelude's work short anywhere.
+   */
+  private static boolean reusable(Throwable thrown, RunBudget budget) {
+    if (budget.overrun() != null || budget.wasStopped()) {
+      return false;
+    }
+    Throwable cause = thrown instanceof ScriptException && thrown.getCause() != null ? thrown.getCause() : thrown;
+    return cause == null || cause instanceof NashornException;
   }
 }

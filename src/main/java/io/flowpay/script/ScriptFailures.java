@@ -5,11 +5,16 @@ import io.flowpay.failure.FlowpayFailure.Kind;
 import io.flowpay.flow.FlowNames;
 import io.flowpay.flow.RunError;
 import java.util.Arrays;
+import java.util.regex.Pattern;
 import javax.script.ScriptException;
 import org.openjdk.nashorn.api.scripting.NashornException;
 
 /** Why a run failed, as the person who wrote the flow reads it: code, message, file and line. */
 final class ScriptFailures {
+
+  /** What Nashorn says when strict flow code assigns a name it did not declare (the global is frozen). */
+  private static final Pattern NEW_GLOBAL =
+      Pattern.compile("^TypeError: Cannot add new property \"(.*)\" to non-extensible \\[object global\\]$");
 
   private ScriptFailures() {}
 
@@ -69,7 +74,8 @@ final class ScriptFailures {
 
   private static String message(Throwable e) {
     if (e instanceof NashornException) {
-      return e.getMessage();
+      return NEW_GLOBAL.matcher(e.getMessage()).replaceFirst(
+          "ReferenceError: \"$1\" is not defined: declare it with var, let or const (a flow cannot create globals)");
     }
     if (e instanceof StackOverflowError) {
       return "RangeError: too much recursion (a function calls itself without end?)";

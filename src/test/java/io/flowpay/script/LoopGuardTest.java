@@ -23,7 +23,8 @@ import org.openjdk.nashorn.api.scripting.NashornScriptEngineFactory;
 /** Where the loop guard goes, and that a guarded flow computes what the flow computes without it. */
 class LoopGuardTest {
 
-  private static final String ENTER = "(function (__flowpay_guard, __flowpay_caught) { return function () {";
+  private static final String ENTER = "(function (__flowpay_guard, __flowpay_caught, " + LoopGuard.NAMES
+      + ") { 'use strict'; return function () {";
   private static final String LEAVE = "\n}; })";
 
   private final LoopGuard guard = new LoopGuard();

@@ -109,14 +109,13 @@ class SandboxProbesTest {
   }
 
   @Test
-  void globalHoldsOnlyStandardBuiltinsAndFlowNames() throws IOException {
-    write("probe", "log.info(Object.getOwnPropertyNames(this).sort().join(' '));");
+  void globalHoldsOnlyStandardBuiltins() throws IOException {
+    write("probe", "log.info(Object.getOwnPropertyNames(this).sort().join(' '), Object.isFrozen(this));");
     RunResult result = engine.run(main("probe", null), Map.of());
     assertEquals(List.of("Array Boolean Date Error EvalError Function Infinity JSON Map Math NaN Number Object RangeError"
         + " ReferenceError RegExp Set String Symbol SyntaxError TypeError URIError WeakMap WeakSet __DIR__ __FILE__"
-        + " __LINE__ arguments carry context ctx decodeURI decodeURIComponent encodeURI encodeURIComponent engine"
-        + " error escape eval flow input isFinite isNaN log meta parseFloat parseInt parsed_data parsed_error print"
-        + " request response stripe undefined unescape"), messages(result));
+        + " __LINE__ arguments context decodeURI decodeURIComponent encodeURI encodeURIComponent engine escape eval"
+        + " isFinite isNaN parseFloat parseInt undefined unescape true"), messages(result));
   }
 
   @Test
@@ -152,16 +151,18 @@ class SandboxProbesTest {
   void oneRunLeavesNothingForTheNext() throws IOException {
     String observe = "log.info(typeof leaked, [].push(1), JSON.stringify({a: 1}), ({}).x, typeof Object.keys,"
         + " typeof Math.max, typeof marker);\n";
-    write("polluter", observe + "leaked = 'yes'; var marker = 1;\n"
-        + "Array.prototype.push = function () { return 'HACK'; };\nJSON.stringify = function () { return 'HACK'; };\n"
-        + "Object.prototype.x = 'HACK'; Object.keys = null; Math.max = null;\n"
-        + "JSON = {stringify: function () { return 'HACK'; }}; Array = null;");
+    write("polluter", observe + "var marker = 1, refused = 0;\n"
+        + "[function () { leaked = 'yes'; }, function () { Array.prototype.push = function () { return 'HACK'; }; },"
+        + " function () { JSON.stringify = function () { return 'HACK'; }; }, function () { Object.prototype.x = 'HACK'; },"
+        + " function () { Object.keys = null; }, function () { Math.max = null; },"
+        + " function () { JSON = {stringify: function () { return 'HACK'; }}; }, function () { Array = null; }]"
+        + ".forEach(function (pollute) { try { pollute(); } catch (e) { refused++; } });\nlog.info('refused', refused);");
     write("observer", observe);
     String clean = "undefined 1 {\"a\":1} undefined function function undefined";
     for (String flow : List.of("polluter", "polluter", "observer", "polluter", "observer")) {
       RunResult result = engine.run(main(flow, null), Map.of());
       assertOk(result);
-      assertEquals(List.of(clean), messages(result), flow);
+      assertEquals(flow.equals("polluter") ? List.of(clean, "refused 8") : List.of(clean), messages(result), flow);
     }
   }
 
@@ -176,7 +177,7 @@ class SandboxProbesTest {
   @Test
   void parallelRunsSeeOnlyTheirOwnData() throws Exception {
     write("parallel", "ctx.set('seen', input.n);\nlog.info(input.n, ctx.get('n'), meta.context_id);\n"
-        + "stripe.customers.create({metadata: {n: String(input.n)}});\nseen = input.n;");
+        + "stripe.customers.create({metadata: {n: String(input.n)}});\ntry { seen = input.n; } catch (e) {}");
     ExecutorService threads = Executors.newFixedThreadPool(4);
     try {
       List<Future<RunResult>> runs = new ArrayList<>();
@@ -205,10 +206,9 @@ class SandboxProbesTest {
     Host host = new Host(new ContextState(Map.of(), effects), new StripeCalls(StripeResources.standard(), task, effects),
         new Dispatches(task, effects), effects);
     RunBudget budget = new RunBudget(new RunBudget.Limits(1_000_000_000L, FlowEngine.DEFAULT_MEMORY_BUDGET, 0), false);
-    Sandbox.Global global = sandbox.newGlobal(host, task, budget);
-    assertNull(sandbox.evaluate(sandbox.compileFlow("log.info(typeof stripe.checkout.sessions.create);\n"
-        + "try { stripe.checkout.sessions.create({}); } catch (e) { log.info(e.message); }", "flows/checkout.js"), global,
-        budget, "test"));
+    assertNull(sandbox.run(sandbox.compileFlow("log.info(typeof stripe.checkout.sessions.create);\n"
+        + "try { stripe.checkout.sessions.create({}); } catch (e) { log.info(e.message); }", "flows/checkout.js"), host,
+        task, budget, "test"));
     assertEquals(List.of("function", "stripe.checkout.sessions.create is not a Stripe call Flowpay knows; use"
         + " stripe.request"), effects.logs().stream().map(line -> line.message()).toList());
   }
