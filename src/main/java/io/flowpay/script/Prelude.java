@@ -168,21 +168,35 @@ final class Prelude {
           };
         }
 
+        // stripe.<resource>.<verb>, built once per global from the Stripe table (setup freezes it all).
         function stripeFacade(call, table) {
-          var stripe = {};
+          var stripe = {}, roots = {};
           keys(table).forEach(function (resource) {
-            var node = resource.split('.').reduce(function (parent, part) {
-              return parent[part] || (parent[part] = {});
-            }, stripe);
-            keys(table[resource]).forEach(function (verb) {
-              node[verb] = stripeVerb(call, resource, verb, table[resource][verb].needsId);
-            });
+            var root = resource.split('.')[0], create = table[resource].create;
+            (roots[root] = roots[root] || []).push(resource);
+            if (create && create.builder) stripe[create.builder] = stripeBuilder(call, resource, create.builder, create.params);
+          });
+          keys(roots).forEach(function (root) {
+            stripe[root] = resourceTree(call, table, roots[root])[root];
           });
           stripe.request = function (method, path, params, options) {
             return call('stripe.request', String(method), String(path), optional('stripe.request: params', params),
               optional('stripe.request: options', options));
           };
           return stripe;
+        }
+
+        function resourceTree(call, table, resources) {
+          var tree = {};
+          resources.forEach(function (resource) {
+            var node = resource.split('.').reduce(function (parent, part) {
+              return parent[part] || (parent[part] = {});
+            }, tree);
+            keys(table[resource]).forEach(function (verb) {
+              node[verb] = stripeVerb(call, resource, verb, table[resource][verb].needsId);
+            });
+          });
+          return tree;
         }
 
         function stripeVerb(call, resource, verb, needsId) {
@@ -194,6 +208,42 @@ final class Prelude {
           return needsId
             ? function (id, params, options) { return send(typeof id === 'string' ? id : null, params, options); }
             : function (params, options) { return send(null, params, options); };
+        }
+
+        // stripe.newPaymentIntent().amount(2000).currency('usd').create(options) makes the very call
+        // stripe.paymentIntents.create({amount: 2000, currency: 'usd'}, options) makes. One setter per Stripe
+        // param, in camelCase; .param(name, value) sets any other; .option(name, value) sets a call option.
+        function stripeBuilder(call, resource, name, paramNames) {
+          return function () {
+            var params = {}, options = null, builder = {
+              param: function (key, value) { params[keyOf(name + '().param', key)] = value; return builder; },
+              option: function (key, value) {
+                options = options || {};
+                options[keyOf(name + '().option', key)] = value;
+                return builder;
+              },
+              create: function (more) {
+                return stripeVerb(call, resource, 'create', false)(params,
+                  options === null ? more : mergeOptions(name, options, more));
+              }
+            };
+            paramNames.split(' ').forEach(function (param) {
+              var setter = param.replace(/_([a-z0-9])/g, function (all, c) { return c.toUpperCase(); });
+              if (!(setter in builder)) builder[setter] = function (value) { params[param] = value; return builder; };
+            });
+            return freeze(builder);
+          };
+        }
+
+        function mergeOptions(name, options, more) {
+          if (more === undefined || more === null) return options;
+          if (typeof more !== 'object' || Array.isArray(more)) {
+            throw new Error(name + '().create: options must be an object like {carry: {...}}, got ' + typeof more);
+          }
+          var merged = {};
+          keys(options).forEach(function (key) { merged[key] = options[key]; });
+          keys(more).forEach(function (key) { merged[key] = more[key]; });
+          return merged;
         }
 
         function flowFacade(call) {

@@ -13,13 +13,16 @@ import java.util.Set;
 /**
  * {@code stripe.<resource>.<verb>(...)} and {@code stripe.request(...)} of one run: each records a
  * {@link Call} in the run's effects and returns its call id; nothing is sent here. The n-th call of
- * a task gets the same call id and idempotency key every time the task runs.
+ * a task gets the same call id and idempotency key every time the task runs. Calls that create an
+ * object with metadata get the run's {@link RoutingMetadata} unless the flow opts out
+ * ({@code flowpayMetadata: false}).
  */
 final class StripeCalls {
 
   private static final Set<String> METHODS = Set.of("GET", "POST", "DELETE");
 
-  private record Target(String what, String method, String path, String onSuccess, String onError) {}
+  private record Target(String what, String method, String path, String onSuccess, String onError,
+      boolean routingMetadata) {}
 
   private final StripeResources resources;
   private final Task task;
@@ -39,7 +42,7 @@ final class StripeCalls {
       throw ScriptJson.refuse(what + ": the id is missing: call " + what + "(id, params, options) with the id as a string");
     }
     return record(new Target(what, endpoint.method(), endpoint.path(id), endpoint.defaultFlow(true),
-        endpoint.defaultFlow(false)), paramsJson, optionsJson);
+        endpoint.defaultFlow(false), endpoint.routingMetadata()), paramsJson, optionsJson);
   }
 
   String request(String method, String path, String paramsJson, String optionsJson) {
@@ -51,7 +54,7 @@ final class StripeCalls {
       throw ScriptJson.refuse("stripe.request: path must start with /v1/ and hold no query or spaces,"
           + " e.g. '/v1/customers/cus_123/tax_ids', got '" + path + "'");
     }
-    return record(new Target("stripe.request", verb, path, "new_request_response", "new_request_error"),
+    return record(new Target("stripe.request", verb, path, "new_request_response", "new_request_error", false),
         paramsJson, optionsJson);
   }
 
@@ -59,11 +62,25 @@ final class StripeCalls {
     JsonObject params = ScriptJson.object(target.what() + ": params", paramsJson);
     Amounts.check(target.what(), params);
     CallOptions options = CallOptions.parse(target.what(), optionsJson, target.onSuccess(), target.onError());
+    if (routingMetadata(target, options)) {
+      RoutingMetadata.add(params, task);
+    }
     int index = effects.calls().size();
     String callId = Ids.callId(task.taskId(), index);
     String key = options.idempotencyKey() != null ? options.idempotencyKey() : Ids.idempotencyKey(task.taskId(), index);
     effects.call(new Call(callId, target.method(), target.path(), params, key, options.onSuccess(), options.onError(),
         options.carry(), options.stripeAccount(), task));
     return callId;
+  }
+
+  private static boolean routingMetadata(Target target, CallOptions options) {
+    if (options.flowpayMetadata() == null) {
+      return target.routingMetadata();
+    }
+    if (options.flowpayMetadata() && !target.method().equals("POST")) {
+      throw ScriptJson.refuse(target.what() + ": option 'flowpayMetadata' only applies to POST calls (metadata"
+          + " cannot be sent with " + target.method() + ")");
+    }
+    return options.flowpayMetadata();
   }
 }

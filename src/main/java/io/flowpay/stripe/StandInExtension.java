@@ -67,8 +67,12 @@ final class StandInExtension implements ResponseDefinitionTransformerV2 {
   private StandInReply answer(Request request) {
     String url = request.getUrl();
     String path = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
+    String method = request.getMethod().getName();
+    // Stripe reads GET and DELETE params from the query string, POST params from the body.
+    String query = url.substring(Math.min(url.length(), path.length() + 1));
+    String form = method.equals("POST") ? request.getBodyAsString() : query;
     try {
-      return stripe.answer(request.getMethod().getName(), path, StripeForm.decode(request.getBodyAsString()));
+      return stripe.answer(method, path, StripeForm.decode(form));
     } catch (RuntimeException bug) {
       LOG.log(Level.WARNING, "Stripe stand-in failed on " + request.getMethod() + " " + path, bug);
       return new StandInReply(500, StandInReply.envelope(new JsonObject().put("type", "api_error")

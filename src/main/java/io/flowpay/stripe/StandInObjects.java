@@ -2,7 +2,10 @@ package io.flowpay.stripe;
 
 import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -12,7 +15,7 @@ final class StandInObjects {
   private static final String ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
   private final StripeFixtures fixtures;
-  private final Map<String, JsonObject> byId = new HashMap<>();
+  private final Map<String, JsonObject> byId = new LinkedHashMap<>();
   private final Random random = new SecureRandom();
 
   StandInObjects(StripeFixtures fixtures) {
@@ -31,6 +34,24 @@ final class StandInObjects {
   /** The stored object (live, not a copy), or null when there is none of that kind. */
   JsonObject get(String id, String idPrefix) {
     return id.startsWith(idPrefix) ? byId.get(id) : null;
+  }
+
+  /** The stored object (live) of that kind ({@code object} field, e.g. {@code checkout.session}), or null. */
+  JsonObject find(String id, String objectName) {
+    JsonObject object = byId.get(id);
+    return object != null && objectName.equals(object.getString("object")) ? object : null;
+  }
+
+  /** The stored objects of that kind (live), newest first. */
+  List<JsonObject> all(String objectName) {
+    List<JsonObject> all = new ArrayList<>();
+    byId.values().stream().filter(object -> objectName.equals(object.getString("object"))).forEach(all::add);
+    Collections.reverse(all);
+    return all;
+  }
+
+  void remove(String id) {
+    byId.remove(id);
   }
 
   int count() {

@@ -7,22 +7,26 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The part of Stripe the stand-in answers: payment intents, customers, refunds; anything else gets
- * Stripe's 404. Not thread-safe: {@link StandInExtension} lets one request in at a time.
+ * The part of Stripe the stand-in answers: payment intents (created, confirmed with a test card,
+ * captured, canceled, refunded) and customers with Stripe's test-mode rules, and every other
+ * resource flows can call through {@link StandInResources}; anything else gets Stripe's 404. Not
+ * thread-safe: {@link StandInExtension} lets one request in at a time.
  */
 final class StandInStripe {
 
-  private static final Pattern INTENT = Pattern.compile("/v1/payment_intents/([^/]+)(?:/(confirm|capture|cancel))?");
-  private static final Pattern CUSTOMER = Pattern.compile("/v1/customers/([^/]+)");
+  private static final Pattern INTENT =
+      Pattern.compile("/v1/payment_intents/(?!search$)([^/]+)(?:/(confirm|capture|cancel))?");
 
   private final StandInObjects objects;
   private final StandInPaymentIntents intents;
+  private final StandInResources resources;
   /** Amount refunded so far, by payment intent id. */
   private final Map<String, Long> refunded = new HashMap<>();
 
   StandInStripe(StripeFixtures fixtures) {
     this.objects = new StandInObjects(fixtures);
     this.intents = new StandInPaymentIntents(objects);
+    this.resources = new StandInResources(objects);
   }
 
   /** {@code req_} and 14 characters, like Stripe's. */
@@ -34,24 +38,32 @@ final class StandInStripe {
     return objects.count();
   }
 
+  /**
+   * @param form the POST body, or the query string of a GET/DELETE, as {@link StripeForm#decode} reads it
+   */
   StandInReply answer(String method, String path, JsonObject form) {
+    StandInReply special = withTestModeRules(method, path, form);
+    if (special != null) {
+      return special;
+    }
+    StandInReply generic = resources.answer(method, path, form);
+    return generic != null ? generic : StandInReply.unrecognized(method, path);
+  }
+
+  /** Null when the request is not one of the intent, customer and refund calls with their own rules. */
+  private StandInReply withTestModeRules(String method, String path, JsonObject form) {
     Matcher intent = INTENT.matcher(path);
-    Matcher customer = CUSTOMER.matcher(path);
     String route = method + " " + path;
     if (route.equals("POST /v1/payment_intents")) {
       return intents.create(form);
     }
-    if (intent.matches()) {
+    if (intent.matches() && (intent.group(2) != null || method.equals("GET"))) {
       return intentAction(method, intent.group(1), intent.group(2), form);
     }
     if (route.equals("POST /v1/customers")) {
       return createCustomer(form);
     }
-    if (method.equals("GET") && customer.matches()) {
-      JsonObject found = objects.get(customer.group(1), "cus_");
-      return found == null ? StandInReply.noSuch("customer", customer.group(1), "id") : StandInReply.ok(found.copy());
-    }
-    return route.equals("POST /v1/refunds") ? createRefund(form) : StandInReply.unrecognized(method, path);
+    return route.equals("POST /v1/refunds") ? createRefund(form) : null;
   }
 
   private StandInReply intentAction(String method, String id, String action, JsonObject form) {

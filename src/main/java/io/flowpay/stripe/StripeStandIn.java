@@ -11,10 +11,12 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 /**
  * A local stand-in for Stripe, for {@code flowpay demo} without a {@code STRIPE_SECRET_KEY} (and
  * for tests): a WireMock server on a free loopback port that answers payment intents (create,
- * retrieve, confirm, capture, cancel), customers (create, retrieve) and refunds (create) the way
- * Stripe's test mode does, from Stripe's published example objects. It keeps what it created,
- * honours {@code Idempotency-Key} and sends Stripe's error envelopes. Any non-empty Bearer key is
- * accepted. Point {@link io.flowpay.config.StripeOptions#apiBase()} at {@link #baseUrl()}.
+ * confirm with a test card, capture, cancel) and refunds the way Stripe's test mode does, and every
+ * other resource of {@link StripeResources} generically (create, retrieve, update, delete, list,
+ * search, status actions such as {@code invoices/{id}/finalize}), from Stripe's published example
+ * objects. It keeps what it created, honours {@code Idempotency-Key} and sends Stripe's error
+ * envelopes. Any non-empty Bearer key is accepted. Point
+ * {@link io.flowpay.config.StripeOptions#apiBase()} at {@link #baseUrl()}.
  *
  * <p>{@link #start()} binds a socket and reads the fixtures: call it off the event loop.
  */
@@ -53,7 +55,7 @@ public final class StripeStandIn implements AutoCloseable {
     return stripe.requestCount();
   }
 
-  /** Objects created so far (payment intents, customers, refunds). */
+  /** Objects the stand-in holds (created and not deleted). */
   public int objectCount() {
     return stripe.objectCount();
   }

@@ -86,7 +86,8 @@ class FlowEngineTest {
     assertEquals(Ids.callId(task.taskId(), 0), call.callId());
     assertEquals("POST", call.method());
     assertEquals("/v1/payment_intents", call.path());
-    assertEquals(new JsonObject("{\"amount\":2000,\"currency\":\"usd\",\"metadata\":{\"order\":\"42\",\"tags\":[\"a\"]}}"),
+    assertEquals(new JsonObject("{\"amount\":2000,\"currency\":\"usd\",\"metadata\":{\"order\":\"42\",\"tags\":[\"a\"],"
+        + "\"flowpay_worker\":\"w1\",\"flowpay_context\":\"order_1\"}}"),
         call.params());
     assertEquals(Ids.idempotencyKey(task.taskId(), 0), call.idempotencyKey());
     assertEquals("new_create_payment_intent_response", call.onSuccess());
@@ -130,7 +131,7 @@ class FlowEngineTest {
     write("bad_flow", "stripe.customers.create({}, {onError: 'Not-A-Flow'});");
     assertFailed(run(main("checkout", null)), "script_error",
         "Error: stripe.customers.create: unknown option 'onSucess' (known: onSuccess, onError, carry, idempotencyKey,"
-            + " stripeAccount)", 1);
+            + " stripeAccount, flowpayMetadata)", 1);
     RunResult bad = run(main("bad_flow", null));
     assertFailed(bad, "script_error", null, 1);
     assertTrue(bad.error().message().startsWith("Error: stripe.customers.create: flow name 'Not-A-Flow' is not valid"),

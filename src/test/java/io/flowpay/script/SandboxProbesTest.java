@@ -199,17 +199,17 @@ class SandboxProbesTest {
 
   @Test
   void nestedResourceNamesBecomeNestedObjects() throws Exception {
-    Sandbox sandbox = new Sandbox("{\"checkout.sessions\": {\"create\": {\"method\": \"POST\", \"needsId\": false}}}",
+    Sandbox sandbox = new Sandbox("{\"issuing.cards\": {\"create\": {\"method\": \"POST\", \"needsId\": false}}}",
         50_000_000L);
     Task task = main("checkout", null);
     Effects effects = new Effects();
     Host host = new Host(new ContextState(Map.of(), effects), new StripeCalls(StripeResources.standard(), task, effects),
         new Dispatches(task, effects), effects);
     RunBudget budget = new RunBudget(new RunBudget.Limits(1_000_000_000L, FlowEngine.DEFAULT_MEMORY_BUDGET, 0), false);
-    assertNull(sandbox.run(sandbox.compileFlow("log.info(typeof stripe.checkout.sessions.create);\n"
-        + "try { stripe.checkout.sessions.create({}); } catch (e) { log.info(e.message); }", "flows/checkout.js"), host,
+    assertNull(sandbox.run(sandbox.compileFlow("log.info(typeof stripe.issuing.cards.create);\n"
+        + "try { stripe.issuing.cards.create({}); } catch (e) { log.info(e.message); }", "flows/checkout.js"), host,
         task, budget, "test"));
-    assertEquals(List.of("function", "stripe.checkout.sessions.create is not a Stripe call Flowpay knows; use"
+    assertEquals(List.of("function", "stripe.issuing.cards.create is not a Stripe call Flowpay knows; use"
         + " stripe.request"), effects.logs().stream().map(line -> line.message()).toList());
   }
 

@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.flowpay.config.StripeOptions;
 import io.flowpay.flow.Call;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -223,5 +226,117 @@ class StripeStandInIT {
     assertEquals(400, second.httpStatus());
     assertEquals("amount_too_large", second.error().getString("code"));
     assertEquals("amount", second.error().getString("param"));
+  }
+
+  @Test
+  void everyGenericResourceIsCreatedRetrievedUpdatedAndListed() throws Exception {
+    String[][] kinds = {
+        {"setup_intents", "setup_intent", "seti_"}, {"payment_methods", "payment_method", "pm_"},
+        {"products", "product", "prod_"}, {"prices", "price", "price_"}, {"coupons", "coupon", ""},
+        {"promotion_codes", "promotion_code", "promo_"}, {"subscriptions", "subscription", "sub_"},
+        {"subscription_items", "subscription_item", "si_"}, {"invoices", "invoice", "in_"},
+        {"checkout/sessions", "checkout.session", "cs_test_"},
+        {"billing_portal/sessions", "billing_portal.session", "bps_"}};
+    for (String[] kind : kinds) {
+      String base = "/v1/" + kind[0];
+      JsonObject created = ok(send("POST", base, new JsonObject().put("customer", "cus_1")
+          .put("metadata", new JsonObject().put("a", "1").put("b", "2")).put("line_items", new JsonArray().add(1))));
+      String id = created.getString("id");
+      JsonObject updated = ok(send("POST", base + "/" + id,
+          new JsonObject().put("metadata", new JsonObject().put("a", "").put("c", "3"))));
+      JsonObject retrieved = ok(send("GET", base + "/" + id, new JsonObject().put("expand", new JsonArray().add("x"))));
+      JsonObject list = ok(send("GET", base, new JsonObject().put("limit", 5)));
+
+      assertTrue(id.startsWith(kind[2]) && id.length() > kind[2].length() + 5, id);
+      assertEquals(kind[1], created.getString("object"), kind[0]);
+      if (created.containsKey("customer")) {
+        assertEquals("cus_1", created.getString("customer"), kind[0]);
+      }
+      assertEquals(new JsonObject().put("b", "2").put("c", "3"), updated.getJsonObject("metadata"), kind[0]);
+      assertEquals(updated, retrieved, kind[0]);
+      assertEquals("list", list.getString("object"));
+      assertEquals(base, list.getString("url"));
+      assertEquals(List.of(id), list.getJsonArray("data").stream().map(o -> ((JsonObject) o).getString("id")).toList());
+    }
+    assertEquals(kinds.length, standIn.objectCount());
+  }
+
+  @Test
+  void statusActionsChangeTheObjectLikeStripe() throws Exception {
+    assertEquals(List.of("open", "paid"), statuses("/v1/invoices", "finalize", "pay"));
+    assertEquals(List.of("void"), statuses("/v1/invoices", "void"));
+    assertEquals(List.of("succeeded"), statuses("/v1/setup_intents", "confirm"));
+    assertEquals(List.of("canceled"), statuses("/v1/setup_intents", "cancel"));
+    assertEquals(List.of("active"), statuses("/v1/subscriptions", "resume"));
+    assertEquals(List.of("expired"), statuses("/v1/checkout/sessions", "expire"));
+    String subscription = ok(send("POST", "/v1/subscriptions", new JsonObject())).getString("id");
+    JsonObject canceled = ok(send("DELETE", "/v1/subscriptions/" + subscription, new JsonObject().put("prorate", true)));
+    assertEquals("canceled", canceled.getString("status"));
+    assertTrue(canceled.getLong("canceled_at") > 1_700_000_000L);
+
+    String method = ok(send("POST", "/v1/payment_methods", new JsonObject().put("type", "card"))).getString("id");
+    StripeAnswer noCustomer = send("POST", "/v1/payment_methods/" + method + "/attach", new JsonObject());
+    JsonObject attached = ok(send("POST", "/v1/payment_methods/" + method + "/attach",
+        new JsonObject().put("customer", "cus_9")));
+    JsonObject detached = ok(send("POST", "/v1/payment_methods/" + method + "/detach", null));
+    assertEquals("customer", noCustomer.error().getString("param"));
+    assertEquals("cus_9", attached.getString("customer"));
+    assertTrue(detached.containsKey("customer") && detached.getValue("customer") == null);
+  }
+
+  @Test
+  void deleteRemovesAndUnknownIdsAndActionsAreStripes404() throws Exception {
+    JsonObject customer = ok(send("POST", "/v1/customers", new JsonObject().put("email", "a@example.com")));
+    String path = "/v1/customers/" + customer.getString("id");
+    JsonObject updated = ok(send("POST", path, new JsonObject().put("name", "Ada").put("balance", 300)));
+    JsonObject deleted = ok(send("DELETE", path, null));
+    StripeAnswer gone = send("GET", path, null);
+    StripeAnswer unknownCoupon = send("GET", "/v1/coupons/NOPE", null);
+    String product = ok(send("POST", "/v1/products", new JsonObject().put("name", "T"))).getString("id");
+    StripeAnswer unknownAction = send("POST", "/v1/products/" + product + "/explode", new JsonObject());
+
+    assertEquals("Ada", updated.getString("name"));
+    assertEquals(300L, updated.getLong("balance"));
+    assertEquals(new JsonObject().put("id", customer.getString("id")).put("object", "customer").put("deleted", true),
+        deleted);
+    assertEquals(404, gone.httpStatus());
+    assertEquals("resource_missing", gone.error().getString("code"));
+    assertEquals("No such coupon: 'NOPE'", unknownCoupon.error().getString("message"));
+    assertEquals(404, unknownAction.httpStatus());
+    assertTrue(unknownAction.error().getString("message").startsWith("Unrecognized request URL"));
+    assertEquals(1, standIn.objectCount());
+  }
+
+  @Test
+  void listAndSearchReadTheQueryStringNewestFirst() throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ids.add(0, createIntent().getString("id"));
+    }
+    JsonObject page = ok(send("GET", "/v1/payment_intents", new JsonObject().put("limit", 2)));
+    JsonObject found = ok(send("GET", "/v1/payment_intents/search",
+        new JsonObject().put("query", "metadata['order_id']:'o1'")));
+    JsonObject updated = ok(send("POST", "/v1/payment_intents/" + ids.get(0), new JsonObject().put("description", "x")));
+
+    assertEquals(ids.subList(0, 2), page.getJsonArray("data").stream().map(o -> ((JsonObject) o).getString("id")).toList());
+    assertTrue(page.getBoolean("has_more"));
+    assertEquals("search_result", found.getString("object"));
+    assertEquals(3, found.getJsonArray("data").size());
+    assertEquals("x", updated.getString("description"));
+    assertEquals("requires_payment_method", updated.getString("status"));
+  }
+
+  private List<String> statuses(String base, String... actions) throws Exception {
+    String id = ok(send("POST", base, new JsonObject())).getString("id");
+    List<String> statuses = new ArrayList<>();
+    for (String action : actions) {
+      statuses.add(ok(send("POST", base + "/" + id + "/" + action, new JsonObject())).getString("status"));
+    }
+    return statuses;
+  }
+
+  private static JsonObject ok(StripeAnswer answer) {
+    assertTrue(answer.success(), () -> answer.httpStatus() + " " + answer.body());
+    return (JsonObject) answer.body();
   }
 }

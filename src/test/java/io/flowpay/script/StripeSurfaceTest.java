@@ -1,0 +1,260 @@
+package io.flowpay.script;
+
+import static io.flowpay.script.FlowEngineTest.assertFailed;
+import static io.flowpay.script.FlowEngineTest.assertOk;
+import static io.flowpay.script.FlowEngineTest.messages;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.flowpay.flow.Call;
+import io.flowpay.flow.Ids;
+import io.flowpay.flow.RunResult;
+import io.flowpay.flow.Task;
+import io.flowpay.stripe.StripeResources;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Stripe surface as a flow records it: builders, routing metadata, amounts. No I/O. */
+class StripeSurfaceTest {
+
+  private static final String WORKER = "w1";
+  private static final String CONTEXT = "order_1";
+
+  @TempDir
+  static Path flows;
+
+  private static FlowEngine engine;
+
+  /** One engine for the class: its prelude takes about a second to compile. Every test writes its own flows. */
+  @BeforeAll
+  static void setUp() {
+    engine = new FlowEngine(flows, StripeResources.standard());
+  }
+
+  @Test
+  void everyBuilderMakesExactlyThePlainCall() throws IOException {
+    write("plain", """
+        stripe.customers.create({email: 'a@b.c', name: 'Ada'});
+        stripe.paymentIntents.create({amount: 2000, currency: 'usd', customer: 'cus_1', metadata: {order_id: 'o1'},
+          application_fee_amount: 100}, {carry: {n: 1}, stripeAccount: 'acct_1'});
+        stripe.refunds.create({payment_intent: 'pi_1', amount: 500, reason: 'requested_by_customer'},
+          {onSuccess: 'refunded', onError: 'refund_failed'});
+        stripe.subscriptions.create({customer: 'cus_1', items: [{price: 'price_1', quantity: 2}], trial_period_days: 7},
+          {idempotencyKey: 'sub-key-1', flowpayMetadata: false});
+        stripe.checkout.sessions.create({mode: 'payment', line_items: [{price_data: {currency: 'usd', unit_amount: 2000,
+          product_data: {name: 'T-shirt'}}, quantity: 1}], success_url: 'https://example.com/ok', custom_thing: 'x'});
+        """);
+    write("built", """
+        stripe.newCustomer().email('a@b.c').name('Ada').create();
+        stripe.newPaymentIntent().amount(2000).currency('usd').customer('cus_1').metadata({order_id: 'o1'})
+          .applicationFeeAmount(100).option('carry', {n: 1}).create({stripeAccount: 'acct_1'});
+        stripe.newRefund().paymentIntent('pi_1').amount(500).reason('requested_by_customer')
+          .option('onSuccess', 'refunded').option('onError', 'refund_failed').create();
+        stripe.newSubscription().customer('cus_1').items([{price: 'price_1', quantity: 2}]).trialPeriodDays(7)
+          .create({idempotencyKey: 'sub-key-1', flowpayMetadata: false});
+        stripe.newCheckoutSession().mode('payment').lineItems([{price_data: {currency: 'usd', unit_amount: 2000,
+          product_data: {name: 'T-shirt'}}, quantity: 1}]).successUrl('https://example.com/ok')
+          .param('custom_thing', 'x').create();
+        """);
+    Task plain = Task.main("plain", WORKER, CONTEXT, "cli", null);
+    Task built = new Task(plain.taskId(), "built", WORKER, CONTEXT, "cli", null, null, plain.chainId(), null, 0, 1,
+        plain.enqueuedAt(), null);
+
+    List<String> expected = sent(run(plain));
+    List<String> actual = sent(run(built));
+
+    assertEquals(5, expected.size());
+    assertEquals(expected, actual);
+    assertTrue(expected.get(1).contains("\"idempotency_key\":\"" + Ids.idempotencyKey(plain.taskId(), 1) + "\""),
+        expected.get(1));
+    assertTrue(expected.get(4).contains("/v1/checkout/sessions"), expected.get(4));
+  }
+
+  @Test
+  void builderSettersAreStripeParamsInCamelCase() throws IOException {
+    write("setters", """
+        var pi = stripe.newPaymentIntent(), cs = stripe.newCheckoutSession();
+        log.info(typeof pi.applicationFeeAmount, typeof pi.paymentMethodTypes, typeof pi.setupFutureUsage,
+          typeof pi.ammount, typeof pi.application_fee_amount, Object.isFrozen(pi));
+        log.info(typeof cs.successUrl, typeof cs.lineItems, typeof cs.clientReferenceId, typeof stripe.newInvoice);
+        try { pi.ammount(1); } catch (e) { log.error(e.name); }
+        """);
+    RunResult result = run(main("setters"));
+    assertOk(result);
+    assertEquals(List.of("function function function undefined undefined true", "function function function undefined",
+        "TypeError"), messages(result));
+  }
+
+  @Test
+  void resourcesAreFrozen() throws IOException {
+    write("frozen", """
+        var pi = stripe.paymentIntents, cs = stripe.checkout.sessions, refused = 0;
+        [function () { stripe.paymentIntents.create = null; }, function () { stripe.checkout.sessions.expire = null; },
+          function () { stripe.checkout = null; }].forEach(function (change) {
+          try { change(); } catch (e) { if (e instanceof TypeError) refused++; }
+        });
+        log.info(refused, pi === stripe.paymentIntents, Object.isFrozen(pi), Object.isFrozen(stripe.checkout),
+          Object.isFrozen(cs), Object.isFrozen(cs.create), typeof pi.create, typeof cs.expire,
+          typeof stripe.billingPortal.sessions.create);
+        log.info(Object.keys(stripe).sort().join(' '));
+        """);
+    RunResult result = run(main("frozen"));
+    assertOk(result);
+    assertEquals(List.of("3 true true true true true function function function",
+        "billingPortal charges checkout coupons customers events invoices newCheckoutSession newCustomer"
+            + " newPaymentIntent newRefund newSubscription paymentIntents paymentMethods prices products promotionCodes"
+            + " refunds request setupIntents subscriptionItems subscriptions"), messages(result));
+  }
+
+  @Test
+  void builderAmountsAreCheckedLikePlainCalls() throws IOException {
+    write("builder_amounts", "stripe.newPaymentIntent().amount(20.5).currency('usd').create();");
+    assertFailed(run(main("builder_amounts")), "script_error", "Error: stripe.paymentIntents.create: amount must be an"
+        + " integer number of the smallest currency unit (e.g. 2000 for $20.00), got 20.5", 1);
+  }
+
+  @Test
+  void builderOptionsMustBeAnObject() throws IOException {
+    write("options", "stripe.newCustomer().option('carry', 1).create('x');");
+    assertFailed(run(main("options")), "script_error",
+        "Error: newCustomer().create: options must be an object like {carry: {...}}, got string", 1);
+  }
+
+  @Test
+  void createCallsCarryRoutingMetadataOfTheRun() throws IOException {
+    write("routing_create", """
+        stripe.paymentIntents.create({amount: 100, currency: 'usd'});
+        stripe.customers.create({metadata: {order_id: 'o1'}});
+        stripe.checkout.sessions.create({mode: 'setup', metadata: {flowpay_context: 'elsewhere'}});
+        stripe.setupIntents.create({metadata: ''});
+        """);
+    List<Call> calls = run(main("routing_create")).effects().calls();
+    assertEquals(new JsonObject().put("flowpay_worker", WORKER).put("flowpay_context", CONTEXT),
+        calls.get(0).params().getJsonObject("metadata"));
+    assertEquals("{\"order_id\":\"o1\",\"flowpay_worker\":\"w1\",\"flowpay_context\":\"order_1\"}",
+        calls.get(1).params().getJsonObject("metadata").encode());
+    assertEquals(new JsonObject().put("flowpay_context", "elsewhere").put("flowpay_worker", WORKER),
+        calls.get(2).params().getJsonObject("metadata"));
+    assertEquals("", calls.get(3).params().getString("metadata"));
+  }
+
+  @Test
+  void routingMetadataOnlyWhereItBelongsOrIsAskedFor() throws IOException {
+    write("routing_where", """
+        stripe.paymentIntents.create({amount: 100, currency: 'usd'}, {flowpayMetadata: false});
+        stripe.paymentIntents.update('pi_1', {description: 'x'});
+        stripe.paymentIntents.update('pi_1', {description: 'x'}, {flowpayMetadata: true});
+        stripe.billingPortal.sessions.create({customer: 'cus_1'});
+        stripe.request('POST', '/v1/quotes', {customer: 'cus_1'});
+        stripe.request('POST', '/v1/quotes', {customer: 'cus_1'}, {flowpayMetadata: true});
+        stripe.customers.list({limit: 3});
+        """);
+    List<Call> calls = run(main("routing_where")).effects().calls();
+    List<Boolean> tagged = calls.stream().map(call -> call.params().containsKey("metadata")).toList();
+    assertEquals(List.of(false, false, true, false, false, true, false), tagged);
+    assertEquals(CONTEXT, calls.get(5).params().getJsonObject("metadata").getString("flowpay_context"));
+  }
+
+  @Test
+  void routingMetadataCannotGoWithGetOrDelete() throws IOException {
+    write("routing_get", "stripe.customers.retrieve('cus_1', {}, {flowpayMetadata: true});");
+    assertFailed(run(main("routing_get")), "script_error", "Error: stripe.customers.retrieve: option 'flowpayMetadata'"
+        + " only applies to POST calls (metadata cannot be sent with GET)", 1);
+    write("routing_flag", "stripe.customers.create({}, {flowpayMetadata: 'no'});");
+    assertFailed(run(main("routing_flag")), "script_error",
+        "Error: stripe.customers.create: option 'flowpayMetadata' must be true or false, got \"no\"", 1);
+  }
+
+  @Test
+  void everyAmountParamMustBeAnInteger() throws IOException {
+    write("amounts", """
+        function attempt(f) { try { f(); log.info('sent'); } catch (e) { log.error(e.message); } }
+        attempt(() => stripe.checkout.sessions.create({line_items: [{price_data: {unit_amount: '2000'}}]}));
+        attempt(() => stripe.coupons.create({amount_off: 1.5, currency: 'usd'}));
+        attempt(() => stripe.paymentIntents.create({amount: 2000, application_fee_amount: '100'}));
+        attempt(() => stripe.paymentIntents.capture('pi_1', {amount_to_capture: 10.01}));
+        attempt(() => stripe.prices.create({custom_unit_amount: {enabled: true, minimum: 1.5}}));
+        attempt(() => stripe.subscriptions.create({items: [{price_data: {unit_amount: 99.9}}]}));
+        attempt(() => stripe.request('POST', '/v1/shipping_rates', {fixed_amount: {amount: true}}));
+        attempt(() => stripe.newCheckoutSession().lineItems([{price_data: {unit_amount: 20.5}}]).create());
+        attempt(() => stripe.prices.create({unit_amount_decimal: '12.5', custom_unit_amount: {enabled: true},
+          currency: 'usd'}));
+        attempt(() => stripe.paymentIntents.create({amount: 2000, amount_details: {line_items: []},
+          payment_method_options: {card: {mandate_options: {amount: 100, amount_type: 'fixed'}}}}));
+        """);
+    RunResult result = run(main("amounts"));
+    assertOk(result);
+    String rule = " must be an integer number of the smallest currency unit (e.g. 2000 for $20.00), got ";
+    assertEquals(List.of(
+        "stripe.checkout.sessions.create: line_items[0].price_data.unit_amount" + rule + "\"2000\"",
+        "stripe.coupons.create: amount_off" + rule + "1.5",
+        "stripe.paymentIntents.create: application_fee_amount" + rule + "\"100\"",
+        "stripe.paymentIntents.capture: amount_to_capture" + rule + "10.01",
+        "stripe.prices.create: custom_unit_amount.minimum" + rule + "1.5",
+        "stripe.subscriptions.create: items[0].price_data.unit_amount" + rule + "99.9",
+        "stripe.request: fixed_amount.amount" + rule + "true",
+        "stripe.checkout.sessions.create: line_items[0].price_data.unit_amount" + rule + "20.5",
+        "sent", "sent"), messages(result));
+    assertEquals(2, result.effects().calls().size());
+  }
+
+  @Test
+  void specialVerbsHaveStripePathsAndFlowNames() throws IOException {
+    write("verbs", """
+        stripe.invoices.finalizeInvoice('in_1');
+        stripe.invoices.voidInvoice('in_1');
+        stripe.subscriptions.cancel('sub_1', {invoice_now: true});
+        stripe.checkout.sessions.expire('cs_1');
+        stripe.billingPortal.sessions.create({customer: 'cus_1'});
+        stripe.customers.search({query: "email:'a@b.c'"});
+        """);
+    List<Call> calls = run(main("verbs")).effects().calls();
+    assertEquals(List.of(
+        "POST /v1/invoices/in_1/finalize new_finalize_invoice_response new_finalize_invoice_error",
+        "POST /v1/invoices/in_1/void new_void_invoice_response new_void_invoice_error",
+        "DELETE /v1/subscriptions/sub_1 new_cancel_subscription_response new_cancel_subscription_error",
+        "POST /v1/checkout/sessions/cs_1/expire new_expire_checkout_session_response new_expire_checkout_session_error",
+        "POST /v1/billing_portal/sessions new_create_billing_portal_session_response"
+            + " new_create_billing_portal_session_error",
+        "GET /v1/customers/search new_search_customer_response new_search_customer_error"),
+        calls.stream().map(call -> call.method() + " " + call.path() + " " + call.onSuccess() + " " + call.onError())
+            .toList());
+    assertNull(calls.get(4).params().getValue("metadata"));
+  }
+
+  @Test
+  void unknownVerbIsATypeErrorAtItsLine() throws IOException {
+    write("unknown", "log.info('x');\nstripe.invoices.finalize('in_1');");
+    RunResult result = run(main("unknown"));
+    assertFailed(result, "script_error", null, 2);
+    assertTrue(result.error().message().startsWith("TypeError: "), result.error().message());
+    assertFalse(result.effects().logs().isEmpty());
+  }
+
+  /** Each call as it would be sent, minus the task that made it (whose flow name differs). */
+  private static List<String> sent(RunResult result) {
+    assertOk(result);
+    return result.effects().calls().stream().map(call -> call.toJson().put("origin", null).encode()).toList();
+  }
+
+  private RunResult run(Task task) {
+    return engine.run(task, Map.of());
+  }
+
+  private static Task main(String flow) {
+    return Task.main(flow, WORKER, CONTEXT, "cli", null);
+  }
+
+  private static void write(String flow, String source) throws IOException {
+    Files.writeString(flows.resolve(flow + ".js"), source);
+  }
+}
