@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /** Runs the modes: for each concurrency, a warm-up, then measured rounds with the load kept running. */
 final class Bench {
@@ -96,13 +98,11 @@ final class Bench {
     recorder.close();
   }
 
-  /** The benchmark's clock: the load runs on other threads while this one waits. */
+  /**
+   * The benchmark's clock: this (command-line) thread waits for a timer while the load runs on
+   * other threads. Never called on an event loop.
+   */
   private static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("bench interrupted", e);
-    }
+    new CompletableFuture<Void>().completeOnTimeout(null, millis, TimeUnit.MILLISECONDS).join();
   }
 }

@@ -69,7 +69,7 @@ class HttpConfigTest {
     assertNull(new Secrets(Map.of()).webhookSecret());
     assertEquals("whsec_abc", new Secrets(Map.of(Secrets.STRIPE_WEBHOOK_SECRET, "whsec_abc")).webhookSecret());
     FlowpayFailure failure = assertThrows(FlowpayFailure.class,
-        () -> new Secrets(Map.of(Secrets.STRIPE_WEBHOOK_SECRET, "sk_test_notawebhooksecret123")).webhookSecret());
+        () -> new Secrets(Map.of(Secrets.STRIPE_WEBHOOK_SECRET, "sk_test_not_a_webhook_secret")).webhookSecret());
     assertTrue(failure.getMessage().contains("whsec_"), failure.getMessage());
     assertFalse(failure.getMessage().contains("notawebhooksecret"), "the value is masked: " + failure.getMessage());
   }
