@@ -2,11 +2,15 @@ package io.flowpay.cli;
 
 import io.flowpay.config.FlowpayOptions;
 import io.flowpay.failure.FlowpayFailure;
+import io.flowpay.flow.FlowNames;
+import io.flowpay.worker.FlowpayNode;
+import io.vertx.core.Vertx;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -54,6 +58,21 @@ abstract class CommandSupport implements Callable<Integer> {
       config = standard;
     }
     return FlowpayOptions.load(config, env);
+  }
+
+  /** The {@code --worker} value, or the first of the config's workers; fails naming {@code --worker} when invalid. */
+  static String workerId(FlowpayOptions options, String worker) {
+    return FlowNames.requireId("--worker", worker == null ? options.workers().get(0) : worker);
+  }
+
+  /** Connects to the config's Redis (no workers), hands the node to {@code work}, and disconnects. */
+  static <T> T withNode(FlowpayOptions options, Function<FlowpayNode, T> work) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      return work.apply(FlowpayNode.connect(vertx, options).await());
+    } finally {
+      vertx.close().await();
+    }
   }
 
   private static int exitCode(FlowpayFailure failure) {

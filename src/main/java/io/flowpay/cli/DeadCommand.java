@@ -2,11 +2,8 @@ package io.flowpay.cli;
 
 import io.flowpay.config.FlowpayOptions;
 import io.flowpay.failure.FlowpayFailure;
-import io.flowpay.flow.FlowNames;
 import io.flowpay.queue.DeadLetter;
 import io.flowpay.queue.RedisTaskQueue;
-import io.flowpay.worker.FlowpayNode;
-import io.vertx.core.Vertx;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -56,14 +53,13 @@ public final class DeadCommand extends CommandSupport {
   @Override
   int run(PrintWriter out) {
     FlowpayOptions options = options(config, false);
-    String workerId = FlowNames.requireId("--worker", worker == null ? options.workers().get(0) : worker);
+    String workerId = workerId(options, worker);
     if ((action == Action.list || action == Action.audit) != ids.isEmpty()) {
       throw new FlowpayFailure(FlowpayFailure.Kind.BAD_REQUEST, action == Action.list || action == Action.audit
           ? "'dead " + action + "' takes no ids" : "'dead " + action + "' needs the id of a dead letter: see 'flowpay dead list'");
     }
-    Vertx vertx = Vertx.vertx();
-    try {
-      RedisTaskQueue queue = FlowpayNode.connect(vertx, options).await().queue();
+    return withNode(options, node -> {
+      RedisTaskQueue queue = node.queue();
       return switch (action) {
         case list -> list(out, queue.deadLetters(workerId, "-", Math.max(1, limit)).await());
         case audit -> audit(out, queue, workerId);
@@ -77,9 +73,7 @@ public final class DeadCommand extends CommandSupport {
         case retry -> each(out, id -> report(out, "retried", id, queue.retryDead(workerId, id, actor()).await()));
         case drop -> each(out, id -> report(out, "dropped", id, queue.dropDead(workerId, id, actor()).await()));
       };
-    } finally {
-      vertx.close().await();
-    }
+    });
   }
 
   private int list(PrintWriter out, List<DeadLetter> letters) {

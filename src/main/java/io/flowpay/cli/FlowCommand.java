@@ -3,8 +3,6 @@ package io.flowpay.cli;
 import io.flowpay.config.FlowpayOptions;
 import io.flowpay.flow.FlowNames;
 import io.flowpay.queue.RedisTaskQueue;
-import io.flowpay.worker.FlowpayNode;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -42,9 +40,8 @@ public final class FlowCommand extends CommandSupport {
   int run(PrintWriter out) {
     FlowpayOptions options = options(config, false);
     String name = FlowNames.require(flow);
-    Vertx vertx = Vertx.vertx();
-    try {
-      RedisTaskQueue queue = FlowpayNode.connect(vertx, options).await().queue();
+    return withNode(options, node -> {
+      RedisTaskQueue queue = node.queue();
       if (action == Action.enable) {
         boolean enabled = queue.enableFlow(name).await();
         out.println(enabled ? "flow " + name + " enabled" : "flow " + name + " was not disabled");
@@ -61,8 +58,6 @@ public final class FlowCommand extends CommandSupport {
       });
       out.println(status.encodePrettily());
       return ExitCodes.OK;
-    } finally {
-      vertx.close().await();
-    }
+    });
   }
 }

@@ -6,8 +6,6 @@ import io.flowpay.flow.FlowNames;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.Task;
 import io.flowpay.queue.ChainStatus;
-import io.flowpay.worker.FlowpayNode;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -59,11 +57,9 @@ public final class RunCommand extends CommandSupport {
   @Override
   int run(PrintWriter out) {
     FlowpayOptions options = options(config, false);
-    Task task = Task.main(FlowNames.require(flow), workerId(options), contextId(), "cli", parseInput());
+    Task task = Task.main(FlowNames.require(flow), workerId(options, worker), contextId(), "cli", parseInput());
     requireFlowFile(options);
-    Vertx vertx = Vertx.vertx();
-    try {
-      FlowpayNode node = FlowpayNode.connect(vertx, options).await();
+    return withNode(options, node -> {
       node.queue().start(task).await();
       RunPrinter printer = new RunPrinter(out, json);
       if (!follow) {
@@ -74,13 +70,7 @@ public final class RunCommand extends CommandSupport {
       ChainStatus status = ChainFollower.follow(node, options, task.chainId(), printer, timeoutSeconds * 1000).await();
       printer.summary(ChainFollower.summary(status));
       return status.failed() == 0 ? ExitCodes.OK : ExitCodes.FAILED;
-    } finally {
-      vertx.close().await();
-    }
-  }
-
-  private String workerId(FlowpayOptions options) {
-    return FlowNames.requireId("--worker", worker == null ? options.workers().get(0) : worker);
+    });
   }
 
   private String contextId() {

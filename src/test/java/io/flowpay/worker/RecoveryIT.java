@@ -164,15 +164,9 @@ class RecoveryIT {
 
   @Test
   void stopWaitsForCallsInFlightAndStoresTheirAnswers(TestRedis redis, @TempDir Path flows) {
-    write(flows, "pay", "stripe.paymentIntents.create({amount: 500, currency: 'eur'});");
-    write(flows, "new_create_payment_intent_response", "ctx.set('pi', response.id);");
+    writePayFlows(flows);
     try (FlowpayHarness flowpay = new FlowpayHarness(redis, flows)) {
-      stubSlowCreate(flowpay, 1_000);
-      String context = "ctx-" + Ids.newId();
-      Task task = flowpay.start("pay", context, null);
-      flowpay.awaitRuns(task.chainId(), 1);
-
-      flowpay.stopNode();
+      Task task = stopWhileACallIsInFlight(flowpay, 1_000);
 
       assertEquals(0, flowpay.send(Request.cmd(Command.HLEN).arg(RedisKeys.outbox(flowpay.worker))).toInteger(),
           "the answer came back before the stop ended");
@@ -188,17 +182,11 @@ class RecoveryIT {
 
   @Test
   void callStillInFlightAfterTheGracePeriodIsResentWithItsKeyOnStart(TestRedis redis, @TempDir Path flows) {
-    write(flows, "pay", "stripe.paymentIntents.create({amount: 500, currency: 'eur'});");
-    write(flows, "new_create_payment_intent_response", "ctx.set('responses', (ctx.get('responses') || 0) + 1);");
+    writePayFlows(flows);
     UnaryOperator<io.flowpay.config.FlowpayOptions> shortGrace = options -> options.withWorker(
         new io.flowpay.config.WorkerOptions(2, 64, 16, 200, 200, 5, 64, 3, 60_000, 50, 100));
     try (FlowpayHarness flowpay = new FlowpayHarness(redis, flows, null, shortGrace)) {
-      stubSlowCreate(flowpay, 1_500);
-      String context = "ctx-" + Ids.newId();
-      Task task = flowpay.start("pay", context, null);
-      flowpay.awaitRuns(task.chainId(), 1);
-
-      flowpay.stopNode();
+      Task task = stopWhileACallIsInFlight(flowpay, 1_500);
       assertEquals(1, flowpay.send(Request.cmd(Command.HLEN).arg(RedisKeys.outbox(flowpay.worker))).toInteger(),
           "the unanswered call stays in the outbox");
 
@@ -206,7 +194,7 @@ class RecoveryIT {
       List<JsonObject> runs = flowpay.settle(task);
 
       assertEquals(List.of("pay", "new_create_payment_intent_response"), field(runs, "flow"));
-      assertEquals(new JsonObject().put("responses", 1), flowpay.state(context));
+      assertEquals(new JsonObject().put("responses", 1), flowpay.state(task.contextId()));
       var requests = flowpay.stripe.findAll(postRequestedFor(urlPathEqualTo("/v1/payment_intents")));
       assertEquals(2, requests.size(), "sent, then re-sent on start");
       assertEquals(1, requests.stream().map(r -> r.getHeader("Idempotency-Key")).distinct().count());
@@ -249,10 +237,20 @@ class RecoveryIT {
     return flowpay.send(Request.cmd(Command.XPENDING).arg(flowpay.tasksKey()).arg(RedisKeys.GROUP)).get(0).toLong();
   }
 
-  private static void stubSlowCreate(FlowpayHarness flowpay, int delayMs) {
+  private static void writePayFlows(Path flows) {
+    write(flows, "pay", "stripe.paymentIntents.create({amount: 500, currency: 'eur'});");
+    write(flows, "new_create_payment_intent_response", "ctx.set('responses', (ctx.get('responses') || 0) + 1);");
+  }
+
+  /** Starts a chain whose Stripe call takes {@code delayMs}, and stops the node once the call went out. */
+  private static Task stopWhileACallIsInFlight(FlowpayHarness flowpay, int delayMs) {
     flowpay.stripe.stubFor(post(urlPathEqualTo("/v1/payment_intents")).willReturn(aResponse().withStatus(200)
         .withHeader("Content-Type", "application/json").withFixedDelay(delayMs)
         .withBody(fixture("payment_intent").encode())));
+    Task task = flowpay.start("pay", "ctx-" + Ids.newId(), null);
+    flowpay.awaitRuns(task.chainId(), 1);
+    flowpay.stopNode();
+    return task;
   }
 
   private static UnaryOperator<io.flowpay.config.FlowpayOptions> limits(int maxDeliveries, int maxDepth, int disableAfter) {
