@@ -10,6 +10,11 @@
 --       5 ttl (s) of chain keys, 6 max run records per context,
 --       7 failed runs in a row that disable the flow (0 = never)
 -- Returns {'ok', version} | {'conflict', current version} | {'duplicate', ''}
+--         | {'disabled', last error}: the flow was disabled, nothing written (the caller parks the task)
+local disabled = redis.call('HMGET', KEYS[7], 'disabled_at', 'last_error')
+if disabled[1] then
+  return {'disabled', disabled[2] or ''}
+end
 local expected = ARGV[3]
 if expected ~= '' then
   local current = redis.call('HGET', KEYS[1], '_version') or '0'

@@ -100,10 +100,15 @@ public final class RedisTaskQueue {
             return state;
           }
           Response lastError = response.get(2);
-          return new Snapshot(state.version(), state.values(), "flow " + task.flow() + " is disabled: it failed too many"
-              + " times in a row (last error: " + (lastError == null ? "unknown" : lastError.toString()) + "); fix it,"
-              + " run 'flowpay flow enable " + task.flow() + "', then 'flowpay dead retry' its parked tasks");
+          return new Snapshot(state.version(), state.values(),
+              disabled(task.flow(), lastError == null ? null : lastError.toString()));
         });
+  }
+
+  private static String disabled(String flow, String lastError) {
+    return "flow " + flow + " is disabled: it failed too many times in a row (last error: "
+        + (lastError == null || lastError.isEmpty() ? "unknown" : lastError) + "); fix it, run 'flowpay flow enable "
+        + flow + "', then 'flowpay dead retry' its parked tasks";
   }
 
   /**
@@ -155,7 +160,8 @@ public final class RedisTaskQueue {
 
   /**
    * Commits a run atomically: on success its effects and the acknowledgement of the task; on
-   * failure only the run record and the acknowledgement. See {@code lua/commit.lua}.
+   * failure only the run record and the acknowledgement; nothing when the task's flow is disabled.
+   * See {@code lua/commit.lua}.
    */
   public Future<Commit> commit(Delivery delivery, Snapshot snapshot, RunResult result) {
     Task task = delivery.task();
@@ -171,7 +177,7 @@ public final class RedisTaskQueue {
     List<String> args = List.of(RedisKeys.GROUP, delivery.entryId(), result.ok() ? snapshot.version() : "",
         CommitPlan.of(result, record).encode(), String.valueOf(CHAIN_TTL_SECONDS), String.valueOf(RUNS_PER_CONTEXT),
         String.valueOf(disableAfterFailures));
-    return commit.run(redis, keys, args).map(RedisTaskQueue::toCommit);
+    return commit.run(redis, keys, args).map(response -> toCommit(task, response));
   }
 
   /**
@@ -314,12 +320,14 @@ public final class RedisTaskQueue {
     return map;
   }
 
-  private static Commit toCommit(Response response) {
+  private static Commit toCommit(Task task, Response response) {
     String outcome = response.get(0).toString();
+    String detail = response.get(1).toString();
     return switch (outcome) {
-      case "ok" -> Commit.COMMITTED;
-      case "conflict" -> Commit.CONFLICT;
-      case "duplicate" -> Commit.DUPLICATE;
+      case "ok" -> new Commit(Commit.Outcome.COMMITTED, detail, null);
+      case "conflict" -> new Commit(Commit.Outcome.CONFLICT, detail, null);
+      case "duplicate" -> new Commit(Commit.Outcome.DUPLICATE, null, null);
+      case "disabled" -> new Commit(Commit.Outcome.FLOW_DISABLED, null, disabled(task.flow(), detail));
       default -> throw new FlowpayFailure(FlowpayFailure.Kind.REDIS_ERROR, "commit.lua answered '" + outcome + "'");
     };
   }

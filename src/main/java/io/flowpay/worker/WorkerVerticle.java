@@ -6,7 +6,6 @@ import io.flowpay.flow.Call;
 import io.flowpay.flow.RunResult;
 import io.flowpay.flow.Task;
 import io.flowpay.metrics.FlowMetrics;
-import io.flowpay.queue.Commit;
 import io.flowpay.queue.Delivery;
 import io.flowpay.queue.RedisTaskQueue;
 import io.flowpay.queue.Snapshot;
@@ -43,6 +42,7 @@ public final class WorkerVerticle extends VerticleBase {
   private static final int MAX_REDIS_ATTEMPTS = 12;
   private static final long MAX_BACKOFF_MS = 5_000;
   private static final int TIMERS_PER_MOVE = 500;
+  private static final long SNAPSHOT_CACHE_CHARS = 16L << 20;
 
   private final String workerId;
   private final WorkerOptions options;
@@ -54,6 +54,10 @@ public final class WorkerVerticle extends VerticleBase {
   private final FlowMetrics metrics;
   /** Stream entries this worker holds (read or claimed, not yet committed or parked). */
   private final Set<String> held = new HashSet<>();
+  /** The state of contexts this worker committed lately: a run starts from it without asking Redis. */
+  private final SnapshotCache snapshots = new SnapshotCache(SNAPSHOT_CACHE_CHARS);
+  /** Flows this worker saw disabled: their tasks read the flow's state before they run. */
+  private final Set<String> disabledFlows = new HashSet<>();
   private ContextLanes lanes;
   private RedisConnection reader;
   private boolean reading;
@@ -293,10 +297,14 @@ public final class WorkerVerticle extends VerticleBase {
     if (run == 1 && !"timer".equals(task.callerId())) {
       metrics.queueLag(workerId, Duration.ofMillis(System.currentTimeMillis() - task.enqueuedAt()));
     }
-    return queue.load(task).compose(snapshot -> {
+    Snapshot cached = run == 1 && !disabledFlows.contains(task.flow()) ? snapshots.get(task.contextId()) : null;
+    Future<Snapshot> ready = cached != null ? Future.succeededFuture(cached) : queue.load(task);
+    return ready.compose(snapshot -> {
       if (snapshot.flowDisabled() != null) {
+        disabledFlows.add(task.flow());
         return park(delivery, "flow_disabled", snapshot.flowDisabled()).map(List.<Call>of());
       }
+      disabledFlows.remove(task.flow());
       return runFlow(task, snapshot).compose(result -> commit(delivery, snapshot, result, run));
     });
   }
@@ -306,15 +314,32 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private Future<List<Call>> commit(Delivery delivery, Snapshot snapshot, RunResult result, int run) {
-    return queue.commit(delivery, snapshot, result).compose(outcome -> {
-      if (outcome == Commit.CONFLICT) {
-        return run < MAX_CONFLICT_RERUNS ? runAndCommit(delivery, run + 1) : Future.failedFuture(conflict(delivery));
+    Task task = delivery.task();
+    return queue.commit(delivery, snapshot, result).compose(commit -> {
+      switch (commit.outcome()) {
+        case CONFLICT -> {
+          snapshots.remove(task.contextId());
+          return run < MAX_CONFLICT_RERUNS ? runAndCommit(delivery, run + 1) : Future.failedFuture(conflict(delivery));
+        }
+        case FLOW_DISABLED -> {
+          disabledFlows.add(task.flow());
+          return park(delivery, "flow_disabled", commit.flowDisabled()).map(List.<Call>of());
+        }
+        case DUPLICATE -> {
+          snapshots.remove(task.contextId());
+          logRun(task, result);
+          return Future.succeededFuture(List.of());
+        }
+        default -> {
+          logRun(task, result);
+          metrics.runFinished(task.flow(), result.status().code(), Duration.ofNanos(result.durationMicros() * 1_000));
+          if (!result.ok()) {
+            return Future.succeededFuture(List.of());
+          }
+          snapshots.put(task.contextId(), snapshot.after(result.effects().writes(), commit.version()));
+          return Future.succeededFuture(result.effects().calls());
+        }
       }
-      logRun(delivery.task(), result);
-      if (outcome == Commit.COMMITTED) {
-        metrics.runFinished(delivery.task().flow(), result.status().code(), Duration.ofNanos(result.durationMicros() * 1_000));
-      }
-      return Future.succeededFuture(outcome == Commit.COMMITTED && result.ok() ? result.effects().calls() : List.of());
     });
   }
 

@@ -64,7 +64,7 @@ class RedisTaskQueueIT {
 
     Commit outcome = queue.commit(delivery, queue.snapshot(task.contextId()).await(), ok(effects)).await();
 
-    assertEquals(Commit.COMMITTED, outcome);
+    assertEquals(new Commit(Commit.Outcome.COMMITTED, "1", null), outcome);
     assertEquals(new JsonObject().put("status", "creating").put("amount", 2000), queue.contextState(task.contextId()).await());
     assertEquals("1", queue.snapshot(task.contextId()).await().version());
     assertEquals(List.of(Ids.callId(task.taskId(), 0)),
@@ -89,7 +89,7 @@ class RedisTaskQueueIT {
 
     Commit outcome = queue.commit(delivery, stale, ok(effects)).await();
 
-    assertEquals(Commit.CONFLICT, outcome);
+    assertEquals(new Commit(Commit.Outcome.CONFLICT, "7", null), outcome);
     assertEquals(new JsonObject().put("other", "written meanwhile"), queue.contextState(task.contextId()).await());
     assertTrue(queue.outbox(task.workerId()).await().isEmpty());
     assertEquals(1, pendingCount(task.workerId()), "the task stays pending, to run again on a fresh snapshot");
@@ -101,15 +101,36 @@ class RedisTaskQueueIT {
     Task task = delivery.task();
     Effects first = new Effects();
     first.write("n", "1");
-    assertEquals(Commit.COMMITTED, queue.commit(delivery, queue.snapshot(task.contextId()).await(), ok(first)).await());
+    assertEquals(Commit.Outcome.COMMITTED,
+        queue.commit(delivery, queue.snapshot(task.contextId()).await(), ok(first)).await().outcome());
     Effects second = new Effects();
     second.write("n", "2");
 
     Commit outcome = queue.commit(delivery, queue.snapshot(task.contextId()).await(), ok(second)).await();
 
-    assertEquals(Commit.DUPLICATE, outcome);
+    assertEquals(Commit.Outcome.DUPLICATE, outcome.outcome());
     assertEquals(new JsonObject().put("n", 1), queue.contextState(task.contextId()).await());
     assertEquals(1, queue.chain(task.chainId()).await().runs());
+  }
+
+  @Test
+  void commitOfADisabledFlowWritesNothingAndLeavesTheTaskPending() {
+    Delivery delivery = startAndRead("flaky_" + Ids.newId().substring(0, 8));
+    Task task = delivery.task();
+    redis.send(Request.cmd(Command.HSET).arg(RedisKeys.flow(task.flow())).arg("disabled_at").arg("1")
+        .arg("last_error").arg("script_error: boom")).await();
+    Effects effects = new Effects();
+    effects.write("status", "\"never\"");
+    effects.call(call(task, 0));
+
+    Commit outcome = queue.commit(delivery, queue.snapshot(task.contextId()).await(), ok(effects)).await();
+
+    assertEquals(Commit.Outcome.FLOW_DISABLED, outcome.outcome());
+    assertTrue(outcome.flowDisabled().contains("last error: script_error: boom"), outcome.flowDisabled());
+    assertTrue(outcome.flowDisabled().contains("flowpay flow enable " + task.flow()), outcome.flowDisabled());
+    assertEquals(new JsonObject(), queue.contextState(task.contextId()).await());
+    assertTrue(queue.outbox(task.workerId()).await().isEmpty());
+    assertEquals(1, pendingCount(task.workerId()), "the task stays pending until the worker parks it");
   }
 
   @Test
@@ -122,7 +143,8 @@ class RedisTaskQueueIT {
     RunResult failed = new RunResult(RunStatus.FAILED, effects,
         new RunError("script_error", "Error: boom", "flows/main.js", 3), System.currentTimeMillis(), 10);
 
-    assertEquals(Commit.COMMITTED, queue.commit(delivery, queue.snapshot(task.contextId()).await(), failed).await());
+    assertEquals(Commit.Outcome.COMMITTED,
+        queue.commit(delivery, queue.snapshot(task.contextId()).await(), failed).await().outcome());
 
     assertEquals(new JsonObject(), queue.contextState(task.contextId()).await());
     assertTrue(queue.outbox(task.workerId()).await().isEmpty());
@@ -173,7 +195,11 @@ class RedisTaskQueueIT {
   }
 
   private Delivery startAndRead() {
-    Task task = Task.main("main", "w-" + Ids.newId(), "ctx-" + Ids.newId(), "cli", new JsonObject().put("amount", 2000));
+    return startAndRead("main");
+  }
+
+  private Delivery startAndRead(String flow) {
+    Task task = Task.main(flow, "w-" + Ids.newId(), "ctx-" + Ids.newId(), "cli", new JsonObject().put("amount", 2000));
     queue.start(task).await();
     List<Delivery> deliveries = queue.read(reader, task.workerId(), 10, 100).await();
     assertEquals(1, deliveries.size());

@@ -17,8 +17,11 @@ import io.flowpay.FlowpayHarness;
 import io.flowpay.TestRedis;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.Task;
+import io.flowpay.queue.RedisKeys;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -183,6 +186,25 @@ class FlowLoopIT {
         assertEquals(new JsonArray(List.of("order", "secret")), state.getJsonArray("keys"));
       }
       assertNoOverlap(runsA.stream().filter(run -> run.getString("flow").equals("step")).toList());
+    }
+  }
+
+  @Test
+  void contextWrittenElsewhereBetweenTwoRunsIsWhatTheSecondRunSees(TestRedis redis, @TempDir Path flows) {
+    write(flows, "count", "ctx.set('n', (ctx.get('n') || 0) + 1);");
+    try (FlowpayHarness flowpay = new FlowpayHarness(redis, flows)) {
+      String context = "ctx-" + Ids.newId();
+      flowpay.settle(flowpay.start("count", context, null));
+      // Another process commits to the same context (what commit.lua does: write, bump the version).
+      String key = RedisKeys.context(context);
+      flowpay.send(Request.cmd(Command.HSET).arg(key).arg("n").arg("10"));
+      flowpay.send(Request.cmd(Command.HINCRBY).arg(key).arg("_version").arg(1));
+
+      List<JsonObject> runs = flowpay.settle(flowpay.start("count", context, null));
+
+      assertEquals(List.of("ok"), runs.stream().map(run -> run.getString("status")).toList());
+      assertEquals(new JsonObject().put("n", 11), flowpay.state(context),
+          "the worker's remembered state of the context was stale; the run must have started over from Redis");
     }
   }
 
