@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -42,11 +43,40 @@ public final class LuaScript {
   }
 
   public Future<Response> run(Redis redis, List<String> keys, List<String> args) {
-    return redis.send(request(Command.EVALSHA, sha, keys, args))
+    return run(redis, prepare(keys, args));
+  }
+
+  /** Encodes a run of this script with these keys and arguments, ready to send (any thread may do this). */
+  public Call prepare(List<String> keys, List<String> args) {
+    return new Call(request(Command.EVALSHA, sha, keys, args), keys, args);
+  }
+
+  public Future<Response> run(Redis redis, Call call) {
+    return redis.send(call.evalsha())
         .recover(error -> isNoScript(error)
-            ? redis.send(request(Command.EVAL, source, keys, args))
+            ? redis.send(request(Command.EVAL, source, call.keys(), call.args()))
             : Future.failedFuture(error));
   }
+
+  /**
+   * Several runs of this script as one request, for a script that takes them so: ARGV
+   * {@code 'batch', n}, then each run's number of keys and of arguments, then every run's
+   * arguments; KEYS every run's keys, run after run.
+   */
+  public Call batch(List<Call> calls) {
+    List<String> keys = new ArrayList<>();
+    List<String> args = new ArrayList<>(List.of("batch", String.valueOf(calls.size())));
+    for (Call call : calls) {
+      keys.addAll(call.keys());
+      args.add(String.valueOf(call.keys().size()));
+      args.add(String.valueOf(call.args().size()));
+    }
+    calls.forEach(call -> args.addAll(call.args()));
+    return prepare(keys, args);
+  }
+
+  /** One encoded run of the script. */
+  public record Call(Request evalsha, List<String> keys, List<String> args) {}
 
   String name() {
     return name;

@@ -164,6 +164,58 @@ public final class RedisTaskQueue {
    * See {@code lua/commit.lua}.
    */
   public Future<Commit> commit(Delivery delivery, Snapshot snapshot, RunResult result) {
+    return commit(prepare(delivery, snapshot, result));
+  }
+
+  public Future<Commit> commit(PreparedCommit prepared) {
+    return commit.run(redis, prepared.call()).map(response -> toCommit(prepared.delivery().task(), response));
+  }
+
+  /**
+   * Commits several runs in one round trip (one script call), each on its own: one run's conflict
+   * does not stop the others. Fails as a whole only when Redis does (then some runs may have
+   * committed: committing them again answers {@link Commit.Outcome#DUPLICATE}).
+   */
+  public Future<List<Commit>> commit(List<PreparedCommit> batch) {
+    if (batch.size() == 1) {
+      return commit(batch.get(0)).map(List::of);
+    }
+    LuaScript.Call call = commit.batch(batch.stream().map(PreparedCommit::call).toList());
+    return commit.run(redis, call).map(response -> {
+      List<Commit> commits = new ArrayList<>(batch.size());
+      for (int i = 0; i < batch.size(); i++) {
+        commits.add(toCommit(batch.get(i).delivery().task(), response.get(i)));
+      }
+      return commits;
+    });
+  }
+
+  /**
+   * Those of a run's calls still in the outbox, i.e. not answered yet: after a commit that turned
+   * out to be a duplicate (its first try committed, but the answer was lost), they still need sending.
+   */
+  public Future<List<Call>> unanswered(String worker, List<Call> calls) {
+    if (calls.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    Request request = Request.cmd(Command.HMGET).arg(RedisKeys.outbox(worker));
+    calls.forEach(call -> request.arg(call.callId()));
+    return redis.send(request).map(values -> {
+      List<Call> unanswered = new ArrayList<>();
+      for (int i = 0; i < calls.size(); i++) {
+        if (values.get(i) != null) {
+          unanswered.add(calls.get(i));
+        }
+      }
+      return unanswered;
+    });
+  }
+
+  /**
+   * Encodes a run's commit (run record, plan, the request itself) without sending it: CPU work that
+   * the script thread does right after the run, so the event loop only sends bytes.
+   */
+  public PreparedCommit prepare(Delivery delivery, Snapshot snapshot, RunResult result) {
     Task task = delivery.task();
     RunRecord record = RunRecord.of(task, result);
     List<String> keys = new ArrayList<>(List.of(
@@ -177,8 +229,17 @@ public final class RedisTaskQueue {
     List<String> args = List.of(RedisKeys.GROUP, delivery.entryId(), result.ok() ? snapshot.version() : "",
         CommitPlan.of(result, record).encode(), String.valueOf(CHAIN_TTL_SECONDS), String.valueOf(RUNS_PER_CONTEXT),
         String.valueOf(disableAfterFailures));
-    return commit.run(redis, keys, args).map(response -> toCommit(task, response));
+    Snapshot after = result.ok() ? snapshot.after(result.effects().writes(), null) : snapshot;
+    return new PreparedCommit(delivery, result, after.values(), commit.prepare(keys, args));
   }
+
+  /**
+   * A run's commit, encoded and ready to send.
+   *
+   * @param valuesAfter the context's state once the commit is done (its version comes with the answer)
+   */
+  public record PreparedCommit(Delivery delivery, RunResult result, Map<String, String> valuesAfter,
+      LuaScript.Call call) {}
 
   /**
    * Enqueues the task that answers {@code call} on the caller's own stream and removes the call

@@ -8,6 +8,7 @@ import io.flowpay.flow.Task;
 import io.flowpay.metrics.FlowMetrics;
 import io.flowpay.queue.Delivery;
 import io.flowpay.queue.RedisTaskQueue;
+import io.flowpay.queue.RedisTaskQueue.PreparedCommit;
 import io.flowpay.queue.Snapshot;
 import io.flowpay.script.FlowEngine;
 import io.flowpay.stripe.StripeAnswer;
@@ -43,6 +44,8 @@ public final class WorkerVerticle extends VerticleBase {
   private static final long MAX_BACKOFF_MS = 5_000;
   private static final int TIMERS_PER_MOVE = 500;
   private static final long SNAPSHOT_CACHE_CHARS = 16L << 20;
+  private static final int COMMITS_PER_REQUEST = 32;
+  private static final int COMMIT_REQUESTS = 2;
 
   private final String workerId;
   private final WorkerOptions options;
@@ -56,6 +59,7 @@ public final class WorkerVerticle extends VerticleBase {
   private final Set<String> held = new HashSet<>();
   /** The state of contexts this worker committed lately: a run starts from it without asking Redis. */
   private final SnapshotCache snapshots = new SnapshotCache(SNAPSHOT_CACHE_CHARS);
+  private final CommitBatcher commits;
   /** Flows this worker saw disabled: their tasks read the flow's state before they run. */
   private final Set<String> disabledFlows = new HashSet<>();
   private ContextLanes lanes;
@@ -78,6 +82,7 @@ public final class WorkerVerticle extends VerticleBase {
     this.workerId = workerId;
     this.options = options;
     this.queue = queue;
+    this.commits = new CommitBatcher(queue, COMMITS_PER_REQUEST, COMMIT_REQUESTS);
     this.readClient = readClient;
     this.engine = engine;
     this.stripe = stripe;
@@ -305,17 +310,21 @@ public final class WorkerVerticle extends VerticleBase {
         return park(delivery, "flow_disabled", snapshot.flowDisabled()).map(List.<Call>of());
       }
       disabledFlows.remove(task.flow());
-      return runFlow(task, snapshot).compose(result -> commit(delivery, snapshot, result, run));
+      return runFlow(delivery, snapshot).compose(prepared -> commit(prepared, run));
     });
   }
 
-  private Future<RunResult> runFlow(Task task, Snapshot snapshot) {
-    return scripts.executeBlocking(() -> engine.run(task, snapshot.values()), false);
+  /** Runs the flow on a script thread, which also encodes the run's commit: the event loop only sends it. */
+  private Future<PreparedCommit> runFlow(Delivery delivery, Snapshot snapshot) {
+    return scripts.executeBlocking(() -> queue.prepare(delivery, snapshot, engine.run(delivery.task(), snapshot.values())),
+        false);
   }
 
-  private Future<List<Call>> commit(Delivery delivery, Snapshot snapshot, RunResult result, int run) {
+  private Future<List<Call>> commit(PreparedCommit prepared, int run) {
+    Delivery delivery = prepared.delivery();
     Task task = delivery.task();
-    return queue.commit(delivery, snapshot, result).compose(commit -> {
+    RunResult result = prepared.result();
+    return commits.commit(prepared).compose(commit -> {
       switch (commit.outcome()) {
         case CONFLICT -> {
           snapshots.remove(task.contextId());
@@ -326,9 +335,11 @@ public final class WorkerVerticle extends VerticleBase {
           return park(delivery, "flow_disabled", commit.flowDisabled()).map(List.<Call>of());
         }
         case DUPLICATE -> {
+          // Committed before: by an earlier try of ours whose answer was lost, or by another consumer.
+          // Either way its calls that are still unanswered must go (the same keys: Stripe acts once).
           snapshots.remove(task.contextId());
           logRun(task, result);
-          return Future.succeededFuture(List.of());
+          return result.ok() ? queue.unanswered(workerId, result.effects().calls()) : Future.succeededFuture(List.of());
         }
         default -> {
           logRun(task, result);
@@ -336,7 +347,7 @@ public final class WorkerVerticle extends VerticleBase {
           if (!result.ok()) {
             return Future.succeededFuture(List.of());
           }
-          snapshots.put(task.contextId(), snapshot.after(result.effects().writes(), commit.version()));
+          snapshots.put(task.contextId(), new Snapshot(commit.version(), prepared.valuesAfter()));
           return Future.succeededFuture(result.effects().calls());
         }
       }

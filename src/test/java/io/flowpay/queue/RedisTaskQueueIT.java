@@ -114,6 +114,50 @@ class RedisTaskQueueIT {
   }
 
   @Test
+  void runsCommittedInOneRequestEachCommitOnTheirOwn() {
+    Delivery fresh = startAndRead();
+    Delivery stale = startAndRead();
+    Snapshot staleSnapshot = queue.snapshot(stale.task().contextId()).await();
+    redis.send(Request.cmd(Command.HSET).arg(RedisKeys.context(stale.task().contextId())).arg("_version").arg("3")).await();
+    Effects first = new Effects();
+    first.write("status", "\"paid\"");
+    first.call(call(fresh.task(), 0));
+    Effects second = new Effects();
+    second.write("status", "\"lost\"");
+
+    List<Commit> outcomes = queue.commit(List.of(
+        queue.prepare(fresh, queue.snapshot(fresh.task().contextId()).await(), ok(first)),
+        queue.prepare(stale, staleSnapshot, ok(second)))).await();
+
+    assertEquals(List.of(new Commit(Commit.Outcome.COMMITTED, "1", null), new Commit(Commit.Outcome.CONFLICT, "3", null)),
+        outcomes);
+    assertEquals(new JsonObject().put("status", "paid"), queue.contextState(fresh.task().contextId()).await());
+    assertEquals(new JsonObject(), queue.contextState(stale.task().contextId()).await());
+    assertEquals(0, pendingCount(fresh.task().workerId()));
+    assertEquals(1, pendingCount(stale.task().workerId()), "the conflicting task stays pending, to run again");
+    assertEquals(1, queue.outbox(fresh.task().workerId()).await().size());
+  }
+
+  @Test
+  void callsOfARunCommittedTwiceAreStillToSendUntilAnswered() {
+    Delivery delivery = startAndRead();
+    Task task = delivery.task();
+    Effects effects = new Effects();
+    Call answered = call(task, 0);
+    Call waiting = call(task, 1);
+    effects.call(answered);
+    effects.call(waiting);
+    queue.commit(delivery, queue.snapshot(task.contextId()).await(), ok(effects)).await();
+    queue.reply(answered, answered.replyTask(true, new JsonObject().put("id", "pi_1"))).await();
+
+    Commit again = queue.commit(delivery, queue.snapshot(task.contextId()).await(), ok(effects)).await();
+
+    assertEquals(Commit.Outcome.DUPLICATE, again.outcome());
+    assertEquals(List.of(waiting.callId()),
+        queue.unanswered(task.workerId(), effects.calls()).await().stream().map(Call::callId).toList());
+  }
+
+  @Test
   void commitOfADisabledFlowWritesNothingAndLeavesTheTaskPending() {
     Delivery delivery = startAndRead("flaky_" + Ids.newId().substring(0, 8));
     Task task = delivery.task();
