@@ -246,11 +246,30 @@ public final class RedisTaskQueue {
    * from the outbox. Returns false when the call had been answered already (nothing enqueued).
    */
   public Future<Boolean> reply(Call call, Task answer) {
-    String worker = call.origin().workerId();
-    return reply.run(redis, List.of(RedisKeys.outbox(worker), RedisKeys.tasks(worker)),
-            List.of(call.callId(), answer.toJson().encode()))
-        .map(response -> response.toInteger() == 1);
+    return reply(List.of(new Answer(call, answer))).map(answers -> answers.get(0));
   }
+
+  /** As {@link #reply(Call, Task)} for several answers to calls of one worker, in one round trip. */
+  public Future<List<Boolean>> reply(List<Answer> answers) {
+    String worker = answers.get(0).call().origin().workerId();
+    List<String> args = new ArrayList<>(2 * answers.size());
+    for (Answer answer : answers) {
+      if (!answer.call().origin().workerId().equals(worker)) {
+        throw new IllegalArgumentException("answers to calls of workers " + worker + " and "
+            + answer.call().origin().workerId() + " in one batch");
+      }
+      args.add(answer.call().callId());
+      args.add(answer.task().toJson().encode());
+    }
+    return reply.run(redis, List.of(RedisKeys.outbox(worker), RedisKeys.tasks(worker)), args).map(response -> {
+      List<Boolean> enqueued = new ArrayList<>(answers.size());
+      response.forEach(one -> enqueued.add(one.toInteger() == 1));
+      return enqueued;
+    });
+  }
+
+  /** Stripe's answer to a call, as the task that runs the call's response or error flow. */
+  public record Answer(Call call, Task task) {}
 
   /** Calls committed by {@code worker} and not answered yet. */
   public Future<List<Call>> outbox(String worker) {

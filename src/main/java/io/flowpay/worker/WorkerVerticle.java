@@ -6,8 +6,10 @@ import io.flowpay.flow.Call;
 import io.flowpay.flow.RunResult;
 import io.flowpay.flow.Task;
 import io.flowpay.metrics.FlowMetrics;
+import io.flowpay.queue.Commit;
 import io.flowpay.queue.Delivery;
 import io.flowpay.queue.RedisTaskQueue;
+import io.flowpay.queue.RedisTaskQueue.Answer;
 import io.flowpay.queue.RedisTaskQueue.PreparedCommit;
 import io.flowpay.queue.Snapshot;
 import io.flowpay.script.FlowEngine;
@@ -44,8 +46,9 @@ public final class WorkerVerticle extends VerticleBase {
   private static final long MAX_BACKOFF_MS = 5_000;
   private static final int TIMERS_PER_MOVE = 500;
   private static final long SNAPSHOT_CACHE_CHARS = 16L << 20;
-  private static final int COMMITS_PER_REQUEST = 32;
-  private static final int COMMIT_REQUESTS = 2;
+  /** Group commit: runs (or answers) at most in one request to Redis, and such requests at once. */
+  private static final int ITEMS_PER_REQUEST = 32;
+  private static final int REQUESTS_IN_FLIGHT = 2;
 
   private final String workerId;
   private final WorkerOptions options;
@@ -59,7 +62,8 @@ public final class WorkerVerticle extends VerticleBase {
   private final Set<String> held = new HashSet<>();
   /** The state of contexts this worker committed lately: a run starts from it without asking Redis. */
   private final SnapshotCache snapshots = new SnapshotCache(SNAPSHOT_CACHE_CHARS);
-  private final CommitBatcher commits;
+  private final Batcher<PreparedCommit, Commit> commits;
+  private final Batcher<Answer, Boolean> replies;
   /** Flows this worker saw disabled: their tasks read the flow's state before they run. */
   private final Set<String> disabledFlows = new HashSet<>();
   private ContextLanes lanes;
@@ -82,7 +86,8 @@ public final class WorkerVerticle extends VerticleBase {
     this.workerId = workerId;
     this.options = options;
     this.queue = queue;
-    this.commits = new CommitBatcher(queue, COMMITS_PER_REQUEST, COMMIT_REQUESTS);
+    this.commits = new Batcher<>(queue::commit, ITEMS_PER_REQUEST, REQUESTS_IN_FLIGHT);
+    this.replies = new Batcher<>(queue::reply, ITEMS_PER_REQUEST, REQUESTS_IN_FLIGHT);
     this.readClient = readClient;
     this.engine = engine;
     this.stripe = stripe;
@@ -324,7 +329,7 @@ public final class WorkerVerticle extends VerticleBase {
     Delivery delivery = prepared.delivery();
     Task task = delivery.task();
     RunResult result = prepared.result();
-    return commits.commit(prepared).compose(commit -> {
+    return commits.send(prepared).compose(commit -> {
       switch (commit.outcome()) {
         case CONFLICT -> {
           snapshots.remove(task.contextId());
@@ -362,7 +367,7 @@ public final class WorkerVerticle extends VerticleBase {
   private void send(Call call) {
     callsInFlight++;
     stripe.send(call)
-        .compose(answer -> retry(() -> queue.reply(call, replyTask(call, answer)), 1, Integer.MAX_VALUE))
+        .compose(answer -> retry(() -> replies.send(new Answer(call, replyTask(call, answer))), 1, Integer.MAX_VALUE))
         .onFailure(error -> LOG.log(System.Logger.Level.ERROR,
             "worker {0}: answer to call {1} not stored ({2}); the call stays in the outbox and is re-sent"
                 + " with the same idempotency key when the worker restarts", workerId, call.callId(), error.getMessage()))

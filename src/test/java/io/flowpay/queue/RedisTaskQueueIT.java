@@ -223,6 +223,28 @@ class RedisTaskQueueIT {
   }
 
   @Test
+  void answersStoredInOneRequestEachEnqueueOnceInOrder() {
+    Delivery delivery = startAndRead();
+    Task task = delivery.task();
+    Effects effects = new Effects();
+    Call first = call(task, 0);
+    Call second = call(task, 1);
+    effects.call(first);
+    effects.call(second);
+    queue.commit(delivery, queue.snapshot(task.contextId()).await(), ok(effects)).await();
+    assertTrue(queue.reply(second, second.replyTask(true, new JsonObject().put("id", "pi_2"))).await());
+    queue.read(reader, task.workerId(), 10, 100).await();
+
+    List<Boolean> enqueued = queue.reply(List.of(
+        new RedisTaskQueue.Answer(first, first.replyTask(true, new JsonObject().put("id", "pi_1"))),
+        new RedisTaskQueue.Answer(second, second.replyTask(false, new JsonObject().put("id", "again"))))).await();
+
+    assertEquals(List.of(true, false), enqueued, "the second call had been answered before");
+    List<Delivery> replies = queue.read(reader, task.workerId(), 10, 100).await();
+    assertEquals(List.of(new JsonObject().put("id", "pi_1")), replies.stream().map(reply -> reply.task().input()).toList());
+  }
+
+  @Test
   void unreadableEntryIsParkedInDeadLettersNotLost() {
     String worker = "w-" + Ids.newId();
     queue.ensureGroup(worker).await();

@@ -27,9 +27,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Runs committed together must each get their own answer. */
+/** Runs committed together (group commit) must each get their own answer. */
 @ExtendWith(TestRedis.Extension.class)
-class CommitBatcherIT {
+class BatcherIT {
 
   @Test
   void eachRunOfABatchGetsItsOwnOutcome(TestRedis testRedis) {
@@ -61,9 +61,9 @@ class CommitBatcherIT {
             new RunResult(RunStatus.OK, effects, null, System.currentTimeMillis(), 1)));
       }
       // One request at a time: the first goes alone, the six others wait and go together.
-      CommitBatcher batcher = new CommitBatcher(queue, 32, 1);
+      Batcher<PreparedCommit, Commit> batcher = new Batcher<>(queue::commit, 32, 1);
       Promise<List<Commit>> committed = Promise.promise();
-      vertx.runOnContext(on -> Future.all(prepared.stream().map(batcher::commit).toList())
+      vertx.runOnContext(on -> Future.all(prepared.stream().map(batcher::send).toList())
           .<List<Commit>>map(all -> all.list()).onComplete(committed));
       List<Commit> outcomes = committed.future().await();
 
