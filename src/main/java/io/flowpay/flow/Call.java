@@ -44,7 +44,7 @@ public record Call(
         .put("on_error", onError)
         .put("carry", carry)
         .put("stripe_account", stripeAccount)
-        .put("origin", origin.toJson().put("input", null));
+        .put("origin", origin.withoutInput());
   }
 
   public static Call fromJson(JsonObject json) {

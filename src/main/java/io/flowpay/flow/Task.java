@@ -1,11 +1,18 @@
 package io.flowpay.flow;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.util.Objects;
 
 /**
  * "Run flow F in context C on worker W with input I": the unit that travels through Redis.
  *
- * @param input a JSON value (JsonObject, JsonArray, String, Number, Boolean or null)
+ * @param input a JSON value (JsonObject, JsonArray, String, Number, Boolean or null), or a
+ *     {@link RawJson} holding one as text (what Stripe answered, a task read from Redis)
  * @param reply set for response/error tasks, null for others
  * @param eventId the Stripe event a webhook task answers, null for others
  */
@@ -50,14 +57,106 @@ public record Task(
         System.currentTimeMillis(), eventId);
   }
 
+  /** The input as a JSON value (JsonObject, JsonArray, String, Number, Boolean or null), decoded if need be. */
+  @Override
+  public Object input() {
+    return input instanceof RawJson raw ? raw.value() : input;
+  }
+
+  /** The input as JSON text, without decoding it when it came as text. */
+  public String inputJson() {
+    return input instanceof RawJson raw ? raw.text() : Json.encode(input);
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof Task task && depth == task.depth && attempt == task.attempt && enqueuedAt == task.enqueuedAt
+        && Objects.equals(taskId, task.taskId) && Objects.equals(flow, task.flow) && Objects.equals(workerId, task.workerId)
+        && Objects.equals(contextId, task.contextId) && Objects.equals(callerId, task.callerId)
+        && Objects.equals(input(), task.input()) && Objects.equals(reply, task.reply) && Objects.equals(chainId, task.chainId)
+        && Objects.equals(parentId, task.parentId) && Objects.equals(eventId, task.eventId);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(taskId, flow, workerId, contextId, callerId, input(), reply, chainId, parentId, depth, attempt,
+        enqueuedAt, eventId);
+  }
+
   public JsonObject toJson() {
+    return fields(input());
+  }
+
+  /** The task as JSON text (what goes into Redis): an input held as text is copied, not re-encoded. */
+  public String encode() {
+    if (!(input instanceof RawJson raw)) {
+      return toJson().encode();
+    }
+    JsonObject fields = withoutInput();
+    fields.remove("input");
+    String rest = fields.encode();
+    return "{\"input\":" + raw.text() + (rest.length() > 2 ? "," + rest.substring(1) : "}");
+  }
+
+  /**
+   * Reads a task from its JSON text, keeping its input as text (it is decoded only if Java code
+   * asks for it). Fails with {@link DecodeException} when the text is not a JSON object.
+   */
+  public static Task decode(String json) {
+    try (JsonParser parser = RawJson.JSON.createParser(json)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw new DecodeException("a task is a JSON object");
+      }
+      JsonObject fields = new JsonObject();
+      Object input = null;
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if ("input".equals(name) || value.isStructStart()) {
+          int start = (int) parser.currentTokenLocation().getCharOffset();
+          if (value.isStructStart()) {
+            parser.skipChildren();
+          } else {
+            parser.getText();
+          }
+          String text = json.substring(start, (int) parser.currentLocation().getCharOffset()).strip();
+          if ("input".equals(name)) {
+            input = value == JsonToken.VALUE_NULL ? null : RawJson.trusted(text);
+          } else {
+            fields.put(name, Json.decodeValue(text));
+          }
+        } else {
+          fields.put(name, switch (value) {
+            case VALUE_STRING -> parser.getText();
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> parser.getNumberValue();
+            case VALUE_TRUE -> true;
+            case VALUE_FALSE -> false;
+            default -> null;
+          });
+        }
+      }
+      if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
+        throw new DecodeException("a task is one JSON object");
+      }
+      return fromJson(fields, input);
+    } catch (IOException e) {
+      throw new DecodeException("not JSON: " + e.getMessage());
+    }
+  }
+
+  /** The task with a null input (what a call's outbox entry keeps of the task that made it). */
+  public JsonObject withoutInput() {
+    return fields(null);
+  }
+
+  private JsonObject fields(Object inputValue) {
     JsonObject json = new JsonObject()
         .put("task_id", taskId)
         .put("flow", flow)
         .put("worker_id", workerId)
         .put("context_id", contextId)
         .put("caller_id", callerId)
-        .put("input", input)
+        .put("input", inputValue)
         .put("reply", reply == null ? null : reply.toJson())
         .put("chain_id", chainId)
         .put("parent_id", parentId)
@@ -68,13 +167,17 @@ public record Task(
   }
 
   public static Task fromJson(JsonObject json) {
+    return fromJson(json, json.getValue("input"));
+  }
+
+  private static Task fromJson(JsonObject json, Object input) {
     return new Task(
         json.getString("task_id"),
         json.getString("flow"),
         json.getString("worker_id"),
         json.getString("context_id"),
         json.getString("caller_id"),
-        json.getValue("input"),
+        input,
         Reply.fromJson(json.getJsonObject("reply")),
         json.getString("chain_id"),
         json.getString("parent_id"),

@@ -57,7 +57,7 @@ public final class StripeEvents {
   public Future<Outcome> start(Task task) {
     List<String> keys = List.of(RedisKeys.chain(task.chainId()), RedisKeys.tasks(task.workerId()),
         mark(task.eventId()));
-    List<String> args = List.of(task.toJson().encode(), task.flow(), task.contextId(), task.workerId(),
+    List<String> args = List.of(task.encode(), task.flow(), task.contextId(), task.workerId(),
         String.valueOf(System.currentTimeMillis()), String.valueOf(CHAIN_TTL_SECONDS), task.chainId(),
         String.valueOf(MARK_TTL_SECONDS));
     return queue.ensureGroup(task.workerId())

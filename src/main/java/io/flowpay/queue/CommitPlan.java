@@ -37,10 +37,10 @@ final class CommitPlan {
         outbox.add(call.callId()).add(call.toJson().encode());
       }
       for (Task child : effects.dispatches()) {
-        dispatch.add(child.toJson().encode());
+        dispatch.add(child.encode());
       }
       for (Delayed timer : effects.delayed()) {
-        timers.add(timer.delayMs()).add(timer.task().toJson().encode());
+        timers.add(timer.delayMs()).add(timer.task().encode());
       }
     }
     int started = outbox.size() / 2 + dispatch.size() + timers.size() / 2;

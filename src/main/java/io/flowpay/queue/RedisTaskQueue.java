@@ -70,7 +70,7 @@ public final class RedisTaskQueue {
   /** Enqueues a main-flow task as the first of a new chain. Returns the stream entry id. */
   public Future<String> start(Task task) {
     List<String> keys = List.of(RedisKeys.chain(task.chainId()), RedisKeys.tasks(task.workerId()));
-    List<String> args = List.of(task.toJson().encode(), task.flow(), task.contextId(), task.workerId(),
+    List<String> args = List.of(task.encode(), task.flow(), task.contextId(), task.workerId(),
         String.valueOf(System.currentTimeMillis()), String.valueOf(CHAIN_TTL_SECONDS));
     Future<Void> ready = groupsMade.contains(task.workerId()) ? Future.succeededFuture() : ensureGroup(task.workerId())
         .onSuccess(made -> groupsMade.add(task.workerId()));
@@ -259,7 +259,7 @@ public final class RedisTaskQueue {
             + answer.call().origin().workerId() + " in one batch");
       }
       args.add(answer.call().callId());
-      args.add(answer.task().toJson().encode());
+      args.add(answer.task().encode());
     }
     return reply.run(redis, List.of(RedisKeys.outbox(worker), RedisKeys.tasks(worker)), args).map(response -> {
       List<Boolean> enqueued = new ArrayList<>(answers.size());
@@ -332,7 +332,7 @@ public final class RedisTaskQueue {
       Task task = letter.task().retried();
       List<String> keys = List.of(RedisKeys.dead(worker), RedisKeys.tasks(task.workerId()),
           RedisKeys.chain(task.chainId()), RedisKeys.deadAudit(worker));
-      List<String> args = List.of(id, task.toJson().encode(), by, String.valueOf(System.currentTimeMillis()),
+      List<String> args = List.of(id, task.encode(), by, String.valueOf(System.currentTimeMillis()),
           String.valueOf(CHAIN_TTL_SECONDS));
       return ensureGroup(task.workerId())
           .compose(ready -> deadRetry.run(redis, keys, args))

@@ -2,7 +2,6 @@ package io.flowpay.queue;
 
 import io.flowpay.flow.Task;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +50,7 @@ public final class StreamEntries {
 
   /** The task in an entry's JSON, or null when it lacks an id, a flow or a context. */
   static Task task(String json) {
-    Task task = Task.fromJson(new JsonObject(json));
+    Task task = Task.decode(json);
     return task.taskId() == null || task.flow() == null || task.contextId() == null ? null : task;
   }
 }

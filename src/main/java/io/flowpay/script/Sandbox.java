@@ -1,7 +1,6 @@
 package io.flowpay.script;
 
 import io.flowpay.flow.Task;
-import io.vertx.core.json.Json;
 import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -149,7 +148,7 @@ final class Sandbox {
       globals.remove();
       return e;
     }
-    String input = Json.encode(task.input());
+    String input = task.inputJson();
     String meta = task.meta().encode();
     String reply = task.reply() == null ? null : task.reply().toJson().encode();
     Throwable thrown = watchdog.run(budget, what,

@@ -1,5 +1,6 @@
 package io.flowpay.stripe;
 
+import io.flowpay.flow.RawJson;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -7,7 +8,7 @@ import io.vertx.core.json.JsonObject;
  *
  * @param success true for a 2xx answer whose body is a Stripe object
  * @param httpStatus the HTTP status, or null when no HTTP answer came
- * @param body on success the Stripe object ({@link JsonObject}); otherwise the error envelope a
+ * @param body on success the Stripe object, as the text Stripe sent ({@link RawJson}); otherwise the error envelope a
  *     flow's {@code error} binding gets: {@code {error: {type, code, decline_code, message, param,
  *     ...}, http_status, request_id, outcome_unknown}}
  * @param requestId Stripe's {@code Request-Id} header, or null
@@ -26,6 +27,11 @@ public record StripeAnswer(
   /** An answer whose retryability follows from its status alone (no headers to consult). */
   public StripeAnswer(boolean success, Integer httpStatus, Object body, String requestId) {
     this(success, httpStatus, body, requestId, !success && StripeErrors.retryable(httpStatus, null), null);
+  }
+
+  /** The body as a JSON object: the Stripe object on success (decoded here), the error envelope otherwise. */
+  public JsonObject json() {
+    return body instanceof RawJson raw ? (JsonObject) raw.value() : (JsonObject) body;
   }
 
   /** True when the request may have reached Stripe but what Stripe did is not known. */

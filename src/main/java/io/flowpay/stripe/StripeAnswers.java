@@ -1,5 +1,6 @@
 package io.flowpay.stripe;
 
+import io.flowpay.flow.RawJson;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -14,10 +15,14 @@ final class StripeAnswers {
   /** An HTTP answer: a Stripe object on 2xx, Stripe's error envelope otherwise. */
   static StripeAnswer fromHttp(int status, MultiMap headers, Buffer body) {
     String requestId = headers.get("Request-Id");
-    JsonObject parsed = parseObject(body);
-    if (status >= 200 && status < 300 && parsed != null) {
-      return new StripeAnswer(true, status, parsed, requestId, false, null);
+    if (status >= 200 && status < 300) {
+      // The Stripe object goes on to the response flow as the text Stripe sent: checked, not decoded.
+      RawJson object = RawJson.object(text(body));
+      if (object != null) {
+        return new StripeAnswer(true, status, object, requestId, false, null);
+      }
     }
+    JsonObject parsed = parseObject(body);
     JsonObject error = stripeError(status, parsed, body);
     // Stripe treats a 5xx as indeterminate; a 2xx we cannot read means Stripe acted, but on what?
     boolean outcomeUnknown = status >= 500 || (status >= 200 && status < 300);

@@ -61,7 +61,7 @@ class RetryingStripeClientIT {
     StripeAnswer answer = client.send(call("idem_500_500_200")).await();
 
     assertTrue(answer.success());
-    assertEquals("pi_retry", ((JsonObject) answer.body()).getString("id"));
+    assertEquals("pi_retry", answer.json().getString("id"));
     assertEquals(List.of("idem_500_500_200", "idem_500_500_200", "idem_500_500_200"), keys());
   }
 
@@ -72,7 +72,7 @@ class RetryingStripeClientIT {
     StripeAnswer answer = client.send(call("idem_budget")).await();
 
     assertFalse(answer.success());
-    JsonObject envelope = (JsonObject) answer.body();
+    JsonObject envelope = answer.json();
     assertEquals(503, envelope.getInteger("http_status"));
     assertEquals(3, envelope.getInteger("attempts"));
     assertEquals(3, keys().size());
@@ -84,7 +84,7 @@ class RetryingStripeClientIT {
 
     StripeAnswer answer = client.send(call("idem_no_retry")).await();
 
-    assertEquals(1, ((JsonObject) answer.body()).getInteger("attempts"));
+    assertEquals(1, answer.json().getInteger("attempts"));
     assertEquals(1, keys().size());
   }
 
@@ -129,7 +129,7 @@ class RetryingStripeClientIT {
     StripeAnswer answer = impatient.send(call("idem_slow")).await();
 
     assertFalse(answer.success());
-    JsonObject envelope = (JsonObject) answer.body();
+    JsonObject envelope = answer.json();
     assertEquals("api_connection_error", envelope.getJsonObject("error").getString("type"));
     assertEquals(true, envelope.getBoolean("outcome_unknown"), envelope.encode());
     assertEquals(3, envelope.getInteger("attempts"));

@@ -54,7 +54,7 @@ class StripeStandInIT {
         .put("currency", "usd").put("customer", "cus_123").put("description", "Order o1")
         .put("metadata", new JsonObject().put("order_id", "o1")));
     assertTrue(created.success(), () -> String.valueOf(created.body()));
-    return (JsonObject) created.body();
+    return created.json();
   }
 
   @Test
@@ -82,9 +82,9 @@ class StripeStandInIT {
     StripeAnswer retrieved = send("GET", "/v1/payment_intents/" + intent.getString("id"), null);
 
     assertTrue(confirmed.success(), () -> String.valueOf(confirmed.body()));
-    assertEquals("succeeded", ((JsonObject) confirmed.body()).getString("status"));
-    assertEquals(2000L, ((JsonObject) confirmed.body()).getLong("amount_received"));
-    assertEquals("succeeded", ((JsonObject) retrieved.body()).getString("status"));
+    assertEquals("succeeded", confirmed.json().getString("status"));
+    assertEquals(2000L, confirmed.json().getLong("amount_received"));
+    assertEquals("succeeded", retrieved.json().getString("status"));
     assertTrue(confirmed.requestId().startsWith("req_"), confirmed.requestId());
   }
 
@@ -104,7 +104,7 @@ class StripeStandInIT {
     assertEquals("Your card was declined.", error.getString("message"));
     assertEquals(intent.getString("id"), error.getJsonObject("payment_intent").getString("id"));
     assertEquals("requires_payment_method", error.getJsonObject("payment_intent").getString("status"));
-    assertNotNull(((JsonObject) declined.body()).getString("request_id"));
+    assertNotNull(declined.json().getString("request_id"));
   }
 
   @Test
@@ -117,7 +117,7 @@ class StripeStandInIT {
 
     assertTrue(first.success());
     assertEquals(first.httpStatus(), again.httpStatus());
-    assertEquals(first.body(), again.body());
+    assertEquals(first.json(), again.json());
     assertNotEquals(first.requestId(), again.requestId());
     assertEquals(1, standIn.objectCount(), "one payment intent created");
     assertEquals(2, standIn.requestCount());
@@ -182,8 +182,8 @@ class StripeStandInIT {
 
   @Test
   void customerAndRefundRoundTrip() throws Exception {
-    JsonObject customer = (JsonObject) send("POST", "/v1/customers", new JsonObject().put("email", "a@example.com")).body();
-    JsonObject fetched = (JsonObject) send("GET", "/v1/customers/" + customer.getString("id"), null).body();
+    JsonObject customer = send("POST", "/v1/customers", new JsonObject().put("email", "a@example.com")).json();
+    JsonObject fetched = send("GET", "/v1/customers/" + customer.getString("id"), null).json();
     JsonObject intent = createIntent();
     send("POST", "/v1/payment_intents/" + intent.getString("id") + "/confirm",
         new JsonObject().put("payment_method", "pm_card_visa"));
@@ -192,23 +192,23 @@ class StripeStandInIT {
 
     assertEquals("a@example.com", fetched.getString("email"));
     assertTrue(refund.success(), () -> String.valueOf(refund.body()));
-    assertEquals(2000L, ((JsonObject) refund.body()).getLong("amount"));
-    assertEquals(intent.getString("id"), ((JsonObject) refund.body()).getString("payment_intent"));
+    assertEquals(2000L, refund.json().getLong("amount"));
+    assertEquals(intent.getString("id"), refund.json().getString("payment_intent"));
   }
 
   @Test
   void manualCaptureThenCapture() throws Exception {
     StripeAnswer created = send("POST", "/v1/payment_intents", new JsonObject().put("amount", 700)
         .put("currency", "usd").put("capture_method", "manual").put("payment_method", "pm_card_visa"));
-    String id = ((JsonObject) created.body()).getString("id");
+    String id = created.json().getString("id");
 
     StripeAnswer confirmed = send("POST", "/v1/payment_intents/" + id + "/confirm", new JsonObject());
     StripeAnswer captured = send("POST", "/v1/payment_intents/" + id + "/capture", new JsonObject());
     StripeAnswer canceled = send("POST", "/v1/payment_intents/" + id + "/cancel", new JsonObject());
 
-    assertEquals("requires_confirmation", ((JsonObject) created.body()).getString("status"));
-    assertEquals("requires_capture", ((JsonObject) confirmed.body()).getString("status"));
-    assertEquals("succeeded", ((JsonObject) captured.body()).getString("status"));
+    assertEquals("requires_confirmation", created.json().getString("status"));
+    assertEquals("requires_capture", confirmed.json().getString("status"));
+    assertEquals("succeeded", captured.json().getString("status"));
     assertEquals("payment_intent_unexpected_state", canceled.error().getString("code"));
   }
 
@@ -337,6 +337,6 @@ class StripeStandInIT {
 
   private static JsonObject ok(StripeAnswer answer) {
     assertTrue(answer.success(), () -> answer.httpStatus() + " " + answer.body());
-    return (JsonObject) answer.body();
+    return answer.json();
   }
 }

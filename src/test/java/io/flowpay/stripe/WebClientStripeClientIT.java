@@ -107,7 +107,7 @@ class WebClientStripeClientIT {
 
     assertTrue(answer.success());
     assertEquals(200, answer.httpStatus());
-    assertEquals(intent, answer.body());
+    assertEquals(intent, answer.json());
     assertEquals("req_200", answer.requestId());
     assertFalse(answer.retryable());
     LoggedRequest request = received();
@@ -131,7 +131,7 @@ class WebClientStripeClientIT {
         .put("customer", "cus_123").put("created", new JsonObject().put("gte", 1700000000))));
 
     assertTrue(answer.success());
-    assertEquals(1, ((JsonObject) answer.body()).getJsonArray("data").size());
+    assertEquals(1, answer.json().getJsonArray("data").size());
     LoggedRequest request = received();
     assertEquals("/v1/payment_intents?limit=3&customer=cus_123&created[gte]=1700000000", request.getUrl());
     assertEquals("", request.getBodyAsString());
@@ -177,7 +177,7 @@ class WebClientStripeClientIT {
         new JsonObject().put("payment_method", "pm_card_chargeDeclined")));
 
     assertFalse(answer.success());
-    JsonObject envelope = (JsonObject) answer.body();
+    JsonObject envelope = answer.json();
     assertEquals(declined.getJsonObject("error"), envelope.getJsonObject("error"), "every field Stripe sent");
     assertEquals(402, envelope.getInteger("http_status"));
     assertEquals("req_402", envelope.getString("request_id"));
@@ -207,7 +207,7 @@ class WebClientStripeClientIT {
     StripeAnswer answer = send(call("GET", "/v1/customers/cus_1", null));
 
     assertEquals("authentication_error", answer.error().getString("type"));
-    assertEquals(401, ((JsonObject) answer.body()).getInteger("http_status"));
+    assertEquals(401, answer.json().getInteger("http_status"));
     assertFalse(answer.retryable());
   }
 
@@ -258,7 +258,7 @@ class WebClientStripeClientIT {
     StripeAnswer answer = send(refused, call("POST", "/v1/customers", new JsonObject()));
 
     refused.close();
-    JsonObject envelope = (JsonObject) answer.body();
+    JsonObject envelope = answer.json();
     assertEquals("api_connection_error", answer.error().getString("type"));
     assertTrue(answer.error().getString("message").contains("Connection refused"), answer.error().getString("message"));
     assertTrue(envelope.containsKey("http_status"));
