@@ -5,10 +5,12 @@
 -- KEYS: 1 context hash, 2 own task stream, 3 outbox, 4 context runs, 5 chain hash, 6 chain runs,
 --       7 flow hash, 8.. one task stream per dispatched task, then one timers zset per timer
 -- ARGV: 1 group, 2 entry id, 3 expected version ('' = do not check: a failed run writes no state),
---       4 plan json {set=[k,v,...], del=[k,...], outbox=[id,json,...], dispatch=[json,...],
---       timers=[delay ms,json,...], run=json, delta=n, failed=bool, error=text, now=ms},
+--       4 counts 'outboxes dispatches timers sets dels delta failed(0|1) now(ms)',
 --       5 ttl (s) of chain keys, 6 max run records per context,
---       7 failed runs in a row that disable the flow (0 = never)
+--       7 failed runs in a row that disable the flow (0 = never), 8 run record json, 9 error text,
+--       10.. call id and call json per outbox entry, task json per dispatch, delay ms and task json
+--       per timer, key and value json per context write, key per context delete.
+--       Texts are passed as they are: Lua moves them and decodes no JSON.
 -- Returns {'ok', version} | {'conflict', current version} | {'duplicate', ''}
 --         | {'disabled', last error}: the flow was disabled, nothing written (the caller parks the task)
 --
@@ -16,9 +18,9 @@
 -- then every run's arguments; KEYS holds every run's keys, run after run. Each run is committed on
 -- its own (one run's conflict does not stop the next); returns one answer as above per run, in order.
 local function commit(K, A)
-  local disabled = redis.call('HMGET', K[7], 'disabled_at', 'last_error')
-  if disabled[1] then
-    return {'disabled', disabled[2] or ''}
+  local flow = redis.call('HMGET', K[7], 'disabled_at', 'last_error', 'failures')
+  if flow[1] then
+    return {'disabled', flow[2] or ''}
   end
   local expected = A[3]
   if expected ~= '' then
@@ -33,59 +35,65 @@ local function commit(K, A)
     return {'duplicate', ''}
   end
   redis.call('XDEL', K[2], A[2])
-  local plan = cjson.decode(A[4])
+  local counts = {}
+  for n in string.gmatch(A[4], '%-?%d+') do
+    counts[#counts + 1] = n
+  end
+  local outboxes, dispatches, timers, sets, dels = tonumber(counts[1]), tonumber(counts[2]), tonumber(counts[3]),
+    tonumber(counts[4]), tonumber(counts[5])
+  local delta, failed, now = tonumber(counts[6]), counts[7] == '1', counts[8]
+  local run, arg = A[8], 10
+  for i = 0, outboxes - 1 do
+    redis.call('HSET', K[3], A[arg + 2 * i], A[arg + 2 * i + 1])
+  end
+  arg = arg + 2 * outboxes
+  for i = 0, dispatches - 1 do
+    redis.call('XADD', K[8 + i], '*', 'task', A[arg + i])
+  end
+  arg = arg + dispatches
+  if timers > 0 then
+    local clock = redis.call('TIME')
+    local at = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+    for i = 0, timers - 1 do
+      redis.call('ZADD', K[8 + dispatches + i], at + tonumber(A[arg + 2 * i]), A[arg + 2 * i + 1])
+    end
+  end
+  arg = arg + 2 * timers
   local version = expected
-  local set, del = plan.set, plan.del
-  for i = 1, #set, 2 do
-    redis.call('HSET', K[1], set[i], set[i + 1])
+  for i = 0, sets - 1 do
+    redis.call('HSET', K[1], A[arg + 2 * i], A[arg + 2 * i + 1])
   end
-  for i = 1, #del do
-    redis.call('HDEL', K[1], del[i])
+  arg = arg + 2 * sets
+  for i = 0, dels - 1 do
+    redis.call('HDEL', K[1], A[arg + i])
   end
-  if #set > 0 or #del > 0 then
+  if sets > 0 or dels > 0 then
     version = tostring(redis.call('HINCRBY', K[1], '_version', 1))
   end
-  local outbox = plan.outbox
-  for i = 1, #outbox, 2 do
-    redis.call('HSET', K[3], outbox[i], outbox[i + 1])
-  end
-  local extra = 7
-  for i = 1, #plan.dispatch do
-    redis.call('XADD', K[extra + i], '*', 'task', plan.dispatch[i])
-  end
-  extra = extra + #plan.dispatch
-  if #plan.timers > 0 then
-    local clock = redis.call('TIME')
-    local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
-    for i = 1, #plan.timers, 2 do
-      redis.call('ZADD', K[extra + (i + 1) / 2], now + tonumber(plan.timers[i]), plan.timers[i + 1])
-    end
-  end
-  if plan.failed then
+  if failed then
     local streak = redis.call('HINCRBY', K[7], 'failures', 1)
-    redis.call('HSET', K[7], 'last_error', plan.error, 'last_failed_at', plan.now)
+    redis.call('HSET', K[7], 'last_error', A[9], 'last_failed_at', now)
     local limit = tonumber(A[7])
-    if limit > 0 and streak >= limit and redis.call('HEXISTS', K[7], 'disabled_at') == 0 then
-      redis.call('HSET', K[7], 'disabled_at', plan.now)
+    if limit > 0 and streak >= limit then
+      redis.call('HSET', K[7], 'disabled_at', now)
     end
-  elseif redis.call('HGET', K[7], 'failures') then
+  elseif flow[3] then
     redis.call('HDEL', K[7], 'failures')
   end
-  redis.call('XADD', K[4], 'MAXLEN', '~', A[6], '*', 'run', plan.run)
-  redis.call('XADD', K[6], '*', 'run', plan.run)
-  local pending = redis.call('HINCRBY', K[5], 'pending', plan.delta)
+  redis.call('XADD', K[4], 'MAXLEN', '~', A[6], '*', 'run', run)
+  redis.call('XADD', K[6], '*', 'run', run)
+  local pending = redis.call('HINCRBY', K[5], 'pending', delta)
   redis.call('HINCRBY', K[5], 'runs', 1)
-  if plan.failed then
+  if failed then
     redis.call('HINCRBY', K[5], 'failed', 1)
   end
   if pending <= 0 then
-    redis.call('HSET', K[5], 'status', 'settled', 'settled_at', plan.now)
+    redis.call('HSET', K[5], 'status', 'settled', 'settled_at', now)
   end
   redis.call('EXPIRE', K[5], A[5])
   redis.call('EXPIRE', K[6], A[5])
   return {'ok', version}
 end
-
 if ARGV[1] ~= 'batch' then
   return commit(KEYS, ARGV)
 end

@@ -38,7 +38,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--seconds", description = "Length of one round in seconds (default 10).")
   Double seconds;
 
-  @Option(names = "--warmup", description = "Warm-up in seconds before the rounds of each mode and concurrency (default 5).")
+  @Option(names = "--warmup", description = "Warm-up in seconds before the rounds of each mode and concurrency (default 30: Nashorn and the JIT need about a minute to settle).")
   Double warmup;
 
   @Option(names = "--concurrency", split = ",", defaultValue = "16,256", description = "Operations in flight (default 16,256).")
@@ -102,7 +102,7 @@ public final class BenchCommand implements Callable<Integer> {
   private Bench.Settings settings() {
     int r = rounds != null ? rounds : quick ? 1 : 3;
     double s = seconds != null ? seconds : quick ? 3 : 10;
-    double w = warmup != null ? warmup : quick ? 2 : 5;
+    double w = warmup != null ? warmup : quick ? 2 : 30;
     return new Bench.Settings(r, (long) (s * 1000), (long) (w * 1000));
   }
 

@@ -6,54 +6,66 @@ import io.flowpay.flow.Effects;
 import io.flowpay.flow.RunRecord;
 import io.flowpay.flow.RunResult;
 import io.flowpay.flow.Task;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The argument {@code lua/commit.lua} decodes: a run's effects as ready-made strings, so that Lua
- * only moves text and never re-encodes JSON (its cjson would round large integers).
+ * The arguments {@code lua/commit.lua} takes after its fixed ones: a run's effects as ready-made
+ * strings, each its own argument, so that Lua only moves text and decodes no JSON (no escaping on
+ * the way in, and its cjson would round large integers).
  */
 final class CommitPlan {
 
   private CommitPlan() {}
 
-  static JsonObject of(RunResult result, RunRecord record) {
-    JsonArray set = new JsonArray();
-    JsonArray del = new JsonArray();
-    JsonArray outbox = new JsonArray();
-    JsonArray dispatch = new JsonArray();
-    JsonArray timers = new JsonArray();
+  /** ARGV 4 (the counts) and ARGV 8 onwards, in commit.lua's order. */
+  static Plan of(RunResult result, RunRecord record) {
+    List<String> outbox = new ArrayList<>();
+    List<String> dispatch = new ArrayList<>();
+    List<String> timers = new ArrayList<>();
+    List<String> set = new ArrayList<>();
+    List<String> del = new ArrayList<>();
     if (result.ok()) {
       Effects effects = result.effects();
-      for (Map.Entry<String, String> write : effects.writes().entrySet()) {
-        if (write.getValue() == null) {
-          del.add(write.getKey());
-        } else {
-          set.add(write.getKey()).add(write.getValue());
-        }
-      }
       for (Call call : effects.calls()) {
-        outbox.add(call.callId()).add(call.toJson().encode());
+        outbox.add(call.callId());
+        outbox.add(call.toJson().encode());
       }
       for (Task child : effects.dispatches()) {
         dispatch.add(child.encode());
       }
       for (Delayed timer : effects.delayed()) {
-        timers.add(timer.delayMs()).add(timer.task().encode());
+        timers.add(String.valueOf(timer.delayMs()));
+        timers.add(timer.task().encode());
+      }
+      for (Map.Entry<String, String> write : effects.writes().entrySet()) {
+        if (write.getValue() == null) {
+          del.add(write.getKey());
+        } else {
+          set.add(write.getKey());
+          set.add(write.getValue());
+        }
       }
     }
     int started = outbox.size() / 2 + dispatch.size() + timers.size() / 2;
-    return new JsonObject()
-        .put("set", set)
-        .put("del", del)
-        .put("outbox", outbox)
-        .put("dispatch", dispatch)
-        .put("timers", timers)
-        .put("run", record.toJson().encode())
-        .put("delta", started - 1)
-        .put("failed", !result.ok())
-        .put("error", result.error() == null ? "" : result.error().toString())
-        .put("now", System.currentTimeMillis());
+    String counts = String.join(" ", String.valueOf(outbox.size() / 2), String.valueOf(dispatch.size()),
+        String.valueOf(timers.size() / 2), String.valueOf(set.size() / 2), String.valueOf(del.size()),
+        String.valueOf(started - 1), result.ok() ? "0" : "1", String.valueOf(System.currentTimeMillis()));
+    List<String> texts = new ArrayList<>(2 + outbox.size() + dispatch.size() + timers.size() + set.size() + del.size());
+    texts.add(record.toJson().encode());
+    texts.add(result.error() == null ? "" : result.error().toString());
+    texts.addAll(outbox);
+    texts.addAll(dispatch);
+    texts.addAll(timers);
+    texts.addAll(set);
+    texts.addAll(del);
+    return new Plan(counts, texts);
   }
+
+  /**
+   * @param counts ARGV 4
+   * @param texts ARGV 8 onwards
+   */
+  record Plan(String counts, List<String> texts) {}
 }

@@ -226,9 +226,11 @@ public final class RedisTaskQueue {
       result.effects().dispatches().forEach(child -> keys.add(RedisKeys.tasks(child.workerId())));
       result.effects().delayed().forEach(timer -> keys.add(RedisKeys.timers(timer.task().workerId())));
     }
-    List<String> args = List.of(RedisKeys.GROUP, delivery.entryId(), result.ok() ? snapshot.version() : "",
-        CommitPlan.of(result, record).encode(), String.valueOf(CHAIN_TTL_SECONDS), String.valueOf(RUNS_PER_CONTEXT),
-        String.valueOf(disableAfterFailures));
+    CommitPlan.Plan plan = CommitPlan.of(result, record);
+    List<String> args = new ArrayList<>(7 + plan.texts().size());
+    args.addAll(List.of(RedisKeys.GROUP, delivery.entryId(), result.ok() ? snapshot.version() : "", plan.counts(),
+        String.valueOf(CHAIN_TTL_SECONDS), String.valueOf(RUNS_PER_CONTEXT), String.valueOf(disableAfterFailures)));
+    args.addAll(plan.texts());
     Snapshot after = result.ok() ? snapshot.after(result.effects().writes(), null) : snapshot;
     return new PreparedCommit(delivery, result, after.values(), commit.prepare(keys, args));
   }

@@ -77,6 +77,29 @@ class RedisTaskQueueIT {
   }
 
   @Test
+  void laterCommitDeletesAndOverwritesKeysAndKeepsLargeNumbersExact() {
+    Delivery first = startAndRead();
+    String context = first.task().contextId();
+    Effects writes = new Effects();
+    writes.write("a", "1");
+    writes.write("b", "\"kept\"");
+    queue.commit(first, queue.snapshot(context).await(), ok(writes)).await();
+    Task next = Task.main("main", first.task().workerId(), context, "cli", null);
+    queue.start(next).await();
+    Delivery second = queue.read(reader, next.workerId(), 10, 100).await().get(0);
+    Effects changes = new Effects();
+    changes.write("a", null);
+    changes.write("big", "12345678901234567890");
+
+    Commit outcome = queue.commit(second, queue.snapshot(context).await(), ok(changes)).await();
+
+    assertEquals(new Commit(Commit.Outcome.COMMITTED, "2", null), outcome);
+    Snapshot state = queue.snapshot(context).await();
+    assertEquals(java.util.Map.of("b", "\"kept\"", "big", "12345678901234567890"), state.values());
+    assertEquals("2", state.version());
+  }
+
+  @Test
   void staleSnapshotConflictsAndWritesNothing() {
     Delivery delivery = startAndRead();
     Task task = delivery.task();
