@@ -248,27 +248,57 @@ public final class RedisTaskQueue {
    * from the outbox. Returns false when the call had been answered already (nothing enqueued).
    */
   public Future<Boolean> reply(Call call, Task answer) {
-    return reply(List.of(new Answer(call, answer))).map(answers -> answers.get(0));
+    return reply(List.of(new Answer(call, answer)), 0).map(replied -> replied.enqueued().get(0));
   }
 
-  /** As {@link #reply(Call, Task)} for several answers to calls of one worker, in one round trip. */
-  public Future<List<Boolean>> reply(List<Answer> answers) {
+  /**
+   * As {@link #reply(Call, Task)} for several answers to calls of one worker, in one round trip,
+   * which also hands that worker up to {@code read} new tasks of its stream (as {@link #read} would;
+   * 0: none). An answer handed out so comes back as the task it was sent as, without decoding.
+   */
+  public Future<Replied> reply(List<Answer> answers, int read) {
     String worker = answers.get(0).call().origin().workerId();
-    List<String> args = new ArrayList<>(2 * answers.size());
+    List<String> args = new ArrayList<>(3 + 2 * answers.size());
+    args.addAll(List.of(RedisKeys.GROUP, worker, String.valueOf(read)));
+    List<String> texts = new ArrayList<>(answers.size());
     for (Answer answer : answers) {
       if (!answer.call().origin().workerId().equals(worker)) {
         throw new IllegalArgumentException("answers to calls of workers " + worker + " and "
             + answer.call().origin().workerId() + " in one batch");
       }
+      String text = answer.task().encode();
+      texts.add(text);
       args.add(answer.call().callId());
-      args.add(answer.task().encode());
+      args.add(text);
     }
     return reply.run(redis, List.of(RedisKeys.outbox(worker), RedisKeys.tasks(worker)), args).map(response -> {
       List<Boolean> enqueued = new ArrayList<>(answers.size());
-      response.forEach(one -> enqueued.add(one.toInteger() == 1));
-      return enqueued;
+      Map<String, Integer> added = new HashMap<>();
+      Response ids = response.get(0);
+      for (int i = 0; i < answers.size(); i++) {
+        Response id = ids.get(i);
+        enqueued.add(id != null);
+        if (id != null) {
+          added.put(id.toString(), i);
+        }
+      }
+      List<Delivery> deliveries = new ArrayList<>();
+      for (StreamEntries.Entry entry : StreamEntries.entries(response.get(1))) {
+        Integer mine = added.get(entry.id());
+        deliveries.add(mine == null ? StreamEntries.delivery(worker, entry)
+            : new Delivery(worker, entry.id(), answers.get(mine).task(), texts.get(mine), 1));
+      }
+      return new Replied(enqueued, deliveries);
     });
   }
+
+  /**
+   * What storing answers did.
+   *
+   * @param enqueued per answer, false when its call had been answered before
+   * @param read new tasks handed to the worker in the same round trip
+   */
+  public record Replied(List<Boolean> enqueued, List<Delivery> read) {}
 
   /** Stripe's answer to a call, as the task that runs the call's response or error flow. */
   public record Answer(Call call, Task task) {}

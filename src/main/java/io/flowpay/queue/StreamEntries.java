@@ -32,9 +32,13 @@ public final class StreamEntries {
   static List<Delivery> deliveries(String worker, Response response) {
     List<Delivery> deliveries = new ArrayList<>();
     for (Entry entry : entries(response)) {
-      deliveries.add(new Delivery(worker, entry.id(), parse(entry.json()), entry.json(), 1));
+      deliveries.add(delivery(worker, entry));
     }
     return deliveries;
+  }
+
+  static Delivery delivery(String worker, Entry entry) {
+    return new Delivery(worker, entry.id(), parse(entry.json()), entry.json(), 1);
   }
 
   static Task parse(String json) {

@@ -69,6 +69,8 @@ public final class WorkerVerticle extends VerticleBase {
   private ContextLanes lanes;
   private RedisConnection reader;
   private boolean reading;
+  /** Tasks asked for by reads on their way (the blocking read, reads riding on stored answers). */
+  private int reserved;
   private boolean claiming;
   private boolean movingTimers;
   private boolean stopping;
@@ -87,7 +89,7 @@ public final class WorkerVerticle extends VerticleBase {
     this.options = options;
     this.queue = queue;
     this.commits = new Batcher<>(queue::commit, ITEMS_PER_REQUEST, REQUESTS_IN_FLIGHT);
-    this.replies = new Batcher<>(queue::reply, ITEMS_PER_REQUEST, REQUESTS_IN_FLIGHT);
+    this.replies = new Batcher<>(this::storeAnswers, ITEMS_PER_REQUEST, REQUESTS_IN_FLIGHT);
     this.readClient = readClient;
     this.engine = engine;
     this.stripe = stripe;
@@ -201,16 +203,31 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private void readMore() {
-    int room = options.maxInFlight() - lanes.held();
-    if (reading || stopping || reader == null || room <= 0) {
+    if (reading || stopping || reader == null || room() <= 0) {
       return;
     }
     reading = true;
+    int count = reserve();
     RedisConnection connection = reader;
-    queue.read(connection, workerId, Math.min(room, options.readBatch()), options.blockMs())
-        .onComplete(read -> reading = false)
+    queue.read(connection, workerId, count, options.blockMs())
+        .onComplete(read -> {
+          reading = false;
+          reserved -= count;
+        })
         .onSuccess(this::accept)
         .onFailure(error -> readFailed(connection, error));
+  }
+
+  /** Tasks this worker may still take: {@code maxInFlight} less those it holds and those asked for. */
+  private int room() {
+    return options.maxInFlight() - lanes.held() - reserved;
+  }
+
+  /** Asks for up to {@code readBatch} tasks, within the room left; the caller gives them back when read. */
+  private int reserve() {
+    int count = stopping ? 0 : Math.max(0, Math.min(room(), options.readBatch()));
+    reserved += count;
+    return count;
   }
 
   private void accept(List<Delivery> deliveries) {
@@ -220,6 +237,20 @@ public final class WorkerVerticle extends VerticleBase {
     }
     deliveries.forEach(this::admit);
     readMore();
+  }
+
+  /**
+   * Stores a batch of answers; the same round trip brings new tasks (these answers among them), so
+   * a busy worker seldom waits on its blocking read.
+   */
+  private Future<List<Boolean>> storeAnswers(List<Answer> answers) {
+    int count = reserve();
+    return queue.reply(answers, count)
+        .onComplete(done -> reserved -= count)
+        .map(replied -> {
+          accept(replied.read());
+          return replied.enqueued();
+        });
   }
 
   /** Runs a delivery in its context's lane, or parks it when it must not run. */

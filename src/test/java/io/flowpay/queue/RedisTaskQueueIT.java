@@ -9,6 +9,7 @@ import io.flowpay.TestRedis;
 import io.flowpay.flow.Call;
 import io.flowpay.flow.Effects;
 import io.flowpay.flow.Ids;
+import io.flowpay.flow.RawJson;
 import io.flowpay.flow.RunError;
 import io.flowpay.flow.RunResult;
 import io.flowpay.flow.RunStatus;
@@ -246,7 +247,7 @@ class RedisTaskQueueIT {
   }
 
   @Test
-  void answersStoredInOneRequestEachEnqueueOnceInOrder() {
+  void answersStoredInOneRequestEachEnqueueOnceAndComeBackAsNewTasks() {
     Delivery delivery = startAndRead();
     Task task = delivery.task();
     Effects effects = new Effects();
@@ -256,15 +257,19 @@ class RedisTaskQueueIT {
     effects.call(second);
     queue.commit(delivery, queue.snapshot(task.contextId()).await(), ok(effects)).await();
     assertTrue(queue.reply(second, second.replyTask(true, new JsonObject().put("id", "pi_2"))).await());
-    queue.read(reader, task.workerId(), 10, 100).await();
+    Task firstAnswer = first.replyTask(true, RawJson.object("{\"id\": \"pi_1\"}"));
 
-    List<Boolean> enqueued = queue.reply(List.of(
-        new RedisTaskQueue.Answer(first, first.replyTask(true, new JsonObject().put("id", "pi_1"))),
-        new RedisTaskQueue.Answer(second, second.replyTask(false, new JsonObject().put("id", "again"))))).await();
+    RedisTaskQueue.Replied replied = queue.reply(List.of(
+        new RedisTaskQueue.Answer(first, firstAnswer),
+        new RedisTaskQueue.Answer(second, second.replyTask(false, new JsonObject().put("id", "again")))), 10).await();
 
-    assertEquals(List.of(true, false), enqueued, "the second call had been answered before");
-    List<Delivery> replies = queue.read(reader, task.workerId(), 10, 100).await();
-    assertEquals(List.of(new JsonObject().put("id", "pi_1")), replies.stream().map(reply -> reply.task().input()).toList());
+    assertEquals(List.of(true, false), replied.enqueued(), "the second call had been answered before");
+    assertEquals(List.of(new JsonObject().put("id", "pi_2"), new JsonObject().put("id", "pi_1")),
+        replied.read().stream().map(read -> read.task().input()).toList(),
+        "the earlier answer waiting in the stream first, then the one just stored");
+    assertEquals(firstAnswer, replied.read().get(1).task());
+    assertEquals(2, pendingCount(task.workerId()), "both handed out to the worker, to be acknowledged by their commits");
+    assertTrue(queue.read(reader, task.workerId(), 10, 10).await().isEmpty(), "nothing is handed out twice");
   }
 
   @Test
