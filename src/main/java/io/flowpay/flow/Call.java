@@ -8,6 +8,8 @@ import io.vertx.core.json.JsonObject;
  *
  * @param params Stripe parameters as JSON (form-encoded when sent)
  * @param origin the task whose flow made the call; its answer runs on the same worker and context
+ * @param form the params form-encoded as they are sent, worked out by the script thread that made
+ *     the call; null when not known yet (a call read back from the outbox): encoded when sent
  */
 public record Call(
     String callId,
@@ -19,7 +21,13 @@ public record Call(
     String onError,
     Object carry,
     String stripeAccount,
-    Task origin) {
+    Task origin,
+    String form) {
+
+  public Call(String callId, String method, String path, JsonObject params, String idempotencyKey, String onSuccess,
+      String onError, Object carry, String stripeAccount, Task origin) {
+    this(callId, method, path, params, idempotencyKey, onSuccess, onError, carry, stripeAccount, origin, null);
+  }
 
   /** {@code request} as a response or error flow sees it. */
   public JsonObject request() {

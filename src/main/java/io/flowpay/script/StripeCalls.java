@@ -4,6 +4,7 @@ import io.flowpay.flow.Call;
 import io.flowpay.flow.Effects;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.Task;
+import io.flowpay.stripe.StripeForm;
 import io.flowpay.stripe.StripeResources;
 import io.flowpay.stripe.StripeResources.Endpoint;
 import io.vertx.core.json.JsonObject;
@@ -69,8 +70,17 @@ final class StripeCalls {
     String callId = Ids.callId(task.taskId(), index);
     String key = options.idempotencyKey() != null ? options.idempotencyKey() : Ids.idempotencyKey(task.taskId(), index);
     effects.call(new Call(callId, target.method(), target.path(), params, key, options.onSuccess(), options.onError(),
-        options.carry(), options.stripeAccount(), task));
+        options.carry(), options.stripeAccount(), task, form(params)));
     return callId;
+  }
+
+  /** The params as sent, encoded here on the script thread rather than on the event loop that sends them. */
+  private static String form(JsonObject params) {
+    try {
+      return StripeForm.encode(params);
+    } catch (RuntimeException unencodable) {
+      return null; // the sender tries again and reports the call as not sent, as for any call it cannot build
+    }
   }
 
   private static boolean routingMetadata(Target target, CallOptions options) {

@@ -17,12 +17,12 @@ import java.util.Map;
  * percent-encoded), a JSON null becomes {@code key=} (which Stripe reads as "unset"), an empty
  * object is left out.
  */
-final class StripeForm {
+public final class StripeForm {
 
   private StripeForm() {}
 
   /** {@code amount=2000&currency=usd&metadata[order_id]=o1}; empty for no params. */
-  static String encode(JsonObject params) {
+  public static String encode(JsonObject params) {
     return params == null || params.isEmpty() ? "" : FormEncoder.createQueryString(toJava(params));
   }
 

@@ -72,7 +72,7 @@ public final class WebClientStripeClient implements StripeClient {
 
   private Future<HttpResponse<Buffer>> dispatch(Call call) {
     HttpMethod method = HttpMethod.valueOf(call.method().toUpperCase(Locale.ROOT));
-    String form = StripeForm.encode(call.params());
+    String form = call.form() != null ? call.form() : StripeForm.encode(call.params());
     boolean formBody = method.equals(HttpMethod.POST);
     HttpRequest<Buffer> request = client.requestAbs(method, url(call.path(), formBody ? "" : form))
         .idleTimeout(options.timeoutMs());
