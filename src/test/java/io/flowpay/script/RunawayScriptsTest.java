@@ -97,11 +97,29 @@ class RunawayScriptsTest {
       "while (true) { try { while (true) {} } catch (e) {} }",
       "function f() { try { while (true) {} } finally { return 1; } }\nwhile (true) { f(); }",
       "try { while (true) {} } finally { for (;;) {} }",
-      "function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); } fib(60);",
-      "var f = n => n < 2 ? n : f(n - 1) + f(n - 2); f(60);",
   })
   void endlessLoopTimesOut(String loop) throws Exception {
     assertStopped(loop, RunStatus.TIMED_OUT, "flow ran longer than its 200 ms CPU budget (worker.cpuBudgetMs):");
+  }
+
+  /**
+   * Exponential recursion over numbers spends CPU and allocates (Nashorn boxes what overflows an
+   * int): which of the two budgets it reaches first depends on how far the JIT has compiled it.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {
+      "function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); } fib(60);",
+      "var f = n => n < 2 ? n : f(n - 1) + f(n - 2); f(60);",
+  })
+  void exponentialRecursionIsStoppedByItsBudget(String recursion) throws Exception {
+    RunResult result = runStopped(recursion);
+    String message = result.error().message();
+    if (result.status() == RunStatus.TIMED_OUT) {
+      assertTrue(message.startsWith("flow ran longer than its 200 ms CPU budget (worker.cpuBudgetMs):"), message);
+    } else {
+      assertEquals(RunStatus.FAILED, result.status(), String.valueOf(result.error()));
+      assertTrue(message.startsWith("flow allocated more than its 128 MB memory budget"), message);
+    }
   }
 
   @ParameterizedTest(name = "{0}")
