@@ -166,18 +166,14 @@ class RedisTaskQueueIT {
   void callsOfARunCommittedTwiceAreStillToSendUntilAnswered() {
     Delivery delivery = startAndRead();
     Task task = delivery.task();
-    Effects effects = new Effects();
-    Call answered = call(task, 0);
-    Call waiting = call(task, 1);
-    effects.call(answered);
-    effects.call(waiting);
-    queue.commit(delivery, queue.snapshot(task.contextId()).await(), ok(effects)).await();
+    Effects effects = commitWithCalls(delivery, 2);
+    Call answered = effects.calls().get(0);
     queue.reply(answered, answered.replyTask(true, new JsonObject().put("id", "pi_1"))).await();
 
     Commit again = queue.commit(delivery, queue.snapshot(task.contextId()).await(), ok(effects)).await();
 
     assertEquals(Commit.Outcome.DUPLICATE, again.outcome());
-    assertEquals(List.of(waiting.callId()),
+    assertEquals(List.of(effects.calls().get(1).callId()),
         queue.unanswered(task.workerId(), effects.calls()).await().stream().map(Call::callId).toList());
   }
 
@@ -250,12 +246,9 @@ class RedisTaskQueueIT {
   void answersStoredInOneRequestEachEnqueueOnceAndComeBackAsNewTasks() {
     Delivery delivery = startAndRead();
     Task task = delivery.task();
-    Effects effects = new Effects();
-    Call first = call(task, 0);
-    Call second = call(task, 1);
-    effects.call(first);
-    effects.call(second);
-    queue.commit(delivery, queue.snapshot(task.contextId()).await(), ok(effects)).await();
+    Effects effects = commitWithCalls(delivery, 2);
+    Call first = effects.calls().get(0);
+    Call second = effects.calls().get(1);
     assertTrue(queue.reply(second, second.replyTask(true, new JsonObject().put("id", "pi_2"))).await());
     Task firstAnswer = first.replyTask(true, RawJson.object("{\"id\": \"pi_1\"}"));
 
@@ -304,6 +297,16 @@ class RedisTaskQueueIT {
   private long pendingCount(String worker) {
     return redis.send(Request.cmd(Command.XPENDING).arg(RedisKeys.tasks(worker)).arg(RedisKeys.GROUP)).await()
         .get(0).toLong();
+  }
+
+  /** Commits a run of the delivered task that made {@code count} calls; returns its effects. */
+  private Effects commitWithCalls(Delivery delivery, int count) {
+    Effects effects = new Effects();
+    for (int i = 0; i < count; i++) {
+      effects.call(call(delivery.task(), i));
+    }
+    queue.commit(delivery, queue.snapshot(delivery.task().contextId()).await(), ok(effects)).await();
+    return effects;
   }
 
   private static Call call(Task task, int index) {
