@@ -50,7 +50,7 @@ final class Batcher<T, R> {
         batch.add(waiting.poll());
       }
       requests++;
-      sender.apply(batch.stream().map(Waiting::item).toList()).onComplete(done -> {
+      send(batch.stream().map(Waiting::item).toList()).onComplete(done -> {
         requests--;
         for (int i = 0; i < batch.size(); i++) {
           if (done.succeeded()) {
@@ -61,6 +61,14 @@ final class Batcher<T, R> {
         }
         flush();
       });
+    }
+  }
+
+  private Future<List<R>> send(List<T> items) {
+    try {
+      return sender.apply(items);
+    } catch (RuntimeException unsendable) {
+      return Future.failedFuture(unsendable);
     }
   }
 
