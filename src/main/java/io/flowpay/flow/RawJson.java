@@ -44,6 +44,32 @@ public final class RawJson {
     }
   }
 
+  /**
+   * Where the JSON object or array starting at {@code from} ends (the index after its closing
+   * bracket), found by counting brackets outside strings; -1 if {@code from} does not start one or
+   * it does not end. Does not check the JSON in between: for text Flowpay wrote itself.
+   */
+  static int endOfStructure(String text, int from) {
+    if (from >= text.length() || (text.charAt(from) != '{' && text.charAt(from) != '[')) {
+      return -1;
+    }
+    int depth = 0;
+    for (int at = from; at < text.length(); at++) {
+      char c = text.charAt(at);
+      if (c == '"') {
+        at++;
+        while (at < text.length() && text.charAt(at) != '"') {
+          at += text.charAt(at) == '\\' ? 2 : 1;
+        }
+      } else if (c == '{' || c == '[') {
+        depth++;
+      } else if ((c == '}' || c == ']') && --depth == 0) {
+        return at + 1;
+      }
+    }
+    return -1;
+  }
+
   public String text() {
     return text;
   }

@@ -68,6 +68,22 @@ class TaskCodingTest {
   }
 
   @Test
+  void anAnswerWhoseStringsHoldBracketsQuotesAndBackslashesIsReadWhole() {
+    String stripeText = "{\"id\": \"pi_4\", \"description\": \"ends in a backslash \\\\\", "
+        + "\"metadata\": {\"note\": \"\\\"}, ] { [ \\\" ,\"}, \"charges\": [{\"id\": \"ch_1\"}, []]}\n";
+    Task origin = Task.main("main", "w1", "ctx-1", "cli", null);
+    Task reply = origin.child("main_response", "w1", "ctx-1", "stripe", RawJson.object(stripeText),
+        new Reply(true, new JsonObject().put("call_id", "c1"), null));
+
+    Task read = Task.decode(reply.encode());
+
+    assertEquals(stripeText.strip().length(), RawJson.endOfStructure(stripeText, 0), "found where the object ends");
+    assertEquals(reply.input(), read.input());
+    assertEquals("ends in a backslash \\", ((JsonObject) read.input()).getString("description"));
+    assertEquals(reply, read);
+  }
+
+  @Test
   void onlyOneJsonObjectCountsAsAStripeObject() {
     assertNull(RawJson.object("<html>502 Bad Gateway</html>"));
     assertNull(RawJson.object("[1, 2]"));
@@ -83,5 +99,7 @@ class TaskCodingTest {
     assertThrows(DecodeException.class, () -> Task.decode("{\"task_id\": \"t\""));
     assertThrows(DecodeException.class, () -> Task.decode("{\"task_id\": \"t\"} {}"));
     assertThrows(DecodeException.class, () -> Task.decode("not json"));
+    assertThrows(DecodeException.class, () -> Task.decode("{\"input\": {\"id\": 1}, \"task_id\": "));
+    assertThrows(DecodeException.class, () -> Task.decode("{\"input\": {\"id\": 1}, \"input\": {}}"));
   }
 }
