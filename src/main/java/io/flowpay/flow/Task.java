@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.util.Objects;
@@ -120,7 +121,7 @@ public record Task(
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String name = parser.currentName();
         JsonToken value = parser.nextToken();
-        if ("input".equals(name) || value.isStructStart()) {
+        if ("input".equals(name)) {
           int start = (int) parser.currentTokenLocation().getCharOffset();
           if (value.isStructStart()) {
             parser.skipChildren();
@@ -128,19 +129,9 @@ public record Task(
             parser.getText();
           }
           String text = json.substring(start, (int) parser.currentLocation().getCharOffset()).strip();
-          if ("input".equals(name)) {
-            input = value == JsonToken.VALUE_NULL ? null : RawJson.trusted(text);
-          } else {
-            fields.put(name, Json.decodeValue(text));
-          }
+          input = value == JsonToken.VALUE_NULL ? null : RawJson.trusted(text);
         } else {
-          fields.put(name, switch (value) {
-            case VALUE_STRING -> parser.getText();
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> parser.getNumberValue();
-            case VALUE_TRUE -> true;
-            case VALUE_FALSE -> false;
-            default -> null;
-          });
+          fields.put(name, value(parser));
         }
       }
       if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
@@ -149,6 +140,43 @@ public record Task(
       return fromJson(fields, input);
     } catch (IOException e) {
       throw new DecodeException("not JSON: " + e.getMessage());
+    }
+  }
+
+  /** The value at the parser's current token, read whole (objects and arrays as Vert.x JSON). */
+  private static Object value(JsonParser parser) throws IOException {
+    switch (parser.currentToken()) {
+      case START_OBJECT -> {
+        JsonObject object = new JsonObject();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+          String name = parser.currentName();
+          parser.nextToken();
+          object.put(name, value(parser));
+        }
+        return object;
+      }
+      case START_ARRAY -> {
+        JsonArray array = new JsonArray();
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+          array.add(value(parser));
+        }
+        return array;
+      }
+      case VALUE_STRING -> {
+        return parser.getText();
+      }
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+        return parser.getNumberValue();
+      }
+      case VALUE_TRUE -> {
+        return true;
+      }
+      case VALUE_FALSE -> {
+        return false;
+      }
+      default -> {
+        return null;
+      }
     }
   }
 

@@ -99,6 +99,7 @@ class TaskCodingTest {
     assertThrows(DecodeException.class, () -> Task.decode("{\"task_id\": \"t\""));
     assertThrows(DecodeException.class, () -> Task.decode("{\"task_id\": \"t\"} {}"));
     assertThrows(DecodeException.class, () -> Task.decode("not json"));
+    assertThrows(DecodeException.class, () -> Task.decode("{\"task_id\": \"t\", \"reply\": {\"call\": [1, {\"a\": "));
     assertThrows(DecodeException.class, () -> Task.decode("{\"input\": {\"id\": 1}, \"task_id\": "));
     assertThrows(DecodeException.class, () -> Task.decode("{\"input\": {\"id\": 1}, \"input\": {}}"));
   }
