@@ -6,7 +6,7 @@
 --       7 flow hash, 8.. one task stream per dispatched task, then one timers zset per timer
 -- ARGV: 1 group, 2 entry id, 3 expected version ('' = do not check: a failed run writes no state),
 --       4 counts 'outboxes dispatches timers sets dels delta failed(0|1) now(ms)',
---       5 ttl (s) of chain keys, 6 max run records per context,
+--       5 ttl (s) of chain keys past the chain's last run or timer, 6 max run records per context,
 --       7 failed runs in a row that disable the flow (0 = never), 8 run record json, 9 error text,
 --       10.. call id and call json per outbox entry, task json per dispatch, delay ms and task json
 --       per timer, key and value json per context write, key per context delete.
@@ -51,11 +51,14 @@ local function commit(K, A)
     redis.call('XADD', K[8 + i], '*', 'task', A[arg + i])
   end
   arg = arg + dispatches
+  local longest = 0
   if timers > 0 then
     local clock = redis.call('TIME')
     local at = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
     for i = 0, timers - 1 do
-      redis.call('ZADD', K[8 + dispatches + i], at + tonumber(A[arg + 2 * i]), A[arg + 2 * i + 1])
+      local delay = tonumber(A[arg + 2 * i])
+      longest = math.max(longest, delay)
+      redis.call('ZADD', K[8 + dispatches + i], at + delay, A[arg + 2 * i + 1])
     end
   end
   arg = arg + 2 * timers
@@ -90,8 +93,14 @@ local function commit(K, A)
   if pending <= 0 then
     redis.call('HSET', K[5], 'status', 'settled', 'settled_at', now)
   end
-  redis.call('EXPIRE', K[5], A[5])
-  redis.call('EXPIRE', K[6], A[5])
+  -- The chain is kept ttl seconds past its last run, and past its last timer: a timer set for 30
+  -- days must still find its chain. Only ever extended (another run must not cut a timer's time
+  -- short), and only when that adds more than a minute: a read instead of two writes per run.
+  local keep = tonumber(A[5]) + math.ceil(longest / 1000)
+  if redis.call('TTL', K[6]) < keep - 60 then
+    redis.call('EXPIRE', K[5], keep)
+    redis.call('EXPIRE', K[6], keep)
+  end
   return {'ok', version}
 end
 if ARGV[1] ~= 'batch' then

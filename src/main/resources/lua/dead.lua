@@ -20,8 +20,11 @@ if ARGV[8] ~= '' then
     if redis.call('HINCRBY', KEYS[3], 'pending', -1) <= 0 then
       redis.call('HSET', KEYS[3], 'status', 'settled', 'settled_at', ARGV[7])
     end
-    redis.call('EXPIRE', KEYS[3], ARGV[9])
-    redis.call('EXPIRE', KEYS[4], ARGV[9])
+    -- as commit.lua: extended only, never cut short under a timer of the chain
+    if redis.call('TTL', KEYS[4]) < tonumber(ARGV[9]) - 60 then
+      redis.call('EXPIRE', KEYS[3], ARGV[9])
+      redis.call('EXPIRE', KEYS[4], ARGV[9])
+    end
   end
 end
 return 1

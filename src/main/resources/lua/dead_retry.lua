@@ -12,7 +12,9 @@ if redis.call('EXISTS', KEYS[3]) == 1 then
   redis.call('HINCRBY', KEYS[3], 'dead', -1)
   redis.call('HSET', KEYS[3], 'status', 'running')
   redis.call('HDEL', KEYS[3], 'settled_at')
-  redis.call('EXPIRE', KEYS[3], ARGV[5])
+  if redis.call('TTL', KEYS[3]) < tonumber(ARGV[5]) - 60 then
+    redis.call('EXPIRE', KEYS[3], ARGV[5])
+  end
 end
 redis.call('XADD', KEYS[4], '*', 'action', 'retry', 'dead_id', ARGV[1], 'entry_id', entry, 'task', ARGV[2],
   'by', ARGV[3], 'at', ARGV[4])

@@ -218,6 +218,40 @@ class RedisTaskQueueIT {
   }
 
   @Test
+  void aChainIsKeptAWeekPastItsLastRunOrItsLastTimerWhicheverIsLater() {
+    Delivery first = startAndRead();
+    Task task = first.task();
+    Task next = task.child("next", task.workerId(), task.contextId(), "flow", null, null);
+    Effects plain = new Effects();
+    plain.dispatch(next);
+    queue.commit(first, queue.snapshot(task.contextId()).await(), ok(plain)).await();
+    long week = RedisTaskQueue.CHAIN_TTL_SECONDS;
+    assertKept(task.chainId(), week - 60, week);
+
+    Delivery second = queue.read(reader, task.workerId(), 10, 100).await().get(0);
+    Task later = second.task().child("reminder", task.workerId(), task.contextId(), "flow", null, null);
+    Task sibling = second.task().child("next", task.workerId(), task.contextId(), "flow", null, null);
+    Effects withTimer = new Effects();
+    withTimer.after(30L * 24 * 3600 * 1000, later);
+    withTimer.dispatch(sibling);
+    queue.commit(second, queue.snapshot(task.contextId()).await(), ok(withTimer)).await();
+    long thirtyDaysAndAWeek = 30L * 24 * 3600 + week;
+    assertKept(task.chainId(), thirtyDaysAndAWeek - 60, thirtyDaysAndAWeek);
+
+    Delivery third = queue.read(reader, task.workerId(), 10, 100).await().get(0);
+    assertEquals(sibling, third.task());
+    queue.commit(third, queue.snapshot(task.contextId()).await(), ok(new Effects())).await();
+    assertKept(task.chainId(), thirtyDaysAndAWeek - 60, thirtyDaysAndAWeek);
+  }
+
+  private void assertKept(String chainId, long atLeast, long atMost) {
+    for (String key : List.of(RedisKeys.chain(chainId), RedisKeys.chainRuns(chainId))) {
+      long ttl = redis.send(Request.cmd(Command.TTL).arg(key)).await().toLong();
+      assertTrue(ttl >= atLeast && ttl <= atMost, key + " expires in " + ttl + " s, not in [" + atLeast + ", " + atMost + "]");
+    }
+  }
+
+  @Test
   void replyEnqueuesOneTaskPerCallEvenWhenAnsweredTwice() {
     Delivery delivery = startAndRead();
     Task task = delivery.task();
