@@ -74,7 +74,8 @@ public final class FlowpayHarness implements AutoCloseable {
         .withWorkers(List.of(worker))
         .withFlowsDir(flows));
     this.redis = Redis.createClient(vertx, redisOptions().setMaxPoolSize(4));
-    this.queue = new RedisTaskQueue(this.redis, options.worker().disableAfterFailures());
+    this.queue = new RedisTaskQueue(this.redis, options.worker().disableAfterFailures(),
+        options.redis().chainRetentionSeconds());
     node = startNode();
   }
 

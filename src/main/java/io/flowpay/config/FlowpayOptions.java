@@ -31,7 +31,7 @@ public record FlowpayOptions(RedisOptions redis, StripeOptions stripe, WorkerOpt
   private static final Set<String> KEYS = Set.of("redis", "stripe", "worker", "workers", "flowsDir", "http",
       "webhooks");
   private static final Map<String, Set<String>> SECTION_KEYS = Map.of(
-      "redis", Set.of("url", "maxPoolSize"),
+      "redis", Set.of("url", "maxPoolSize", "chainRetentionDays"),
       "stripe", Set.of("apiBase", "apiVersion", "connectTimeoutMs", "timeoutMs", "maxAttempts", "retryDelayMs",
           "maxRetryDelayMs", "retryDeadlineMs"),
       "worker", Set.of("scriptThreads", "maxInFlight", "readBatch", "blockMs", "cpuBudgetMs", "maxDeliveries",

@@ -23,8 +23,6 @@ public final class StripeEvents {
 
   public static final String UNHANDLED = "flowpay:webhooks:unhandled";
   static final long MARK_TTL_SECONDS = 3 * 24 * 3600;
-  /** As {@code RedisTaskQueue.CHAIN_TTL_SECONDS}: a chain started by an event lives as long as any other. */
-  static final long CHAIN_TTL_SECONDS = 7 * 24 * 3600;
   static final int UNHANDLED_CAP = 1000;
 
   /**
@@ -58,7 +56,7 @@ public final class StripeEvents {
     List<String> keys = List.of(RedisKeys.chain(task.chainId()), RedisKeys.tasks(task.workerId()),
         mark(task.eventId()));
     List<String> args = List.of(task.encode(), task.flow(), task.contextId(), task.workerId(),
-        String.valueOf(System.currentTimeMillis()), String.valueOf(CHAIN_TTL_SECONDS), task.chainId(),
+        String.valueOf(System.currentTimeMillis()), queue.chainTtlSeconds(), task.chainId(),
         String.valueOf(MARK_TTL_SECONDS));
     return queue.ensureGroup(task.workerId())
         .compose(ready -> start.run(redis, keys, args))

@@ -1,5 +1,6 @@
 package io.flowpay.queue;
 
+import io.flowpay.config.RedisOptions;
 import io.flowpay.config.WorkerOptions;
 import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.flow.Call;
@@ -29,7 +30,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RedisTaskQueue {
 
-  static final long CHAIN_TTL_SECONDS = 7 * 24 * 3600;
   static final int RUNS_PER_CONTEXT = 1000;
 
   private final Redis redis;
@@ -44,17 +44,27 @@ public final class RedisTaskQueue {
   private final LuaScript deadDrop = LuaScript.load("dead_drop");
 
   private final int disableAfterFailures;
+  private final String chainTtl;
   /** Workers whose group this queue made sure of; a group lost later is made again by its worker (NOGROUP). */
   private final Set<String> groupsMade = ConcurrentHashMap.newKeySet();
 
   public RedisTaskQueue(Redis redis) {
-    this(redis, WorkerOptions.DEFAULT_DISABLE_AFTER_FAILURES);
+    this(redis, WorkerOptions.DEFAULT_DISABLE_AFTER_FAILURES, new RedisOptions().chainRetentionSeconds());
   }
 
-  /** @param disableAfterFailures failed runs of a flow in a row that disable it (0: never) */
-  public RedisTaskQueue(Redis redis, int disableAfterFailures) {
+  /**
+   * @param disableAfterFailures failed runs of a flow in a row that disable it (0: never)
+   * @param chainTtlSeconds how long a chain is kept after its last run or due timer
+   */
+  public RedisTaskQueue(Redis redis, int disableAfterFailures, long chainTtlSeconds) {
     this.redis = redis;
     this.disableAfterFailures = disableAfterFailures;
+    this.chainTtl = String.valueOf(chainTtlSeconds);
+  }
+
+  /** How long a chain is kept after its last run or due timer, in seconds (Redis TTL). */
+  public String chainTtlSeconds() {
+    return chainTtl;
   }
 
   /** Creates the worker's stream and consumer group if missing (from the start of the stream). */
@@ -71,7 +81,7 @@ public final class RedisTaskQueue {
   public Future<String> start(Task task) {
     List<String> keys = List.of(RedisKeys.chain(task.chainId()), RedisKeys.tasks(task.workerId()));
     List<String> args = List.of(task.encode(), task.flow(), task.contextId(), task.workerId(),
-        String.valueOf(System.currentTimeMillis()), String.valueOf(CHAIN_TTL_SECONDS));
+        String.valueOf(System.currentTimeMillis()), chainTtl);
     Future<Void> ready = groupsMade.contains(task.workerId()) ? Future.succeededFuture() : ensureGroup(task.workerId())
         .onSuccess(made -> groupsMade.add(task.workerId()));
     return ready.compose(made -> start.run(redis, keys, args)).map(Response::toString);
@@ -229,7 +239,7 @@ public final class RedisTaskQueue {
     CommitPlan.Plan plan = CommitPlan.of(result, record);
     List<String> args = new ArrayList<>(7 + plan.texts().size());
     args.addAll(List.of(RedisKeys.GROUP, delivery.entryId(), result.ok() ? snapshot.version() : "", plan.counts(),
-        String.valueOf(CHAIN_TTL_SECONDS), String.valueOf(RUNS_PER_CONTEXT), String.valueOf(disableAfterFailures)));
+        chainTtl, String.valueOf(RUNS_PER_CONTEXT), String.valueOf(disableAfterFailures)));
     args.addAll(plan.texts());
     Snapshot after = result.ok() ? snapshot.after(result.effects().writes(), null) : snapshot;
     return new PreparedCommit(delivery, result, after.values(), commit.prepare(keys, args));
@@ -330,7 +340,7 @@ public final class RedisTaskQueue {
         RedisKeys.chain(task == null ? "-" : task.chainId()), RedisKeys.chainRuns(task == null ? "-" : task.chainId()),
         RedisKeys.runs(task == null ? "-" : task.contextId()));
     List<String> args = List.of(RedisKeys.GROUP, delivery.entryId(), String.valueOf(delivery.raw()), reason, error,
-        String.valueOf(delivery.deliveries()), String.valueOf(now), record, String.valueOf(CHAIN_TTL_SECONDS),
+        String.valueOf(delivery.deliveries()), String.valueOf(now), record, chainTtl,
         String.valueOf(RUNS_PER_CONTEXT));
     return dead.run(redis, keys, args).map(response -> response.toInteger() == 1);
   }
@@ -365,7 +375,7 @@ public final class RedisTaskQueue {
       List<String> keys = List.of(RedisKeys.dead(worker), RedisKeys.tasks(task.workerId()),
           RedisKeys.chain(task.chainId()), RedisKeys.deadAudit(worker));
       List<String> args = List.of(id, task.encode(), by, String.valueOf(System.currentTimeMillis()),
-          String.valueOf(CHAIN_TTL_SECONDS));
+          chainTtl);
       return ensureGroup(task.workerId())
           .compose(ready -> deadRetry.run(redis, keys, args))
           .map(response -> response.toInteger() == 1);

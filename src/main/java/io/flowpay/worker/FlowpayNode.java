@@ -37,10 +37,11 @@ public final class FlowpayNode {
   private final Map<String, String> workerDeployments = new ConcurrentHashMap<>();
   private WorkerExecutor scripts;
 
-  private FlowpayNode(Vertx vertx, Redis redis, int disableAfterFailures) {
+  private FlowpayNode(Vertx vertx, Redis redis, FlowpayOptions options) {
     this.vertx = vertx;
     this.redis = redis;
-    this.queue = new RedisTaskQueue(redis, disableAfterFailures);
+    this.queue = new RedisTaskQueue(redis, options.worker().disableAfterFailures(),
+        options.redis().chainRetentionSeconds());
   }
 
   /**
@@ -49,7 +50,7 @@ public final class FlowpayNode {
    */
   public static Future<FlowpayNode> connect(Vertx vertx, FlowpayOptions options) {
     Redis redis = Redis.createClient(vertx, redisOptions(options.redis(), options.redis().maxPoolSize()));
-    FlowpayNode node = new FlowpayNode(vertx, redis, options.worker().disableAfterFailures());
+    FlowpayNode node = new FlowpayNode(vertx, redis, options);
     return redis.send(Request.cmd(Command.PING))
         .map(pong -> node)
         .recover(error -> {

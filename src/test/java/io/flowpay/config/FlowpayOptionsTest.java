@@ -62,6 +62,8 @@ class FlowpayOptionsTest {
   void wrongTypeNamesKeyAndRange() throws IOException {
     String message = failure(file("{\"stripe\": {\"timeoutMs\": \"30s\"}}"));
     assertTrue(message.contains("stripe.timeoutMs must be a whole number from 1 to 600000 (got 30s)"), message);
+    String retention = failure(file("{\"redis\": {\"chainRetentionDays\": 0}}"));
+    assertTrue(retention.contains("redis.chainRetentionDays must be a whole number from 1 to 3650 (got 0)"), retention);
   }
 
   @Test

@@ -34,6 +34,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(TestRedis.Extension.class)
 class RedisTaskQueueIT {
 
+  /** A configured retention (redis.chainRetentionDays: 2), to see it is the one used. */
+  private static final long RETENTION = 2 * 86_400;
+
   private Vertx vertx;
   private Redis redis;
   private RedisConnection reader;
@@ -46,7 +49,7 @@ class RedisTaskQueueIT {
         .setPreferredProtocolVersion(ProtocolVersion.RESP2);
     redis = Redis.createClient(vertx, options);
     reader = Redis.createClient(vertx, options).connect().await();
-    queue = new RedisTaskQueue(redis);
+    queue = new RedisTaskQueue(redis, 3, RETENTION);
   }
 
   @AfterAll
@@ -218,15 +221,14 @@ class RedisTaskQueueIT {
   }
 
   @Test
-  void aChainIsKeptAWeekPastItsLastRunOrItsLastTimerWhicheverIsLater() {
+  void aChainIsKeptItsRetentionPastItsLastRunOrItsLastTimerWhicheverIsLater() {
     Delivery first = startAndRead();
     Task task = first.task();
     Task next = task.child("next", task.workerId(), task.contextId(), "flow", null, null);
     Effects plain = new Effects();
     plain.dispatch(next);
     queue.commit(first, queue.snapshot(task.contextId()).await(), ok(plain)).await();
-    long week = RedisTaskQueue.CHAIN_TTL_SECONDS;
-    assertKept(task.chainId(), week - 60, week);
+    assertKept(task.chainId(), RETENTION - 60, RETENTION);
 
     Delivery second = queue.read(reader, task.workerId(), 10, 100).await().get(0);
     Task later = second.task().child("reminder", task.workerId(), task.contextId(), "flow", null, null);
@@ -235,13 +237,13 @@ class RedisTaskQueueIT {
     withTimer.after(30L * 24 * 3600 * 1000, later);
     withTimer.dispatch(sibling);
     queue.commit(second, queue.snapshot(task.contextId()).await(), ok(withTimer)).await();
-    long thirtyDaysAndAWeek = 30L * 24 * 3600 + week;
-    assertKept(task.chainId(), thirtyDaysAndAWeek - 60, thirtyDaysAndAWeek);
+    long timerAndRetention = 30L * 24 * 3600 + RETENTION;
+    assertKept(task.chainId(), timerAndRetention - 60, timerAndRetention);
 
     Delivery third = queue.read(reader, task.workerId(), 10, 100).await().get(0);
     assertEquals(sibling, third.task());
     queue.commit(third, queue.snapshot(task.contextId()).await(), ok(new Effects())).await();
-    assertKept(task.chainId(), thirtyDaysAndAWeek - 60, thirtyDaysAndAWeek);
+    assertKept(task.chainId(), timerAndRetention - 60, timerAndRetention);
   }
 
   private void assertKept(String chainId, long atLeast, long atMost) {

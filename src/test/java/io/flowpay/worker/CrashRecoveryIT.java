@@ -75,7 +75,7 @@ class CrashRecoveryIT {
     Vertx vertx = Vertx.vertx();
     Redis client = Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.url())
         .setPreferredProtocolVersion(ProtocolVersion.RESP2));
-    RedisTaskQueue queue = new RedisTaskQueue(client, 0);
+    RedisTaskQueue queue = new RedisTaskQueue(client, 0, new io.flowpay.config.RedisOptions().chainRetentionSeconds());
     Process child = null;
     try {
       List<Task> tasks = new ArrayList<>();
