@@ -14,9 +14,11 @@ import io.vertx.core.json.JsonObject;
  * @param retryDelayMs delay before the first retry; doubled each retry, with jitter
  * @param maxRetryDelayMs cap on one delay (a longer {@code Retry-After} from Stripe still wins)
  * @param retryDeadlineMs no retry starts later than this after the first attempt
+ * @param maxConnections connections to Stripe per worker process; calls beyond it wait for one.
+ *     With Stripe's latency this bounds calls/s at about maxConnections / latency
  */
 public record StripeOptions(String apiBase, String apiVersion, int connectTimeoutMs, int timeoutMs,
-    int maxAttempts, int retryDelayMs, int maxRetryDelayMs, int retryDeadlineMs) {
+    int maxAttempts, int retryDelayMs, int maxRetryDelayMs, int retryDeadlineMs, int maxConnections) {
 
   public static final String DEFAULT_API_BASE = "https://api.stripe.com";
   /** The version stripe-java 33.3.0 is generated against, so its typed models match the answers. */
@@ -27,6 +29,7 @@ public record StripeOptions(String apiBase, String apiVersion, int connectTimeou
   public static final int DEFAULT_RETRY_DELAY_MS = 500;
   public static final int DEFAULT_MAX_RETRY_DELAY_MS = 5_000;
   public static final int DEFAULT_RETRY_DEADLINE_MS = 60_000;
+  public static final int DEFAULT_MAX_CONNECTIONS = 64;
 
   public StripeOptions() {
     this(DEFAULT_API_BASE, DEFAULT_API_VERSION, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_TIMEOUT_MS);
@@ -35,7 +38,7 @@ public record StripeOptions(String apiBase, String apiVersion, int connectTimeou
   /** With the default retry policy. */
   public StripeOptions(String apiBase, String apiVersion, int connectTimeoutMs, int timeoutMs) {
     this(apiBase, apiVersion, connectTimeoutMs, timeoutMs, DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_DELAY_MS,
-        DEFAULT_MAX_RETRY_DELAY_MS, DEFAULT_RETRY_DEADLINE_MS);
+        DEFAULT_MAX_RETRY_DELAY_MS, DEFAULT_RETRY_DEADLINE_MS, DEFAULT_MAX_CONNECTIONS);
   }
 
   /** Reads the {@code stripe} section; fails naming the key. */
@@ -51,7 +54,8 @@ public record StripeOptions(String apiBase, String apiVersion, int connectTimeou
         config.integer("maxAttempts", DEFAULT_MAX_ATTEMPTS, 1, 20),
         config.integer("retryDelayMs", DEFAULT_RETRY_DELAY_MS, 1, 600_000),
         config.integer("maxRetryDelayMs", DEFAULT_MAX_RETRY_DELAY_MS, 1, 600_000),
-        config.integer("retryDeadlineMs", DEFAULT_RETRY_DEADLINE_MS, 0, 86_400_000));
+        config.integer("retryDeadlineMs", DEFAULT_RETRY_DEADLINE_MS, 0, 86_400_000),
+        config.integer("maxConnections", DEFAULT_MAX_CONNECTIONS, 1, 10_000));
     if (!apiBase.startsWith("http://") && !apiBase.startsWith("https://")) {
       throw config.invalid("apiBase", "must be an http(s) URL like \"https://api.stripe.com\" (got \"" + apiBase + "\")");
     }
@@ -59,11 +63,17 @@ public record StripeOptions(String apiBase, String apiVersion, int connectTimeou
 
   public StripeOptions withApiBase(String base) {
     return new StripeOptions(base, apiVersion, connectTimeoutMs, timeoutMs, maxAttempts, retryDelayMs,
-        maxRetryDelayMs, retryDeadlineMs);
+        maxRetryDelayMs, retryDeadlineMs, maxConnections);
   }
 
   public StripeOptions withRetries(int attempts, int delayMs, int maxDelayMs, int deadlineMs) {
-    return new StripeOptions(apiBase, apiVersion, connectTimeoutMs, timeoutMs, attempts, delayMs, maxDelayMs, deadlineMs);
+    return new StripeOptions(apiBase, apiVersion, connectTimeoutMs, timeoutMs, attempts, delayMs, maxDelayMs, deadlineMs,
+        maxConnections);
+  }
+
+  public StripeOptions withMaxConnections(int connections) {
+    return new StripeOptions(apiBase, apiVersion, connectTimeoutMs, timeoutMs, maxAttempts, retryDelayMs,
+        maxRetryDelayMs, retryDeadlineMs, connections);
   }
 
   public JsonObject toJson() {
@@ -75,6 +85,7 @@ public record StripeOptions(String apiBase, String apiVersion, int connectTimeou
         .put("maxAttempts", maxAttempts)
         .put("retryDelayMs", retryDelayMs)
         .put("maxRetryDelayMs", maxRetryDelayMs)
-        .put("retryDeadlineMs", retryDeadlineMs);
+        .put("retryDeadlineMs", retryDeadlineMs)
+        .put("maxConnections", maxConnections);
   }
 }

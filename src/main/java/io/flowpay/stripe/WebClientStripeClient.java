@@ -30,7 +30,6 @@ public final class WebClientStripeClient implements StripeClient {
 
   private static final Logger LOG = System.getLogger(WebClientStripeClient.class.getName());
   static final String USER_AGENT = "Flowpay/0.1";
-  static final int POOL_SIZE = 64;
 
   private final WebClient client;
   private final StripeOptions options;
@@ -46,7 +45,7 @@ public final class WebClientStripeClient implements StripeClient {
         .setConnectTimeout(options.connectTimeoutMs())
         .setFollowRedirects(false)
         .setUserAgentEnabled(false);
-    this.client = WebClient.create(vertx, clientOptions, new PoolOptions().setHttp1MaxSize(POOL_SIZE));
+    this.client = WebClient.create(vertx, clientOptions, new PoolOptions().setHttp1MaxSize(options.maxConnections()));
   }
 
   @Override
