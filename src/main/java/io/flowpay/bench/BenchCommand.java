@@ -51,6 +51,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--out", defaultValue = "target/bench", description = "Folder for bench.md and bench.csv (default target/bench).")
   Path out;
 
+  @Option(names = "--stripe-latency-ms", defaultValue = "0",
+      description = "The stand-in answers this many ms after each request, as Stripe does (default 0: at once).")
+  long stripeLatencyMs;
+
   @Option(names = "--soak", description = "Instead: Flowpay at the highest --concurrency for this many seconds, heap after a GC at start and end.")
   Integer soak;
 
@@ -71,7 +75,7 @@ public final class BenchCommand implements Callable<Integer> {
     String externalRedis = env.get("REDIS_URL");
     boolean embedded = externalRedis == null || externalRedis.isBlank();
     try (EmbeddedRedis redis = embedded ? EmbeddedRedis.start() : null;
-        StandInServer standIn = StandInServer.start();
+        StandInServer standIn = StandInServer.start(stripeLatencyMs);
         Probe probe = new Probe(embedded ? redis.url() : externalRedis, standIn)) {
       Bench bench = new Bench(embedded ? redis.url() : externalRedis, standIn, probe, settings(),
           spec.commandLine().getErr());
@@ -80,7 +84,8 @@ public final class BenchCommand implements Callable<Integer> {
           "JVM " + System.getProperty("java.vm.version") + ", max heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024)
               + " MB, GC " + String.join("/", ManagementFactory.getGarbageCollectorMXBeans().stream().map(gc -> gc.getName()).toList()),
           "Redis " + (embedded ? "embedded" : "from REDIS_URL") + "; Stripe stand-in: Vert.x HTTP server, "
-              + standIn.bodyBytes() + "-byte payment_intent"));
+              + standIn.bodyBytes() + "-byte payment_intent"
+              + (stripeLatencyMs > 0 ? ", answered after " + stripeLatencyMs + " ms" : "")));
       Report report = soak == null ? bench.run(modes, concurrency, notes) : bench.soak(Collections.max(concurrency), soak, notes);
       notes.add("load average after: " + loadAverage() + " (a busy or shared machine makes every number noisy)");
       report = new Report(report.rows(), notes);
@@ -112,6 +117,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if ((seconds != null && seconds <= 0) || (warmup != null && warmup < 0) || (soak != null && soak < 1)) {
       throw new ParameterException(spec.commandLine(), "--seconds and --soak must be positive, --warmup not negative");
+    }
+    if (stripeLatencyMs < 0 || stripeLatencyMs > 60_000) {
+      throw new ParameterException(spec.commandLine(), "--stripe-latency-ms takes 0 to 60000 (Stripe answers in 200-500)");
     }
     if (concurrency.isEmpty() || concurrency.stream().anyMatch(n -> n < 1 || n > 10_000)) {
       throw new ParameterException(spec.commandLine(), "--concurrency takes numbers from 1 to 10000, e.g. 16,256");

@@ -54,10 +54,10 @@ final class CeilingLoad implements Load {
   private volatile ClosedLoop loop;
   private volatile boolean closed;
 
-  CeilingLoad(String redisUrl, String stripeBase) {
+  CeilingLoad(String redisUrl, String stripeBase, int maxInFlight) {
     url = stripeBase + "/v1/payment_intents";
     web = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setUserAgentEnabled(false),
-        new PoolOptions().setHttp1MaxSize(64));
+        new PoolOptions().setHttp1MaxSize(Modes.connections(maxInFlight)));
     redis = Redis.createClient(vertx, redisOptions(redisUrl, 16));
     readClient = Redis.createClient(vertx, redisOptions(redisUrl, 1));
     scripts = vertx.createSharedWorkerExecutor("bench-ceiling-scripts", Math.max(2, Runtime.getRuntime().availableProcessors()));

@@ -43,7 +43,7 @@ final class FlowpayLoad implements Load {
     FlowpayOptions defaults = new FlowpayOptions();
     WorkerOptions worker = defaults.worker();
     FlowpayOptions options = defaults.withRedis(defaults.redis().withUrl(redisUrl))
-        .withStripe(defaults.stripe().withApiBase(stripeBase))
+        .withStripe(defaults.stripe().withApiBase(stripeBase).withMaxConnections(Modes.connections(maxInFlight)))
         .withWorker(new WorkerOptions(worker.scriptThreads(), Math.max(worker.maxInFlight(), maxInFlight),
             worker.readBatch(), worker.blockMs()))
         .withWorkers(List.of(this.worker))

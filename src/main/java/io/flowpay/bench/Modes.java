@@ -12,11 +12,20 @@ final class Modes {
 
   private Modes() {}
 
+  /**
+   * Connections to the stand-in for Flowpay and the ceiling: Flowpay's default, or one per operation
+   * in flight when there are more (as stripe-java has one thread, and connection, per operation),
+   * so that a slow stand-in limits every mode alike.
+   */
+  static int connections(int maxInFlight) {
+    return Math.max(io.flowpay.config.StripeOptions.DEFAULT_MAX_CONNECTIONS, maxInFlight);
+  }
+
   /** Sets up {@code mode} against the given Redis and stand-in. */
   static Load create(String mode, String redisUrl, String stripeBase, int maxInFlight) {
     return switch (mode) {
       case FLOWPAY -> new FlowpayLoad(redisUrl, stripeBase, maxInFlight);
-      case CEILING -> new CeilingLoad(redisUrl, stripeBase);
+      case CEILING -> new CeilingLoad(redisUrl, stripeBase, maxInFlight);
       case STRIPE_JAVA -> new StripeJavaLoad(stripeBase);
       default -> throw new IllegalArgumentException("unknown mode " + mode + " (known: " + String.join(", ", ALL) + ")");
     };

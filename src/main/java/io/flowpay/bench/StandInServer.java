@@ -16,30 +16,38 @@ import java.nio.charset.StandardCharsets;
  * The benchmark's Stripe: a plain Vert.x HTTP server on one event loop of its own that answers
  * every request with the same {@code payment_intent} (Stripe's published example, pretty-printed as
  * Stripe sends it, ~1.6 KB). It does no work per request, so it is not what limits a run; its
- * thread's CPU time is measured so that it can be left out of the per-operation CPU.
+ * thread's CPU time is measured so that it can be left out of the per-operation CPU. With a latency
+ * it answers that many milliseconds after each request (a timer, no thread held), as Stripe does.
  */
 final class StandInServer implements AutoCloseable {
 
   private final Vertx vertx;
   private final HttpServer server;
   private final byte[] body;
+  private final long latencyMs;
   private volatile long threadId = -1;
 
-  private StandInServer(Vertx vertx, byte[] body) {
+  private StandInServer(Vertx vertx, byte[] body, long latencyMs) {
     this.vertx = vertx;
     this.body = body;
+    this.latencyMs = latencyMs;
     this.server = vertx.createHttpServer().requestHandler(this::answer);
   }
 
-  static StandInServer start() {
+  static StandInServer start(long latencyMs) {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
-    StandInServer standIn = new StandInServer(vertx, paymentIntent().encodePrettily().getBytes(StandardCharsets.UTF_8));
+    StandInServer standIn = new StandInServer(vertx, paymentIntent().encodePrettily().getBytes(StandardCharsets.UTF_8),
+        latencyMs);
     standIn.server.listen(0, "127.0.0.1").await();
     return standIn;
   }
 
   String baseUrl() {
     return "http://127.0.0.1:" + server.actualPort();
+  }
+
+  long latencyMs() {
+    return latencyMs;
   }
 
   int bodyBytes() {
@@ -56,6 +64,14 @@ final class StandInServer implements AutoCloseable {
     if (threadId < 0) {
       threadId = Thread.currentThread().getId();
     }
+    if (latencyMs > 0) {
+      vertx.setTimer(latencyMs, fired -> reply(request));
+    } else {
+      reply(request);
+    }
+  }
+
+  private void reply(HttpServerRequest request) {
     request.response()
         .putHeader("Content-Type", "application/json")
         .putHeader("Request-Id", "req_bench")

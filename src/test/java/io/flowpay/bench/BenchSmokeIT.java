@@ -47,4 +47,24 @@ class BenchSmokeIT {
     assertTrue(markdown.contains("| flowpay | 4 |") && markdown.contains("Targets of issue 5"), markdown);
     assertTrue(stdout.toString().contains("stripe-java"), stdout.toString());
   }
+
+  @Test
+  void aStandInWithStripesLatencyMakesEveryModeWaitForIt(TestRedis redis, @TempDir Path out) throws IOException {
+    StringWriter stdout = new StringWriter();
+    StringWriter stderr = new StringWriter();
+
+    int code = Main.execute(Map.of("REDIS_URL", redis.url()), new PrintWriter(stdout, true), new PrintWriter(stderr, true),
+        "bench", "--stripe-latency-ms", "100", "--rounds", "1", "--seconds", "0.5", "--warmup", "0.2",
+        "--concurrency", "3", "--out", out.toString());
+
+    assertEquals(0, code, stdout + "\n" + stderr);
+    List<String> csv = Files.readAllLines(out.resolve("bench.csv"));
+    List<String> header = Arrays.asList(csv.get(0).split(","));
+    int p50 = header.indexOf("p50_ms_median");
+    assertEquals(3, csv.size() - 1, String.join("\n", csv));
+    for (String line : csv.subList(1, csv.size())) {
+      assertTrue(Double.parseDouble(line.split(",")[p50]) >= 100, "an operation took less than the stand-in's 100 ms: " + line);
+    }
+    assertTrue(stdout.toString().contains("answered after 100 ms"), stdout.toString());
+  }
 }
