@@ -17,6 +17,25 @@
 -- Batch: ARGV[1] = 'batch', ARGV[2] = n, then for each run its number of keys and of arguments,
 -- then every run's arguments; KEYS holds every run's keys, run after run. Each run is committed on
 -- its own (one run's conflict does not stop the next); returns one answer as above per run, in order.
+-- One command over count values of A from index first, with an optional leading field and value,
+-- in as few calls as Lua's stack allows (unpack takes a few thousand values at most).
+local function many(command, key, A, first, count, field, value)
+  local i = 0
+  repeat
+    local args = {command, key}
+    if field then
+      args[3], args[4] = field, value
+    end
+    for j = i, math.min(count, i + 1000) - 1 do
+      args[#args + 1] = A[first + j]
+    end
+    if #args > 2 then
+      redis.call(unpack(args))
+    end
+    field, value, i = nil, nil, i + 1000
+  until i >= count
+end
+
 local function commit(K, A)
   local flow = redis.call('HMGET', K[7], 'disabled_at', 'last_error', 'failures')
   if flow[1] then
@@ -43,9 +62,7 @@ local function commit(K, A)
     tonumber(counts[4]), tonumber(counts[5])
   local delta, failed, now = tonumber(counts[6]), counts[7] == '1', counts[8]
   local run, arg = A[8], 10
-  for i = 0, outboxes - 1 do
-    redis.call('HSET', K[3], A[arg + 2 * i], A[arg + 2 * i + 1])
-  end
+  many('HSET', K[3], A, arg, 2 * outboxes)
   arg = arg + 2 * outboxes
   for i = 0, dispatches - 1 do
     redis.call('XADD', K[8 + i], '*', 'task', A[arg + i])
@@ -62,16 +79,13 @@ local function commit(K, A)
     end
   end
   arg = arg + 2 * timers
+  -- A run writes state only after the version check above (a failed run writes none), so the new
+  -- version is the expected one plus one, set with the writes.
   local version = expected
-  for i = 0, sets - 1 do
-    redis.call('HSET', K[1], A[arg + 2 * i], A[arg + 2 * i + 1])
-  end
-  arg = arg + 2 * sets
-  for i = 0, dels - 1 do
-    redis.call('HDEL', K[1], A[arg + i])
-  end
   if sets > 0 or dels > 0 then
-    version = tostring(redis.call('HINCRBY', K[1], '_version', 1))
+    version = tostring(tonumber(expected) + 1)
+    many('HSET', K[1], A, arg, 2 * sets, '_version', version)
+    many('HDEL', K[1], A, arg + 2 * sets, dels)
   end
   if failed then
     local streak = redis.call('HINCRBY', K[7], 'failures', 1)
@@ -83,14 +97,15 @@ local function commit(K, A)
   elseif flow[3] then
     redis.call('HDEL', K[7], 'failures')
   end
+  -- The chain's run records; their number is the chain's count of runs (XLEN).
   redis.call('XADD', K[4], 'MAXLEN', '~', A[6], '*', 'run', run)
   redis.call('XADD', K[6], '*', 'run', run)
-  local pending = redis.call('HINCRBY', K[5], 'pending', delta)
-  redis.call('HINCRBY', K[5], 'runs', 1)
   if failed then
     redis.call('HINCRBY', K[5], 'failed', 1)
   end
-  if pending <= 0 then
+  -- This run's task was pending: when it started as many tasks and calls as it ends (delta 0), the
+  -- chain goes on and its count stays.
+  if delta ~= 0 and redis.call('HINCRBY', K[5], 'pending', delta) <= 0 then
     redis.call('HSET', K[5], 'status', 'settled', 'settled_at', now)
   end
   -- The chain is kept ttl seconds past its last run, and past its last timer: a timer set for 30

@@ -15,7 +15,6 @@ if ARGV[8] ~= '' then
   redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[10], '*', 'run', ARGV[8])
   if redis.call('EXISTS', KEYS[3]) == 1 then
     redis.call('XADD', KEYS[4], '*', 'run', ARGV[8])
-    redis.call('HINCRBY', KEYS[3], 'runs', 1)
     redis.call('HINCRBY', KEYS[3], 'dead', 1)
     if redis.call('HINCRBY', KEYS[3], 'pending', -1) <= 0 then
       redis.call('HSET', KEYS[3], 'status', 'settled', 'settled_at', ARGV[7])

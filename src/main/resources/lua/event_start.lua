@@ -11,7 +11,7 @@ if seen then
   return {0, seen}
 end
 -- keep in step with start.lua (StripeEventsIT compares the two)
-redis.call('HSET', KEYS[1], 'status', 'running', 'pending', 1, 'runs', 0, 'failed', 0,
+redis.call('HSET', KEYS[1], 'status', 'running', 'pending', 1, 'failed', 0,
   'flow', ARGV[2], 'context_id', ARGV[3], 'worker_id', ARGV[4], 'started_at', ARGV[5])
 redis.call('EXPIRE', KEYS[1], ARGV[6])
 local id = redis.call('XADD', KEYS[2], '*', 'task', ARGV[1])

@@ -12,12 +12,13 @@ import java.util.Map;
  */
 public record ChainStatus(String chainId, String status, long pending, long runs, long failed, long dead) {
 
-  static ChainStatus of(String chainId, Map<String, String> fields) {
+  /** @param runs the length of the chain's run stream: each run, dead ones too, leaves one record there */
+  static ChainStatus of(String chainId, Map<String, String> fields, long runs) {
     if (fields.isEmpty()) {
       return null;
     }
     return new ChainStatus(chainId, fields.getOrDefault("status", "running"), number(fields, "pending"),
-        number(fields, "runs"), number(fields, "failed"), number(fields, "dead"));
+        runs, number(fields, "failed"), number(fields, "dead"));
   }
 
   public boolean settled() {

@@ -405,8 +405,9 @@ public final class RedisTaskQueue {
 
   /** The chain's counters and status, or null when there is no such chain. */
   public Future<ChainStatus> chain(String chainId) {
-    return redis.send(Request.cmd(Command.HGETALL).arg(RedisKeys.chain(chainId)))
-        .map(response -> ChainStatus.of(chainId, toMap(response)));
+    return redis.batch(List.of(Request.cmd(Command.HGETALL).arg(RedisKeys.chain(chainId)),
+            Request.cmd(Command.XLEN).arg(RedisKeys.chainRuns(chainId))))
+        .map(answers -> ChainStatus.of(chainId, toMap(answers.get(0)), answers.get(1).toLong()));
   }
 
   /** Run records of a chain after {@code fromId}, waiting up to {@code blockMs} for the first. */

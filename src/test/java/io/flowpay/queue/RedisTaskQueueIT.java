@@ -104,6 +104,37 @@ class RedisTaskQueueIT {
   }
 
   @Test
+  void aRunWithThousandsOfWritesAndCallsCommitsThemAll() {
+    Delivery first = startAndRead();
+    String context = first.task().contextId();
+    Effects writes = new Effects();
+    for (int i = 0; i < 4500; i++) {
+      writes.write("k" + i, String.valueOf(i));
+    }
+    for (int i = 0; i < 700; i++) {
+      writes.call(call(first.task(), i));
+    }
+    assertEquals(Commit.Outcome.COMMITTED, queue.commit(first, queue.snapshot(context).await(), ok(writes)).await().outcome());
+    Task next = Task.main("main", first.task().workerId(), context, "cli", null);
+    queue.start(next).await();
+    Delivery second = queue.read(reader, next.workerId(), 10, 100).await().get(0);
+    Effects deletes = new Effects();
+    for (int i = 0; i < 2500; i++) {
+      deletes.write("k" + i, null);
+    }
+
+    Commit outcome = queue.commit(second, queue.snapshot(context).await(), ok(deletes)).await();
+
+    assertEquals(new Commit(Commit.Outcome.COMMITTED, "2", null), outcome);
+    Snapshot state = queue.snapshot(context).await();
+    assertEquals(2000, state.values().size());
+    assertEquals("4499", state.values().get("k4499"));
+    assertEquals("2", state.version());
+    assertEquals(700, queue.outbox(first.task().workerId()).await().size());
+    assertEquals(700, queue.chain(first.task().chainId()).await().pending(), "its 700 calls are in flight");
+  }
+
+  @Test
   void staleSnapshotConflictsAndWritesNothing() {
     Delivery delivery = startAndRead();
     Task task = delivery.task();
