@@ -24,6 +24,11 @@ final class ApiProblem extends RuntimeException {
     return new ApiProblem(400, "invalid_request", field, message);
   }
 
+  /** 422: an {@code Idempotency-Key} sent again with a different request. */
+  static ApiProblem keyReused(String message) {
+    return new ApiProblem(422, "idempotency_key_reused", "Idempotency-Key", message);
+  }
+
   static ApiProblem notFound(String field, String message) {
     return new ApiProblem(404, "not_found", field, message);
   }

@@ -26,6 +26,9 @@ final class ApiRoutes {
 
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 1000;
+  /** How long an API request's {@code Idempotency-Key} is remembered, as Stripe keeps its own. */
+  static final long IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+  private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
   private static final Pattern STREAM_ID = Pattern.compile("-|\\(?[0-9]{1,20}(-[0-9]{1,20})?");
 
   private final Vertx vertx;
@@ -40,25 +43,77 @@ final class ApiRoutes {
     this.events = events;
   }
 
-  /** {@code POST /v1/runs} → 202 {@code {task_id, chain_id, ...}}. */
+  /**
+   * {@code POST /v1/runs} → 202 {@code {task_id, chain_id, ...}}. With an {@code Idempotency-Key},
+   * the chain is started once: the same request sent again within {@link #IDEMPOTENCY_TTL_SECONDS}
+   * gets the first answer again (marked {@code Idempotent-Replayed: true}) and starts nothing; a
+   * different request with the same key is refused (422).
+   */
   void startRun(RoutingContext ctx) {
-    RunRequest request = RunRequest.parse(ctx.body().asString(), options.workers());
+    String body = ctx.body().asString();
+    RunRequest request = RunRequest.parse(body, options.workers());
+    String key = idempotencyKey(ctx);
     Task task = Task.main(request.flow(), request.workerId(), request.contextId(), "api", request.input());
-    String file = options.flowsDir().resolve(request.flow() + ".js").toString();
-    vertx.fileSystem().exists(file)
-        .compose(exists -> exists ? Future.succeededFuture()
-            : Future.failedFuture(ApiProblem.invalid("flow", "flow '" + request.flow() + "' not found: there is no " + file)))
-        .compose(found -> redis(services.queue().start(task)))
-        .onSuccess(entry -> started(ctx, task))
+    JsonObject answer = new JsonObject().put("task_id", task.taskId()).put("chain_id", task.chainId())
+        .put("flow", task.flow()).put("worker_id", task.workerId()).put("context_id", task.contextId());
+    if (key == null) {
+      flowExists(request.flow())
+          .compose(found -> redis(services.queue().start(task)))
+          .onSuccess(entry -> started(ctx, task, answer))
+          .onFailure(ctx::fail);
+      return;
+    }
+    JsonObject sent = new JsonObject(body);
+    String mark = RedisKeys.apiRequest(key);
+    String record = new JsonObject().put("request", sent).put("answer", answer).encode();
+    redis(services.redis().send(Request.cmd(Command.GET).arg(mark)))
+        .compose(earlier -> earlier != null ? Future.succeededFuture(earlier.toString())
+            : flowExists(request.flow())
+                .compose(found -> redis(services.queue().startOnce(task, mark, record, IDEMPOTENCY_TTL_SECONDS))))
+        .onSuccess(earlier -> {
+          if (earlier == null) {
+            started(ctx, task, answer);
+          } else {
+            replay(ctx, key, sent, new JsonObject(earlier));
+          }
+        })
         .onFailure(ctx::fail);
   }
 
-  private void started(RoutingContext ctx, Task task) {
+  private Future<Void> flowExists(String flow) {
+    String file = options.flowsDir().resolve(flow + ".js").toString();
+    return vertx.fileSystem().exists(file).compose(exists -> exists ? Future.succeededFuture()
+        : Future.failedFuture(ApiProblem.invalid("flow", "flow '" + flow + "' not found: there is no " + file)));
+  }
+
+  private static String idempotencyKey(RoutingContext ctx) {
+    String key = ctx.request().getHeader("Idempotency-Key");
+    if (key != null && !IDEMPOTENCY_KEY.matcher(key).matches()) {
+      throw ApiProblem.invalid("Idempotency-Key", "the Idempotency-Key header must be 1-255 printable ASCII"
+          + " characters without spaces, e.g. a UUID you make once per order and send with every retry");
+    }
+    return key;
+  }
+
+  private void started(RoutingContext ctx, Task task, JsonObject answer) {
     services.metrics().runStarted(task.flow(), "api");
     if (!Answers.answered(ctx)) {
       ctx.response().putHeader("Location", "/v1/chains/" + task.chainId());
-      Answers.json(ctx, 202, new JsonObject().put("task_id", task.taskId()).put("chain_id", task.chainId())
-          .put("flow", task.flow()).put("worker_id", task.workerId()).put("context_id", task.contextId()));
+      Answers.json(ctx, 202, answer);
+    }
+  }
+
+  private static void replay(RoutingContext ctx, String key, JsonObject sent, JsonObject first) {
+    if (!sent.equals(first.getJsonObject("request"))) {
+      ctx.fail(ApiProblem.keyReused("Idempotency-Key '" + key + "' was used within the last 24 hours with a"
+          + " different request: send the same request to get its answer again, or a new key for a new run"));
+      return;
+    }
+    if (!Answers.answered(ctx)) {
+      JsonObject answer = first.getJsonObject("answer");
+      ctx.response().putHeader("Location", "/v1/chains/" + answer.getString("chain_id"))
+          .putHeader("Idempotent-Replayed", "true");
+      Answers.json(ctx, 202, answer);
     }
   }
 
@@ -67,7 +122,8 @@ final class ApiRoutes {
     String id = pathId(ctx, "id");
     redis(services.queue().chain(id))
         .compose(status -> status == null
-            ? Future.failedFuture(ApiProblem.notFound("id", "no chain '" + id + "' (chains are kept 7 days)"))
+            ? Future.failedFuture(ApiProblem.notFound("id", "no chain '" + id + "' (chains are kept "
+                + options.redis().chainRetentionDays() + " days after their last run)"))
             : range(RedisKeys.chainRuns(id), false, MAX_LIMIT).map(runs -> chainJson(status, runs)))
         .onSuccess(json -> Answers.json(ctx, 200, json))
         .onFailure(ctx::fail);

@@ -2,7 +2,6 @@ package io.flowpay.http;
 
 import io.flowpay.flow.Task;
 import io.flowpay.queue.LuaScript;
-import io.flowpay.queue.RedisKeys;
 import io.flowpay.queue.RedisTaskQueue;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -16,7 +15,7 @@ import java.util.List;
 /**
  * Stripe events in Redis, each taken at most once per event id for {@link #MARK_TTL_SECONDS}
  * (Stripe retries a delivery for up to three days): either it starts a chain
- * ({@code lua/event_start.lua}: the writes of {@code start.lua} plus the mark, atomically) or it is
+ * ({@link RedisTaskQueue#startOnce}: the writes of {@code start.lua} plus the mark, atomically) or it is
  * recorded in the capped stream {@link #UNHANDLED} ({@code lua/event_unhandled.lua}).
  */
 public final class StripeEvents {
@@ -39,7 +38,6 @@ public final class StripeEvents {
 
   private final Redis redis;
   private final RedisTaskQueue queue;
-  private final LuaScript start = LuaScript.load("event_start");
   private final LuaScript unhandled = LuaScript.load("event_unhandled");
 
   public StripeEvents(Redis redis, RedisTaskQueue queue) {
@@ -53,14 +51,8 @@ public final class StripeEvents {
 
   /** Starts {@code task} (a {@link Task#event} task) as a new chain, unless its event was taken before. */
   public Future<Outcome> start(Task task) {
-    List<String> keys = List.of(RedisKeys.chain(task.chainId()), RedisKeys.tasks(task.workerId()),
-        mark(task.eventId()));
-    List<String> args = List.of(task.encode(), task.flow(), task.contextId(), task.workerId(),
-        String.valueOf(System.currentTimeMillis()), queue.chainTtlSeconds(), task.chainId(),
-        String.valueOf(MARK_TTL_SECONDS));
-    return queue.ensureGroup(task.workerId())
-        .compose(ready -> start.run(redis, keys, args))
-        .map(Outcome::of);
+    return queue.startOnce(task, mark(task.eventId()), task.chainId(), MARK_TTL_SECONDS)
+        .map(earlier -> new Outcome(earlier == null, earlier));
   }
 
   /** Records an event no flow runs for, with the reason, unless it was taken before. */

@@ -46,6 +46,11 @@ public final class RedisKeys {
     return "flowpay:runs:" + context;
   }
 
+  /** An API request's {@code Idempotency-Key}: the request and the answer it was given. */
+  public static String apiRequest(String idempotencyKey) {
+    return "flowpay:api:idempotency:" + idempotencyKey;
+  }
+
   public static String chain(String chain) {
     return "flowpay:chain:" + chain;
   }

@@ -34,6 +34,7 @@ public final class RedisTaskQueue {
 
   private final Redis redis;
   private final LuaScript start = LuaScript.load("start");
+  private final LuaScript startOnce = LuaScript.load("start_once");
   private final LuaScript commit = LuaScript.load("commit");
   private final LuaScript reply = LuaScript.load("reply");
   private final LuaScript load = LuaScript.load("load");
@@ -62,11 +63,6 @@ public final class RedisTaskQueue {
     this.chainTtl = String.valueOf(chainTtlSeconds);
   }
 
-  /** How long a chain is kept after its last run or due timer, in seconds (Redis TTL). */
-  public String chainTtlSeconds() {
-    return chainTtl;
-  }
-
   /** Creates the worker's stream and consumer group if missing (from the start of the stream). */
   public Future<Void> ensureGroup(String worker) {
     Request create = Request.cmd(Command.XGROUP).arg("CREATE").arg(RedisKeys.tasks(worker))
@@ -82,9 +78,25 @@ public final class RedisTaskQueue {
     List<String> keys = List.of(RedisKeys.chain(task.chainId()), RedisKeys.tasks(task.workerId()));
     List<String> args = List.of(task.encode(), task.flow(), task.contextId(), task.workerId(),
         String.valueOf(System.currentTimeMillis()), chainTtl);
-    Future<Void> ready = groupsMade.contains(task.workerId()) ? Future.succeededFuture() : ensureGroup(task.workerId())
-        .onSuccess(made -> groupsMade.add(task.workerId()));
-    return ready.compose(made -> start.run(redis, keys, args)).map(Response::toString);
+    return ensureGroupOnce(task.workerId()).compose(made -> start.run(redis, keys, args)).map(Response::toString);
+  }
+
+  /**
+   * Starts a chain as {@link #start} does unless {@code mark} is set, and sets it to {@code markValue}
+   * for {@code markTtlSeconds}, all atomically. Returns null when the chain was started, else the
+   * mark's value (nothing was started).
+   */
+  public Future<String> startOnce(Task task, String mark, String markValue, long markTtlSeconds) {
+    List<String> keys = List.of(RedisKeys.chain(task.chainId()), RedisKeys.tasks(task.workerId()), mark);
+    List<String> args = List.of(task.encode(), task.flow(), task.contextId(), task.workerId(),
+        String.valueOf(System.currentTimeMillis()), chainTtl, markValue, String.valueOf(markTtlSeconds));
+    return ensureGroupOnce(task.workerId()).compose(made -> startOnce.run(redis, keys, args))
+        .map(answer -> answer.get(0).toInteger() == 1 ? null : answer.get(1).toString());
+  }
+
+  private Future<Void> ensureGroupOnce(String worker) {
+    return groupsMade.contains(worker) ? Future.succeededFuture()
+        : ensureGroup(worker).onSuccess(made -> groupsMade.add(worker));
   }
 
   /**

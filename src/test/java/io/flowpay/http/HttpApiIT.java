@@ -60,6 +60,59 @@ class HttpApiIT {
   }
 
   @Test
+  void aRunSentAgainWithItsIdempotencyKeyEvenConcurrentlyStartsOneChainAndGetsTheFirstAnswer(TestRedis redis, @TempDir Path flows) {
+    write(flows, "count", "ctx.set('n', (ctx.get('n') || 0) + 1);");
+    try (HttpFixture http = new HttpFixture(redis, flows)) {
+      String context = "order-" + Ids.newId();
+      String body = new JsonObject().put("flow", "count").put("context_id", context).encode();
+      String key = "order-o1-" + Ids.newId();
+
+      HttpResponse<Buffer> first = http.post("/v1/runs", body, key).await();
+      HttpResponse<Buffer> again = http.post("/v1/runs", body, key).await();
+      String key2 = "order-o2-" + Ids.newId();
+      var racing1 = http.post("/v1/runs", body, key2);
+      var racing2 = http.post("/v1/runs", body, key2);
+      var racing3 = http.post("/v1/runs", body, key2);
+
+      assertEquals(202, first.statusCode(), first.bodyAsString());
+      assertEquals(null, first.getHeader("Idempotent-Replayed"));
+      assertEquals(202, again.statusCode(), again.bodyAsString());
+      assertEquals("true", again.getHeader("Idempotent-Replayed"));
+      assertEquals(first.bodyAsJsonObject(), again.bodyAsJsonObject());
+      assertEquals(first.getHeader("Location"), again.getHeader("Location"));
+      String chain2 = racing1.await().bodyAsJsonObject().getString("chain_id");
+      assertEquals(chain2, racing2.await().bodyAsJsonObject().getString("chain_id"));
+      assertEquals(chain2, racing3.await().bodyAsJsonObject().getString("chain_id"));
+      // Runs of one context go in order: once a later run has run, any chain started twice would have too.
+      String last = http.post("/v1/runs", body).bodyAsJsonObject().getString("chain_id");
+      http.flowpay.awaitRuns(last, 1);
+      assertEquals(new JsonObject().put("n", 3), http.get("/v1/contexts/" + context).bodyAsJsonObject().getJsonObject("state"));
+    }
+  }
+
+  @Test
+  void anIdempotencyKeySentWithAnotherRequestIsRefusedAndStartsNothing(TestRedis redis, @TempDir Path flows) {
+    write(flows, "count", "ctx.set('n', (ctx.get('n') || 0) + 1);");
+    try (HttpFixture http = new HttpFixture(redis, flows)) {
+      String context = "order-" + Ids.newId();
+      JsonObject body = new JsonObject().put("flow", "count").put("context_id", context);
+      String key = Ids.newId();
+      assertEquals(202, http.post("/v1/runs", body.encode(), key).await().statusCode());
+
+      HttpResponse<Buffer> other = http.post("/v1/runs", body.copy().put("input", new JsonObject().put("amount", 1)).encode(),
+          key).await();
+
+      assertProblem(other, 422, "idempotency_key_reused", "Idempotency-Key");
+      assertTrue(HttpFixture.error(other).getString("message").contains("a new key for a new run"));
+      assertProblem(http.post("/v1/runs", body.encode(), "two words").await(), 400, "invalid_request", "Idempotency-Key");
+      assertProblem(http.post("/v1/runs", body.encode(), "k".repeat(256)).await(), 400, "invalid_request", "Idempotency-Key");
+      String last = http.post("/v1/runs", body.encode()).bodyAsJsonObject().getString("chain_id");
+      http.flowpay.awaitRuns(last, 1);
+      assertEquals(new JsonObject().put("n", 2), http.get("/v1/contexts/" + context).bodyAsJsonObject().getJsonObject("state"));
+    }
+  }
+
+  @Test
   void badRequestsAreAnswered400NamingTheField(TestRedis redis, @TempDir Path flows) {
     write(flows, "main", MAIN);
     try (HttpFixture http = new HttpFixture(redis, flows)) {

@@ -58,6 +58,12 @@ final class HttpFixture implements AutoCloseable {
     return client.post(path).putHeader("Authorization", "Bearer " + TOKEN).sendBuffer(Buffer.buffer(body)).await();
   }
 
+  /** Sends without waiting for the answer. */
+  io.vertx.core.Future<HttpResponse<Buffer>> post(String path, String body, String idempotencyKey) {
+    return client.post(path).putHeader("Authorization", "Bearer " + TOKEN).putHeader("Idempotency-Key", idempotencyKey)
+        .sendBuffer(Buffer.buffer(body));
+  }
+
   HttpResponse<Buffer> get(String path) {
     return client.get(path).putHeader("Authorization", "Bearer " + TOKEN).send().await();
   }
