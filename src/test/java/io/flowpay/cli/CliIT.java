@@ -44,7 +44,7 @@ class CliIT {
       assertEquals("bye", lines.get(1).getString("flow"));
       assertEquals("bye Ada", lines.get(1).getJsonArray("logs").getJsonObject(0).getString("message"));
       assertEquals(new JsonObject().put("chain_id", lines.get(0).getString("chain_id")).put("status", "settled")
-          .put("runs", 2L).put("failed", 0L), lines.get(2));
+          .put("runs", 2L).put("failed", 0L).put("dead", 0L), lines.get(2));
       assertEquals("hello Ada", flowpay.state(context).getString("greeting"));
     }
   }
@@ -110,7 +110,7 @@ class CliIT {
       flowpay.stopNode();
       String context = "ctx-" + Ids.newId();
       var task = flowpay.start("count", context, null);
-      flowpay.takeWithoutAcknowledging(5);
+      flowpay.recordRunsThatDiedAlone(flowpay.takeWithoutAcknowledging(5), 5);
       flowpay.startAgain();
       flowpay.settle(task);
 

@@ -289,11 +289,12 @@ class RunawayScriptsTest {
         .put("metadata", new JsonObject().put("n", String.valueOf(n))), params);
   }
 
-  /** Create calls also carry Flowpay's routing metadata (flowpay_worker, flowpay_context); not this test's subject. */
+  /** Create calls also carry Flowpay's routing metadata (flowpay_worker, flowpay_context, flowpay_call); not this test's subject. */
   private static JsonObject withoutRouting(JsonObject metadata) {
     JsonObject copy = metadata.copy();
     copy.remove("flowpay_worker");
     copy.remove("flowpay_context");
+    copy.remove("flowpay_call");
     return copy;
   }
 
