@@ -90,6 +90,11 @@ public record StripeOptions(String apiBase, String apiVersion, int connectTimeou
         maxRetryDelayMs, retryDeadlineMs, connections, reconcileWindowMs, reconcileDelayMs, maxReconcileDelayMs);
   }
 
+  public StripeOptions withTimeoutMs(int newTimeoutMs) {
+    return new StripeOptions(apiBase, apiVersion, connectTimeoutMs, newTimeoutMs, maxAttempts, retryDelayMs,
+        maxRetryDelayMs, retryDeadlineMs, maxConnections, reconcileWindowMs, reconcileDelayMs, maxReconcileDelayMs);
+  }
+
   public StripeOptions withReconcile(long windowMs, int delayMs, int maxDelayMs) {
     return new StripeOptions(apiBase, apiVersion, connectTimeoutMs, timeoutMs, maxAttempts, retryDelayMs,
         maxRetryDelayMs, retryDeadlineMs, maxConnections, windowMs, delayMs, maxDelayMs);
