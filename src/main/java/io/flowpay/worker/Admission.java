@@ -3,6 +3,11 @@ package io.flowpay.worker;
 import io.flowpay.config.WorkerOptions;
 import io.flowpay.flow.Task;
 import io.flowpay.queue.Delivery;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Whether a delivery runs, and how, or is parked in the dead-letter stream instead. Pure.
@@ -57,6 +62,23 @@ final class Admission {
   }
 
   private Admission() {}
+
+  /**
+   * Claimed deliveries in the order to admit them: contexts whose first delivery died alone the
+   * fewest times first, each context's deliveries in stream order (order per context is kept; contexts
+   * are independent). In a crash loop the suspect running alone when the process dies is then not the
+   * same one every time: a healthy task is not parked for dying with a process that died anyway.
+   */
+  static List<Delivery> fewestDeathsFirst(List<Delivery> claimed) {
+    Map<String, List<Delivery>> byContext = new LinkedHashMap<>();
+    for (Delivery delivery : claimed) {
+      String context = delivery.task() == null ? "\u0000" + delivery.entryId() : delivery.task().contextId();
+      byContext.computeIfAbsent(context, key -> new ArrayList<>()).add(delivery);
+    }
+    List<List<Delivery>> lanes = new ArrayList<>(byContext.values());
+    lanes.sort(Comparator.comparingLong(lane -> lane.get(0).soloRuns()));
+    return lanes.stream().flatMap(List::stream).toList();
+  }
 
   static Decision decide(Delivery delivery, WorkerOptions options) {
     Task task = delivery.task();

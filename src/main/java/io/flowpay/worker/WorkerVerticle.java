@@ -184,7 +184,8 @@ public final class WorkerVerticle extends VerticleBase {
             LOG.log(System.Logger.Level.INFO, "worker {0}: claimed {1} task(s) left unacknowledged", workerId,
                 claimed.deliveries().size());
           }
-          claimed.deliveries().stream().filter(delivery -> !held.contains(delivery.entryId())).forEach(this::admit);
+          Admission.fewestDeathsFirst(claimed.deliveries().stream()
+              .filter(delivery -> !held.contains(delivery.entryId())).toList()).forEach(this::admit);
           return claimed.next().isEmpty() ? Future.<Void>succeededFuture() : claim(minIdleMs, claimed.next());
         })
         .onComplete(done -> claiming = false)
