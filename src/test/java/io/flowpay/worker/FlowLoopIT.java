@@ -147,6 +147,38 @@ class FlowLoopIT {
     }
   }
 
+  /**
+   * Values nested about as deep as JSON allows, around the point where the call, its answer or the
+   * run cannot be stored any more: whichever way each ends (refused at the calling line, a failed
+   * run, the error flow told answer_unstorable, or fine), every chain ends and the worker goes on.
+   */
+  @Test
+  void valuesTooDeepToStoreNeverStallTheWorker(TestRedis redis, @TempDir Path flows) {
+    write(flows, "deep", "var c = 'leaf'; for (var i = 0; i < input.depth; i++) { c = {n: c}; }\n"
+        + "stripe.paymentIntents.create({amount: 100, currency: 'eur'}, {carry: c});");
+    write(flows, "new_create_payment_intent_response", "ctx.set('outcome', 'answered');");
+    write(flows, "new_create_payment_intent_error", "ctx.set('outcome', error.error.code);");
+    write(flows, "plain", "ctx.set('outcome', 'ran');");
+    try (FlowpayHarness flowpay = new FlowpayHarness(redis, flows)) {
+      flowpay.stripe.stubFor(post(urlPathEqualTo("/v1/payment_intents")).willReturn(stripeJson(200,
+          paymentIntent("pi_deep", "requires_confirmation"))));
+      Set<String> outcomes = new java.util.TreeSet<>();
+      for (int depth : new int[] {990, 997, 998, 999, 1000, 1001, 2000}) {
+        String context = "ctx-" + Ids.newId();
+        List<JsonObject> runs = flowpay.settle(flowpay.start("deep", context, new JsonObject().put("depth", depth)));
+        String outcome = flowpay.state(context).getString("outcome", runs.get(runs.size() - 1).getString("status"));
+        assertTrue(Set.of("answered", "answer_unstorable", "failed").contains(outcome), depth + ": " + outcome);
+        outcomes.add(depth + "=" + outcome);
+      }
+      System.out.println("values too deep to store: " + outcomes);
+      String after = "ctx-" + Ids.newId();
+      flowpay.settle(flowpay.start("plain", after, null));
+      assertEquals("ran", flowpay.state(after).getString("outcome"), "the worker goes on: " + outcomes);
+      assertEquals(0, flowpay.send(Request.cmd(Command.HLEN).arg(RedisKeys.outbox(flowpay.worker))).toInteger(),
+          "every call was answered: " + outcomes);
+    }
+  }
+
   @Test
   void serverErrorsAreRetriedWithOneKeyAndOneResponseFlowRuns(TestRedis redis, @TempDir Path flows) {
     write(flows, "pay", "stripe.paymentIntents.create({amount: 500, currency: 'eur'});");
