@@ -156,6 +156,39 @@ class CliIT {
     assertTrue(enable.out.contains("was not disabled"), enable.out);
   }
 
+  /** An operator sees the calls whose outcome at Stripe is unknown while they are reconciled. */
+  @Test
+  void callsListsTheCallsBeingReconciled(TestRedis redis) throws IOException {
+    Path flows = dir.resolve("flows");
+    write(flows, "pay", "stripe.paymentIntents.create({amount: 100, currency: 'eur'});");
+    try (FlowpayHarness flowpay = new FlowpayHarness(redis, flows, null,
+        options -> options.withStripe(options.stripe().withRetries(1, 10, 10, 1_000).withReconcile(600_000, 60_000, 60_000)))) {
+      flowpay.stripe.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(
+          com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/v1/payment_intents"))
+          .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(503)
+              .withHeader("Content-Type", "application/json").withBody("{\"error\": {\"type\": \"api_error\"}}")));
+      String config = config(redis, flows, flowpay.worker).toString();
+      var task = flowpay.start("pay", "ctx-" + Ids.newId(), null);
+      io.flowpay.queue.ReconcilingCalls reconciling = new io.flowpay.queue.ReconcilingCalls(flowpay.redis);
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (reconciling.list(flowpay.worker).await().isEmpty() && System.currentTimeMillis() < deadline) {
+        flowpay.vertx.timer(10).await();
+      }
+
+      Result listed = flowpay(redis, "calls", "--json", "--config", config);
+      assertEquals(0, listed.code, listed.err);
+      JsonObject call = new JsonObject(listed.out.strip());
+      assertEquals(Ids.callId(task.taskId(), 0), call.getString("call_id"));
+      assertEquals(0, call.getInteger("attempts"));
+      assertEquals(503, call.getInteger("last_status"));
+      Result text = flowpay(redis, "calls", "--config", config);
+      assertTrue(text.out.contains("1 call(s) being reconciled on worker " + flowpay.worker), text.out);
+      Result none = flowpay(redis, "calls", "--unresolved", "--config", config);
+      assertTrue(none.out.contains("0 call(s) unresolved"), none.out);
+      assertEquals("running", flowpay.queue.chain(task.chainId()).await().status(), "a reconciling call keeps its chain open");
+    }
+  }
+
   private Path config(TestRedis redis, Path flows, String worker) throws IOException {
     JsonObject config = new JsonObject()
         .put("redis", new JsonObject().put("url", redis.url()))
