@@ -46,6 +46,8 @@ public final class WorkerVerticle extends VerticleBase {
   private static final int MAX_REDIS_ATTEMPTS = 12;
   private static final long MAX_BACKOFF_MS = 5_000;
   private static final int TIMERS_PER_MOVE = 500;
+  /** How often gauges read from Redis (stuck chains) are refreshed. */
+  private static final long GAUGES_MS = 5_000;
   private static final long SNAPSHOT_CACHE_CHARS = 16L << 20;
   /** Group commit: runs (or answers) at most in one request to Redis, and such requests at once. */
   private static final int ITEMS_PER_REQUEST = 32;
@@ -87,6 +89,7 @@ public final class WorkerVerticle extends VerticleBase {
   private int callsInFlight;
   private long claimTimer = -1;
   private long timersTimer = -1;
+  private long gaugesTimer = -1;
   private Promise<Void> drained;
 
   /**
@@ -124,6 +127,7 @@ public final class WorkerVerticle extends VerticleBase {
               id -> claim(options.claimIdleMs(), "-"));
           timersTimer = vertx.setPeriodic(options.timerPollMs(), id -> moveDueTimers());
           reconciler.start(options.timerPollMs());
+          gaugesTimer = vertx.setPeriodic(GAUGES_MS, id -> queue.stuckChains().onSuccess(metrics::stuckChains));
           readMore();
         });
   }
@@ -138,6 +142,7 @@ public final class WorkerVerticle extends VerticleBase {
     stopping = true;
     reconciler.stop();
     vertx.cancelTimer(claimTimer);
+    vertx.cancelTimer(gaugesTimer);
     vertx.cancelTimer(timersTimer);
     drained = Promise.promise();
     drainedIfIdle();
