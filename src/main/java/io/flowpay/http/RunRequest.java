@@ -23,6 +23,13 @@ record RunRequest(String flow, Object input, String contextId, String workerId) 
    * @param workers the worker ids this process serves; the first is the default
    */
   static RunRequest parse(String body, List<String> workers) {
+    return parse(body, workers, null);
+  }
+
+  /**
+   * @param namespace of the context made up when the body names none (null: none, {@code ctx-<random>})
+   */
+  static RunRequest parse(String body, List<String> workers, String namespace) {
     JsonObject json = object(body);
     for (String field : json.fieldNames()) {
       if (!FIELDS.contains(field)) {
@@ -36,7 +43,7 @@ record RunRequest(String flow, Object input, String contextId, String workerId) 
     if (!FlowNames.isValid(flow)) {
       throw ApiProblem.invalid("flow", "flow '" + flow + "' is not a valid flow name: use snake_case like 'main'");
     }
-    String context = id(json, "context_id", "ctx-" + Ids.newId().substring(0, 12));
+    String context = id(json, "context_id", (namespace == null ? "" : namespace + ":") + "ctx-" + Ids.newId().substring(0, 12));
     String worker = id(json, "worker_id", workers.get(0));
     if (!workers.contains(worker)) {
       throw ApiProblem.invalid("worker_id", "worker '" + worker + "' is not served here (workers: "
