@@ -57,7 +57,10 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     HttpOptions http = options.http();
+    // HTTP/1.1 only: with h2c upgrades on, a connection is only handed over once its first header is
+    // complete, too late for the header deadline.
     HttpServerOptions listen = new HttpServerOptions().setHost(http.host()).setPort(http.port())
+        .setHttp2ClearTextEnabled(false)
         .setIdleTimeout((int) http.idleTimeoutMs()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
     HeaderDeadlines deadlines = new HeaderDeadlines(vertx, http.headerTimeoutMs());
     shedder = new LoadShedder(http.maxInFlight());
