@@ -6,6 +6,7 @@ import java.net.SocketException;
 import java.nio.channels.ClosedChannelException;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 
 /**
  * Which failures mean "Redis cannot take this now" (answered 503 with {@code Retry-After}) rather than
@@ -19,6 +20,9 @@ final class Unavailable {
   /** Redis error replies (their first word) that mean try again later. */
   static final Set<String> REDIS_ERRORS = Set.of("LOADING", "BUSY", "READONLY", "MASTERDOWN", "TRYAGAIN",
       "CLUSTERDOWN");
+
+  /** A batch's failure lists each command's error as {@code ERR [<index>] <error>}, one a line. */
+  private static final Pattern BATCH_PREFIX = Pattern.compile("^(ERR )?(\\[[0-9]+\\] )?");
 
   private Unavailable() {}
 
@@ -47,11 +51,13 @@ final class Unavailable {
       return "the connection to Redis was lost";
     }
     String message = cause.getMessage() == null ? "" : cause.getMessage();
-    String word = message.split(" ", 2)[0];
-    if (REDIS_ERRORS.contains(word)) {
-      return "Redis answered " + word;
+    for (String line : message.split("\n")) {
+      String word = BATCH_PREFIX.matcher(line).replaceFirst("").split(" ", 2)[0];
+      if (REDIS_ERRORS.contains(word)) {
+        return "Redis answered " + word;
+      }
     }
-    if (word.equals("CONNECTION_CLOSED") || message.equals("Connection is closed")) {
+    if (message.startsWith("CONNECTION_CLOSED") || message.equals("Connection is closed")) {
       return "the connection to Redis was closed";
     }
     if (message.equals("Redis waiting queue is full")) {
