@@ -25,9 +25,18 @@ final class Answers {
 
   /** Answers {@code body} with {@code status}, unless the request was answered already. */
   static void json(RoutingContext ctx, int status, JsonObject body) {
-    if (!answered(ctx)) {
-      ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    if (answered(ctx)) {
+      return;
     }
+    String text;
+    try {
+      text = body.encode();
+    } catch (RuntimeException unwritable) {
+      // e.g. stored data nested deeper than Jackson writes: answered now, not by the request timeout
+      ctx.fail(unwritable);
+      return;
+    }
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(text);
   }
 
   static void send(RoutingContext ctx, int status, String type, String field, String message) {

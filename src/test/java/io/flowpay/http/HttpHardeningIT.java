@@ -198,6 +198,21 @@ class HttpHardeningIT {
     }
   }
 
+  @Test
+  void aStateTooDeepToWriteIsAnsweredAtOnceNotByTheRequestTimeout(TestRedis redis, @TempDir Path flows) {
+    try (HttpFixture http = new HttpFixture(redis, flows)) {
+      String context = "deep-" + Ids.newId();
+      String deep = "[".repeat(999) + "]".repeat(999);
+      http.flowpay.node.redis().send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.HSET)
+          .arg(io.flowpay.queue.RedisKeys.context(context)).arg("nested").arg(deep)).await();
+
+      HttpResponse<Buffer> response = http.get("/v1/contexts/" + context);
+
+      // not the request timeout's 503 fifteen seconds later
+      assertProblem(response, 500, "internal", null);
+    }
+  }
+
   /** A form-encoded body of {@code size} bytes. */
   static String form(int size) {
     StringBuilder body = new StringBuilder();
