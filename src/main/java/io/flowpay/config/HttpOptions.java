@@ -21,7 +21,7 @@ public record HttpOptions(int port, String host, int maxBodyBytes, long headerTi
   public static final int OFF = -1;
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
-  public static final long DEFAULT_HEADER_TIMEOUT_MS = 10_000;
+  public static final long DEFAULT_HEADER_TIMEOUT_MS = 20_000;
   public static final long DEFAULT_IDLE_TIMEOUT_MS = 60_000;
   public static final int DEFAULT_MAX_IN_FLIGHT = 256;
 

@@ -39,7 +39,7 @@ class HttpBurstIT {
   void aBurstOfConcurrentRunsIsAnswered202Or503AndEvery202Settles(TestRedis redis, @TempDir Path flows) {
     write(flows, "main", "ctx.set('order', input.order_id); ctx.set('amount', input.amount);");
     // The header deadline is raised: on a loaded machine 5,000 connections opened at once may wait
-    // longer than the default 10 s to be read, and would be closed unanswered (a defence, not an answer).
+    // longer than the default 20 s to be read, and would be closed unanswered (a defence, not an answer).
     try (HttpFixture http = new HttpFixture(redis, flows,
         options -> options.withHttp(options.http().withTimeouts(120_000, 120_000)));
         LogCapture log = new LogCapture()) {
