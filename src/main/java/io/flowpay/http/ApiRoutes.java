@@ -113,8 +113,9 @@ final class ApiRoutes {
     return flowExists(flow).compose(found -> redis(services.queue().flowState(flow))).compose(state -> {
       String since = state.get("disabled_at");
       return since == null ? Future.succeededFuture() : Future.failedFuture(ApiProblem.conflict("flow_disabled",
-          "flow", "flow '" + flow + "' is disabled (since " + disabledSince(since) + ", after failing too often in a"
-              + " row): nothing was started. Fix the flow, then run 'flowpay flow enable " + flow + "'"));
+          "flow", "flow '" + flow + "' is disabled (since " + disabledSince(since) + ", after it could not run,"
+              + " missing or not compiling, too many times in a row): nothing was started. Fix the flow, then run"
+              + " 'flowpay flow enable " + flow + "'"));
     });
   }
 
