@@ -2,6 +2,7 @@ package io.flowpay.http;
 
 import io.flowpay.flow.Task;
 import io.flowpay.queue.LuaScript;
+import io.flowpay.queue.ReconcilingCalls;
 import io.flowpay.queue.RedisTaskQueue;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -39,14 +40,32 @@ public final class StripeEvents {
   private final Redis redis;
   private final RedisTaskQueue queue;
   private final LuaScript unhandled = LuaScript.load("event_unhandled");
+  private final ReconcilingCalls reconciling;
 
   public StripeEvents(Redis redis, RedisTaskQueue queue) {
     this.redis = redis;
     this.queue = queue;
+    this.reconciling = new ReconcilingCalls(redis);
   }
 
   public static String mark(String eventId) {
     return "flowpay:event:" + eventId;
+  }
+
+  /**
+   * When the event's object was made by a call whose outcome is being reconciled (its
+   * {@code metadata[flowpay_call]} and {@code [flowpay_worker]}), that call is tried again now: the
+   * object exists, so the look-up finds it. Never fails: a missed nudge only leaves the call to its
+   * schedule.
+   */
+  public Future<Boolean> nudgeReconciliation(JsonObject event) {
+    if (!(event.getValue("data") instanceof JsonObject data) || !(data.getValue("object") instanceof JsonObject object)
+        || !(object.getValue("metadata") instanceof JsonObject metadata)
+        || !(metadata.getValue("flowpay_call") instanceof String call)
+        || !(metadata.getValue("flowpay_worker") instanceof String worker)) {
+      return Future.succeededFuture(false);
+    }
+    return reconciling.nudge(worker, call).otherwise(false);
   }
 
   /** Starts {@code task} (a {@link Task#event} task) as a new chain, unless its event was taken before. */

@@ -97,6 +97,7 @@ final class StripeWebhook implements Handler<RoutingContext> {
   }
 
   private Future<Answer> take(JsonObject event, EventRoute route) {
+    events.nudgeReconciliation(event);
     if (!route.runnable()) {
       return unhandled(event, route, route.problem());
     }

@@ -37,6 +37,16 @@ public final class ReconcilingCalls {
   }
 
   /**
+   * Moves the next attempt of {@code callId}, if it is being reconciled, to now: Stripe told about
+   * the object it made (a webhook event), so a look-up will find it. Returns false when the call is
+   * not being reconciled.
+   */
+  public Future<Boolean> nudge(String worker, String callId) {
+    return redis.send(Request.cmd(Command.ZADD).arg(RedisKeys.reconcileDue(worker)).arg("XX").arg("CH")
+        .arg(System.currentTimeMillis()).arg(callId)).map(changed -> changed.toInteger() == 1);
+  }
+
+  /**
    * Up to {@code count} calls of {@code worker} due by {@code now}, with their state. A call no longer
    * in the outbox (answered) is forgotten here.
    */

@@ -46,8 +46,14 @@ final class HttpFixture implements AutoCloseable {
 
   /** @param tokens the {@code FLOWPAY_API_TOKENS} entries (tokens, with scopes or not) */
   HttpFixture(TestRedis redis, Path flows, UnaryOperator<FlowpayOptions> adjust, List<String> tokens) {
+    this(redis, flows, UnaryOperator.identity(), adjust, tokens);
+  }
+
+  /** @param node changes to the options the node (its workers) runs with */
+  HttpFixture(TestRedis redis, Path flows, UnaryOperator<FlowpayOptions> node, UnaryOperator<FlowpayOptions> adjust,
+      List<String> tokens) {
     this.tokens = tokens;
-    flowpay = new FlowpayHarness(redis, flows);
+    flowpay = new FlowpayHarness(redis, flows, null, node);
     options = adjust.apply(flowpay.options.withHttp(new HttpOptions().withPort(0))
         .withWebhooks(new WebhookOptions(true, null)));
     port = deploy(new HttpServices(flowpay.node.redis(), flowpay.node.queue(), flowpay.node::workers, metrics));

@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.flowpay.TestRedis;
 import io.flowpay.config.WebhookOptions;
 import io.flowpay.flow.Ids;
+import java.util.function.UnaryOperator;
+import io.flowpay.flow.Task;
+import io.flowpay.queue.ReconcilingCalls;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -57,6 +60,48 @@ class StripeWebhookIT {
       assertEquals(context, runs.get(0).getString("context_id"));
       assertEquals(new JsonObject().put("runs", 1).put("caller", "webhook").put("event_id", eventId)
           .put("intent", intent.getString("id")).put("intent_status", "succeeded"), http.flowpay.state(context));
+    }
+  }
+
+  /**
+   * A create whose answer was a 500 is being reconciled, its next look-up an hour away; Stripe's event
+   * about the object it made (its metadata names the call) makes the look-up happen now, and the
+   * response flow runs with the object found.
+   */
+  @Test
+  void eventAboutAnObjectEndsTheReconcilingOfTheCallThatMadeIt(TestRedis redis, @TempDir Path flows) {
+    write(flows, "pay", "stripe.paymentIntents.create({amount: 100, currency: 'eur'});");
+    write(flows, "new_create_payment_intent_response", "ctx.set('intent', response.id); ctx.set('how', request.reconciled);");
+    try (HttpFixture http = new HttpFixture(redis, flows,
+        node -> node.withStripe(node.stripe().withRetries(1, 10, 10, 1_000).withReconcile(600_000, 3_600_000, 3_600_000)),
+        UnaryOperator.identity(), List.of(HttpFixture.TOKEN))) {
+      String context = "order-" + Ids.newId();
+      http.flowpay.stripe.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(
+          com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/v1/payment_intents"))
+          .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(500)
+              .withHeader("Content-Type", "application/json").withBody("{\"error\": {\"type\": \"api_error\"}}")));
+      Task task = http.flowpay.start("pay", context, null);
+      String call = Ids.callId(task.taskId(), 0);
+      ReconcilingCalls reconciling = new ReconcilingCalls(http.flowpay.redis);
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (reconciling.list(http.flowpay.worker).await().isEmpty() && System.currentTimeMillis() < deadline) {
+        http.flowpay.vertx.timer(10).await();
+      }
+      JsonObject intent = intent().put("metadata", new JsonObject().put("flowpay_worker", http.flowpay.worker)
+          .put("flowpay_context", context).put("flowpay_call", call));
+      http.flowpay.stripe.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+          com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/v1/payment_intents/search"))
+          .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson(new JsonObject().put("object", "search_result")
+              .put("data", new io.vertx.core.json.JsonArray().add(intent)).encode())));
+
+      HttpResponse<Buffer> response = http.deliver(HttpFixture.event("evt_" + Ids.newId(), "payment_intent.created",
+          intent).encode());
+
+      assertEquals(200, response.statusCode(), response.bodyAsString());
+      List<JsonObject> runs = http.flowpay.settle(task);
+      assertEquals(List.of("pay", "new_create_payment_intent_response"),
+          runs.stream().map(run -> run.getString("flow")).toList());
+      assertEquals(new JsonObject().put("intent", intent.getString("id")).put("how", "found"), http.flowpay.state(context));
     }
   }
 
