@@ -24,13 +24,7 @@ for i = 1, #pending do
   if not held[id] then
     local entry = redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], tonumber(ARGV[3]), id)[1]
     if entry then
-      local fields = entry[2]
-      local task = ''
-      for f = 1, #fields, 2 do
-        if fields[f] == 'task' then
-          task = fields[f + 1]
-        end
-      end
+      local task = flowpay_field(entry[2], 'task')
       local runs = redis.call('HMGET', KEYS[2], id, id .. ':solo')
       claimed[#claimed + 1] = {id, pending[i][4] + 1, task, tonumber(runs[1] or '0'), tonumber(runs[2] or '0')}
     else

@@ -72,8 +72,7 @@ local function commit(K, A)
   arg = arg + dispatches
   local longest = 0
   if timers > 0 then
-    local clock = redis.call('TIME')
-    local at = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+    local at = flowpay_now_ms()
     for i = 0, timers - 1 do
       local delay = tonumber(A[arg + 2 * i])
       longest = math.max(longest, delay)
@@ -118,13 +117,8 @@ local function commit(K, A)
     end
   end
   -- The chain is kept ttl seconds past its last run, and past its last timer: a timer set for 30
-  -- days must still find its chain. Only ever extended (another run must not cut a timer's time
-  -- short), and only when that adds more than a minute: a read instead of two writes per run.
-  local keep = tonumber(A[5]) + math.ceil(longest / 1000)
-  if redis.call('TTL', K[6]) < keep - 60 then
-    redis.call('EXPIRE', K[5], keep)
-    redis.call('EXPIRE', K[6], keep)
-  end
+  -- days must still find its chain.
+  flowpay_keep_chain(K[5], K[6], tonumber(A[5]) + math.ceil(longest / 1000))
   return {'ok', version}
 end
 if ARGV[1] ~= 'batch' then

@@ -23,11 +23,7 @@ if ARGV[8] ~= '' then
     redis.call('ZADD', KEYS[6], ARGV[7], KEYS[3])
     -- chains expire: the index forgets what is older than their retention
     redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', tonumber(ARGV[7]) - 1000 * tonumber(ARGV[9]))
-    -- as commit.lua: extended only, never cut short under a timer of the chain
-    if redis.call('TTL', KEYS[4]) < tonumber(ARGV[9]) - 60 then
-      redis.call('EXPIRE', KEYS[3], ARGV[9])
-      redis.call('EXPIRE', KEYS[4], ARGV[9])
-    end
+    flowpay_keep_chain(KEYS[3], KEYS[4], tonumber(ARGV[9]))
   end
 end
 return 1

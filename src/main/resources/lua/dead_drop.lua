@@ -9,13 +9,7 @@ if #entries == 0 then
   return 0
 end
 redis.call('XDEL', KEYS[1], ARGV[1])
-local fields = entries[1][2]
-local task = ''
-for i = 1, #fields, 2 do
-  if fields[i] == 'task' then
-    task = fields[i + 1]
-  end
-end
+local task = flowpay_field(entries[1][2], 'task')
 if redis.call('EXISTS', KEYS[3]) == 1 then
   redis.call('HINCRBY', KEYS[3], 'dropped', 1)
   if redis.call('HINCRBY', KEYS[3], 'dead', -1) <= 0 then

@@ -11,10 +11,6 @@ local seen = redis.call('GET', KEYS[3])
 if seen then
   return {0, seen}
 end
--- keep in step with start.lua (StripeEventsIT compares the two)
-redis.call('HSET', KEYS[1], 'status', 'running', 'pending', 1, 'failed', 0,
-  'flow', ARGV[2], 'context_id', ARGV[3], 'worker_id', ARGV[4], 'started_at', ARGV[5])
-redis.call('EXPIRE', KEYS[1], ARGV[6])
-local id = redis.call('XADD', KEYS[2], '*', 'task', ARGV[1])
+local id = flowpay_start_chain(KEYS[1], KEYS[2], ARGV)
 redis.call('SET', KEYS[3], ARGV[7], 'NX', 'EX', ARGV[8])
 return {1, id}

@@ -1,8 +1,7 @@
 -- Moves timers that are due (flow.after) from the worker's timers zset into its task stream.
 -- KEYS: 1 timers zset, 2 task stream.  ARGV: 1 most to move
 -- Returns how many were moved.
-local clock = redis.call('TIME')
-local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local now = flowpay_now_ms()
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
 for i = 1, #due do
   redis.call('XADD', KEYS[2], '*', 'task', due[i])

@@ -21,6 +21,8 @@ import java.util.List;
  */
 public final class LuaScript {
 
+  private static final String LIBRARY = "lib";
+
   private final String name;
   private final String source;
   private final String sha;
@@ -31,12 +33,17 @@ public final class LuaScript {
     this.sha = sha1(source);
   }
 
+  /** The script {@code lua/<name>.lua}, with the shared functions of {@code lua/lib.lua} before it. */
   public static LuaScript load(String name) {
+    return new LuaScript(name, resource(LIBRARY) + resource(name));
+  }
+
+  private static String resource(String name) {
     try (InputStream in = LuaScript.class.getResourceAsStream("/lua/" + name + ".lua")) {
       if (in == null) {
         throw new IllegalStateException("missing resource /lua/" + name + ".lua");
       }
-      return new LuaScript(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,0 +1,35 @@
+-- Shared by every Flowpay script: LuaScript puts this before each script's own source when it loads it.
+
+-- Redis's own clock in ms (timers are scored by it, so that every process agrees).
+local function flowpay_now_ms()
+  local clock = redis.call('TIME')
+  return tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+end
+
+-- A field of a stream entry ({name, value, name, value, ...}), or '' when it has none.
+local function flowpay_field(fields, name)
+  for i = 1, #fields, 2 do
+    if fields[i] == name then
+      return fields[i + 1]
+    end
+  end
+  return ''
+end
+
+-- A new chain's counters and its first task. A: task json, flow, context id, worker id, now (ms), ttl (s).
+local function flowpay_start_chain(chain, stream, A)
+  redis.call('HSET', chain, 'status', 'running', 'pending', 1, 'failed', 0,
+    'flow', A[2], 'context_id', A[3], 'worker_id', A[4], 'started_at', A[5])
+  redis.call('EXPIRE', chain, A[6])
+  return redis.call('XADD', stream, '*', 'task', A[1])
+end
+
+-- Keeps a chain's hash and run records ttl seconds more. Only ever extended (another run must not cut
+-- a timer's time short), and only when that adds more than a minute: a read instead of two writes.
+local function flowpay_keep_chain(chain, runs, ttl)
+  if redis.call('TTL', runs) < ttl - 60 then
+    redis.call('EXPIRE', chain, ttl)
+    redis.call('EXPIRE', runs, ttl)
+  end
+end
+
