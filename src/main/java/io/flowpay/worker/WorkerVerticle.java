@@ -78,12 +78,7 @@ public final class WorkerVerticle extends VerticleBase {
   /** Tasks asked for by reads on their way (the blocking read, reads riding on stored answers). */
   private int reserved;
   private boolean claiming;
-  /** Deliveries admitted and waiting to enter their lanes, in order (see {@link #admit}). */
-  private final java.util.ArrayDeque<Gated> gate = new java.util.ArrayDeque<>();
-  /** How each delivery in a lane was admitted, until its run starts. */
-  private final java.util.Map<String, Admission.Mode> modes = new java.util.HashMap<>();
-  /** A delivery that must run alone is running: nothing else starts. */
-  private boolean aloneRunning;
+  private RunGate gate;
   private boolean movingTimers;
   private boolean stopping;
   private int callsInFlight;
@@ -116,6 +111,7 @@ public final class WorkerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     lanes = new ContextLanes(this::process, this::finished);
+    gate = new RunGate(lanes);
     reconciler = new Reconciler(vertx, workerId, reconciling, stripe, stripeOptions, this::store, metrics);
     return queue.ensureGroup(workerId)
         .compose(ready -> queue.outbox(workerId))
@@ -225,7 +221,7 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private void readMore() {
-    if (reading || stopping || reader == null || room() <= 0 || !gate.isEmpty() || aloneRunning) {
+    if (reading || stopping || reader == null || room() <= 0 || gate.holdsReads()) {
       return;
     }
     reading = true;
@@ -242,7 +238,7 @@ public final class WorkerVerticle extends VerticleBase {
 
   /** Tasks this worker may still take: {@code maxInFlight} less those it holds and those asked for. */
   private int room() {
-    return options.maxInFlight() - lanes.held() - gate.size() - reserved;
+    return options.maxInFlight() - lanes.held() - gate.waiting() - reserved;
   }
 
   /** Asks for up to {@code readBatch} tasks, within the room left; the caller gives them back when read. */
@@ -298,27 +294,8 @@ public final class WorkerVerticle extends VerticleBase {
           + " with its process; running it alone", workerId, delivery.task().taskId(), delivery.task().flow(),
           delivery.task().contextId());
     }
-    gate.add(new Gated(delivery, decision.mode()));
-    openGate();
+    gate.admit(delivery, decision.mode());
   }
-
-  /** Starts what waits at the gate, in order, up to the next delivery that must run alone and cannot yet. */
-  private void openGate() {
-    while (!gate.isEmpty() && !aloneRunning) {
-      Gated next = gate.peek();
-      if (next.mode() == Admission.Mode.RUN_ALONE) {
-        if (lanes.held() > 0) {
-          return;
-        }
-        aloneRunning = true;
-      }
-      gate.poll();
-      modes.put(next.delivery().entryId(), next.mode());
-      lanes.submit(next.delivery());
-    }
-  }
-
-  private record Gated(Delivery delivery, Admission.Mode mode) {}
 
   private Future<Void> park(Delivery delivery, Admission.ParkReason reason, String error) {
     return park(delivery, reason.code(), error);
@@ -374,10 +351,7 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private void finished() {
-    if (aloneRunning && lanes.held() == 0) {
-      aloneRunning = false;
-    }
-    openGate();
+    gate.finished();
     if (stopping) {
       drainedIfIdle();
     }
@@ -387,7 +361,7 @@ public final class WorkerVerticle extends VerticleBase {
   /** Runs one task to its commit, then sends its calls. Never fails: the lane moves on. */
   private Future<?> process(Delivery delivery) {
     Task task = delivery.task();
-    Admission.Mode mode = modes.remove(delivery.entryId());
+    Admission.Mode mode = gate.modeOf(delivery);
     boolean recorded = mode == Admission.Mode.RUN_RECORDED || mode == Admission.Mode.RUN_ALONE;
     Future<Void> ready = recorded
         ? retry(() -> queue.runStarting(delivery, mode == Admission.Mode.RUN_ALONE), 1, MAX_REDIS_ATTEMPTS)
