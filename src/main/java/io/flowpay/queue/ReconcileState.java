@@ -23,8 +23,22 @@ public record ReconcileState(long since, int attempts, Integer lastStatus, Strin
         json.getInteger("last_status"), json.getString("last_error"));
   }
 
-  /** One more attempt, whose answer was unknown again. */
+  /** One more attempt: the call re-sent, its answer unknown again. */
   public ReconcileState next(Integer status, String error) {
     return new ReconcileState(since, attempts + 1, status, error);
+  }
+
+  /** One more attempt: a look-up that did not tell (the call's own last answer stays what it was). */
+  public ReconcileState looked() {
+    return new ReconcileState(since, attempts + 1, lastStatus, lastError);
+  }
+
+  /** The error envelope a flow's {@code error} gets once the window is spent: the last answer, still unknown. */
+  public JsonObject envelope() {
+    JsonObject error = new JsonObject().put("type", lastStatus == null ? "api_connection_error" : "api_error")
+        .put("message", "Stripe's outcome of this call is still unknown after " + attempts + " reconcile attempt(s): "
+            + lastError);
+    return new JsonObject().put("error", error).put("http_status", lastStatus).put("request_id", null)
+        .put("outcome_unknown", true).put("reconcile", toJson());
   }
 }

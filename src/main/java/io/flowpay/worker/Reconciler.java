@@ -123,24 +123,24 @@ final class Reconciler {
       metrics.reconcile(workerId, verdict.how());
       return store.apply(Replies.reconciled(call, verdict));
     }
-    ReconcileState next = due.state().next(answer.httpStatus(), message(answer));
+    ReconcileState next = probe == ReconcilePlan.Probe.RESEND ? due.state().next(answer.httpStatus(), message(answer))
+        : due.state().looked();
     long now = System.currentTimeMillis();
     if (now - next.since() >= options.reconcileWindowMs()) {
-      return giveUp(call, next, answer);
+      return giveUp(call, next);
     }
     return calls.hold(call, next, now + delayMs(next.attempts()));
   }
 
   /** The window is spent: the error flow runs with the last unknown answer, and an operator is told. */
-  private Future<?> giveUp(Call call, ReconcileState state, StripeAnswer last) {
+  private Future<?> giveUp(Call call, ReconcileState state) {
     LOG.log(System.Logger.Level.ERROR, "worker {0}: call {1} ({2} {3}, flow {4}, context {5}): outcome at Stripe still"
             + " unknown after {6} attempt(s) over stripe.reconcileWindowMs; its error flow {7} runs with"
             + " outcome_unknown, and the call is listed by ''flowpay calls'': check it in Stripe's dashboard"
             + " (idempotency key {8})", workerId, call.callId(), call.method(), call.path(), call.origin().flow(),
         call.origin().contextId(), state.attempts(), call.onError(), call.idempotencyKey());
     metrics.reconcile(workerId, "window_spent");
-    JsonObject envelope = last.body() instanceof JsonObject error ? error.copy() : new JsonObject();
-    envelope.put("outcome_unknown", true).put("reconcile", state.toJson());
+    JsonObject envelope = state.envelope();
     JsonObject record = state.toJson().put("method", call.method()).put("path", call.path())
         .put("idempotency_key", call.idempotencyKey()).put("flow", call.origin().flow())
         .put("context_id", call.origin().contextId()).put("chain_id", call.origin().chainId())

@@ -104,6 +104,22 @@ class ReconcilePlanTest {
     assertFalse(ReconcilePlan.needed(call("POST", "/v1/refunds", metadata(false)), error(402, false)));
   }
 
+  /** Whatever the last attempt was (a re-send or a look-up), the error flow gets an error envelope to read. */
+  @Test
+  void theEnvelopeOfAWindowSpentIsTheCallsLastUnknownAnswer() {
+    ReconcileState state = new ReconcileState(1_000, 0, 500, "HTTP 500: An unknown error occurred")
+        .looked().next(502, "HTTP 502: bad gateway").looked();
+    JsonObject envelope = state.envelope();
+    assertEquals("api_error", envelope.getJsonObject("error").getString("type"));
+    assertEquals(502, envelope.getInteger("http_status"));
+    assertTrue(envelope.getBoolean("outcome_unknown"));
+    assertEquals(3, envelope.getJsonObject("reconcile").getInteger("attempts"));
+    assertTrue(envelope.getJsonObject("error").getString("message").endsWith("HTTP 502: bad gateway"));
+    JsonObject silent = new ReconcileState(1_000, 0, null, "no answer: timeout").looked().envelope();
+    assertEquals("api_connection_error", silent.getJsonObject("error").getString("type"));
+    assertNull(silent.getValue("http_status"));
+  }
+
   private static StripeAnswer error(int status, boolean unknown) {
     return new StripeAnswer(false, status, new JsonObject().put("error", new JsonObject().put("type", "api_error"))
         .put("http_status", status).put("outcome_unknown", unknown), "req");
