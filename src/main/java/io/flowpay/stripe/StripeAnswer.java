@@ -39,6 +39,14 @@ public record StripeAnswer(
     return !success && body instanceof JsonObject envelope && envelope.getBoolean("outcome_unknown", false);
   }
 
+  /**
+   * True for an error answer Stripe replayed for the call's idempotency key ({@code Idempotent-Replayed}):
+   * the first request with the key began executing at Stripe.
+   */
+  public boolean replayed() {
+    return !success && body instanceof JsonObject envelope && envelope.getBoolean("idempotent_replayed", false);
+  }
+
   /** Stripe's {@code error} object of a failed answer, or null on success. */
   public JsonObject error() {
     return !success && body instanceof JsonObject envelope ? envelope.getJsonObject("error") : null;

@@ -27,6 +27,10 @@ final class StripeAnswers {
     // Stripe treats a 5xx as indeterminate; a 2xx we cannot read means Stripe acted, but on what?
     boolean outcomeUnknown = status >= 500 || (status >= 200 && status < 300);
     JsonObject envelope = StripeErrors.envelope(error, status, requestId, outcomeUnknown);
+    if ("true".equalsIgnoreCase(headers.get("Idempotent-Replayed"))) {
+      // Stripe replays a key's first answer only once that request began executing at Stripe.
+      envelope.put("idempotent_replayed", true);
+    }
     return new StripeAnswer(false, status, envelope, requestId,
         StripeErrors.retryable(status, headers), StripeErrors.retryAfterSeconds(headers));
   }

@@ -16,10 +16,11 @@ import java.util.Set;
  * <p>Two ways to learn what became of a call. <b>Re-send it with its idempotency key</b>: Stripe
  * replays the first result once the request began executing, and runs it if it never began; right
  * after no answer at all (a timeout, a dropped connection) that is all it takes. But a 5xx is
- * replayed too, for ever, once execution began; so after a 5xx, tries alternate with <b>a read</b>:
- * the object an action or update acted on is retrieved (Stripe answers an action with that object),
- * and the object a create made is searched for by the {@code metadata[flowpay_call]} Flowpay put on
- * it, where the resource has Stripe's search.
+ * replayed too, for ever, once execution began; so after a 5xx the call is <b>read</b>: the object a
+ * create made is searched for by the {@code metadata[flowpay_call]} Flowpay put on it, where the
+ * resource has Stripe's search; the object an action or update acted on is retrieved (Stripe answers
+ * an action with that object) once a replayed answer ({@code Idempotent-Replayed}) shows the call
+ * began executing.
  */
 final class ReconcilePlan {
 
@@ -60,12 +61,22 @@ final class ReconcilePlan {
     return answer.outcomeUnknown() && !"GET".equalsIgnoreCase(call.method());
   }
 
-  /** Re-send after no answer; after a 5xx (or an unreadable 2xx) alternate reads and re-sends, read first. */
+  /**
+   * Re-send after no answer. After a 5xx (or an unreadable 2xx): a create that can be searched for
+   * alternates searches and re-sends, search first (a search cannot mislead: it finds the object or
+   * nothing); an action or update is read only once Stripe replayed the key's answer, which proves the
+   * call began executing: before that, the object's state does not say whether the call ran, and a
+   * re-send runs it if it never began.
+   */
   static Probe next(Call call, ReconcileState state) {
-    if (state.lastStatus() == null || readFor(call) == null) {
+    Call read = state.lastStatus() == null ? null : readFor(call);
+    if (read == null) {
       return Probe.RESEND;
     }
-    return state.attempts() % 2 == 0 ? Probe.READ : Probe.RESEND;
+    if (read.path().endsWith("/search")) {
+      return state.attempts() % 2 == 0 ? Probe.READ : Probe.RESEND;
+    }
+    return state.lastReplayed() ? Probe.READ : Probe.RESEND;
   }
 
   /** The GET that shows what became of {@code call}, or null when there is none. */

@@ -77,7 +77,7 @@ final class Reconciler {
   /** {@code call} got an answer whose outcome is unknown: keeps it, durably, for reconciling. */
   Future<Boolean> hold(Call call, StripeAnswer unknown) {
     long now = System.currentTimeMillis();
-    ReconcileState state = new ReconcileState(now, 0, unknown.httpStatus(), message(unknown));
+    ReconcileState state = new ReconcileState(now, 0, unknown.httpStatus(), message(unknown), unknown.replayed());
     LOG.log(System.Logger.Level.WARNING, "worker {0}: call {1} ({2} {3}, flow {4}, context {5}): outcome at Stripe"
             + " unknown ({6}); reconciling it (same idempotency key, or a look-up) for up to {7} min before its"
             + " error flow runs", workerId, call.callId(), call.method(), call.path(), call.origin().flow(),
@@ -123,8 +123,8 @@ final class Reconciler {
       metrics.reconcile(workerId, verdict.how());
       return store.apply(Replies.reconciled(call, verdict));
     }
-    ReconcileState next = probe == ReconcilePlan.Probe.RESEND ? due.state().next(answer.httpStatus(), message(answer))
-        : due.state().looked();
+    ReconcileState next = probe == ReconcilePlan.Probe.RESEND
+        ? due.state().next(answer.httpStatus(), message(answer), answer.replayed()) : due.state().looked();
     long now = System.currentTimeMillis();
     if (now - next.since() >= options.reconcileWindowMs()) {
       return giveUp(call, next);

@@ -18,8 +18,9 @@ import java.util.regex.Pattern;
 /**
  * Payment intents as Stripe keeps them, with Stripe's idempotency contract, and faults: a Stripe
  * stand-in for fault storms. Per {@code Idempotency-Key} the first result is saved once the work
- * began and replayed to every later request with the key, a 500 included; a 500 that comes before
- * the work is not saved (sending again runs the request). For a share of requests it does the work
+ * began and replayed to every later request with the key, a 500 included, with
+ * {@code Idempotent-Replayed: true}; a 500 that comes before the work is not saved (sending again runs
+ * the request). For a share of requests it does the work
  * and then answers 500, drops the connection, or answers only after the client's timeout; and it
  * answers searches by metadata and retrieves, as Stripe does.
  *
@@ -99,7 +100,12 @@ public final class FaultyStripe implements AutoCloseable {
     String key = request.getHeader("Idempotency-Key");
     Saved earlier = key == null ? null : saved.get(key);
     if (earlier != null) {
-      respond(request, fault == Fault.FAIL_BEFORE_WORK ? new Saved(500, apiError()) : earlier, Fault.NONE);
+      if (fault == Fault.FAIL_BEFORE_WORK) {
+        respond(request, new Saved(500, apiError()), Fault.NONE);
+      } else {
+        request.response().putHeader("Idempotent-Replayed", "true");
+        respond(request, earlier, Fault.NONE);
+      }
       return;
     }
     if (fault == Fault.FAIL_BEFORE_WORK) {

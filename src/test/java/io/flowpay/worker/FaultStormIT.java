@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * A storm of faults at Stripe: for a share of requests the stand-in does the work and then answers
  * 500, drops the connection or answers after the client's timeout, or fails before the work; it
- * keeps Stripe's idempotency contract (the first result per key is replayed, a 500 included). Every
+ * keeps Stripe's idempotency contract (the first result per key is replayed, a 500 included). Odd
+ * seeds make no retry in memory, so that every unknown outcome goes to reconciling. Every
  * chain (create, then confirm) must end with its context knowing exactly what Stripe did: every
  * intent created and every payment taken is known as such, no false failure, one response or error
  * flow per call, one intent per order.
@@ -39,7 +40,7 @@ class FaultStormIT {
   Path flows;
 
   @ParameterizedTest(name = "seed {0}")
-  @ValueSource(longs = {1, 2, 3})
+  @ValueSource(longs = {1, 2, 3, 4})
   void everyOutcomeAtStripeIsKnownToItsFlowThroughAFaultStorm(long seed, TestRedis redis) {
     long runSeed = Long.getLong("flowpay.faultSeed", seed * 7919 + System.nanoTime() % 1000);
     write(flows, "order", "stripe.paymentIntents.create({amount: input.amount, currency: 'eur'});");
@@ -54,7 +55,8 @@ class FaultStormIT {
     Vertx standIn = Vertx.vertx();
     FaultyStripe stripe = new FaultyStripe(standIn, runSeed, 0.3, 700);
     try (FlowpayHarness storm = new FlowpayHarness(redis, flows, stripe.baseUrl(), options -> options.withStripe(
-        options.stripe().withTimeoutMs(400).withRetries(2, 20, 50, 5_000).withReconcile(60_000, 20, 200)))) {
+        options.stripe().withTimeoutMs(400).withRetries(seed % 2 == 0 ? 2 : 1, 20, 50, 5_000)
+            .withReconcile(60_000, 20, 200)))) {
       long started = System.nanoTime();
       List<Task> orders = new ArrayList<>();
       for (int i = 0; i < CHAINS; i++) {

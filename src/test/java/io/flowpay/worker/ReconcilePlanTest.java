@@ -56,15 +56,20 @@ class ReconcilePlanTest {
   }
 
   @Test
-  void noAnswerIsAlwaysResentAndA5xxAlternatesReadsAndResends() {
+  void noAnswerIsAlwaysResentAndAnActionIsReadOnlyOnceStripeReplayedItsAnswer() {
     Call call = call("POST", "/v1/payment_intents/pi_1/confirm", metadata(true));
-    assertEquals(ReconcilePlan.Probe.RESEND, ReconcilePlan.next(call, new ReconcileState(0, 0, null, "timeout")));
-    assertEquals(ReconcilePlan.Probe.RESEND, ReconcilePlan.next(call, new ReconcileState(0, 3, null, "timeout")));
-    assertEquals(ReconcilePlan.Probe.READ, ReconcilePlan.next(call, new ReconcileState(0, 0, 500, "api_error")));
-    assertEquals(ReconcilePlan.Probe.RESEND, ReconcilePlan.next(call, new ReconcileState(0, 1, 500, "api_error")));
-    assertEquals(ReconcilePlan.Probe.READ, ReconcilePlan.next(call, new ReconcileState(0, 2, 502, "bad gateway")));
+    assertEquals(ReconcilePlan.Probe.RESEND, ReconcilePlan.next(call, new ReconcileState(0, 0, null, "timeout", false)));
+    assertEquals(ReconcilePlan.Probe.RESEND, ReconcilePlan.next(call, new ReconcileState(0, 3, null, "timeout", false)));
+    assertEquals(ReconcilePlan.Probe.RESEND, ReconcilePlan.next(call, new ReconcileState(0, 0, 500, "api_error", false)),
+        "a 500 Stripe did not replay may come before the work: the object says nothing of the call yet");
+    assertEquals(ReconcilePlan.Probe.READ, ReconcilePlan.next(call, new ReconcileState(0, 1, 500, "api_error", true)));
+    assertEquals(ReconcilePlan.Probe.READ, ReconcilePlan.next(call, new ReconcileState(0, 2, 502, "bad gateway", true)));
+    Call create = call("POST", "/v1/payment_intents", metadata(true));
+    assertEquals(ReconcilePlan.Probe.READ, ReconcilePlan.next(create, new ReconcileState(0, 0, 500, "api_error", false)),
+        "a search cannot mislead");
+    assertEquals(ReconcilePlan.Probe.RESEND, ReconcilePlan.next(create, new ReconcileState(0, 1, 500, "api_error", false)));
     Call unreadable = call("POST", "/v1/refunds", metadata(true));
-    assertEquals(ReconcilePlan.Probe.RESEND, ReconcilePlan.next(unreadable, new ReconcileState(0, 0, 500, "api_error")));
+    assertEquals(ReconcilePlan.Probe.RESEND, ReconcilePlan.next(unreadable, new ReconcileState(0, 0, 500, "api_error", false)));
   }
 
   @Test
@@ -107,15 +112,15 @@ class ReconcilePlanTest {
   /** Whatever the last attempt was (a re-send or a look-up), the error flow gets an error envelope to read. */
   @Test
   void theEnvelopeOfAWindowSpentIsTheCallsLastUnknownAnswer() {
-    ReconcileState state = new ReconcileState(1_000, 0, 500, "HTTP 500: An unknown error occurred")
-        .looked().next(502, "HTTP 502: bad gateway").looked();
+    ReconcileState state = new ReconcileState(1_000, 0, 500, "HTTP 500: An unknown error occurred", false)
+        .looked().next(502, "HTTP 502: bad gateway", true).looked();
     JsonObject envelope = state.envelope();
     assertEquals("api_error", envelope.getJsonObject("error").getString("type"));
     assertEquals(502, envelope.getInteger("http_status"));
     assertTrue(envelope.getBoolean("outcome_unknown"));
     assertEquals(3, envelope.getJsonObject("reconcile").getInteger("attempts"));
     assertTrue(envelope.getJsonObject("error").getString("message").endsWith("HTTP 502: bad gateway"));
-    JsonObject silent = new ReconcileState(1_000, 0, null, "no answer: timeout").looked().envelope();
+    JsonObject silent = new ReconcileState(1_000, 0, null, "no answer: timeout", false).looked().envelope();
     assertEquals("api_connection_error", silent.getJsonObject("error").getString("type"));
     assertNull(silent.getValue("http_status"));
   }
