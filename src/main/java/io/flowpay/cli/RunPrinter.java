@@ -32,10 +32,19 @@ final class RunPrinter {
       JsonObject log = (JsonObject) line;
       out.printf("%s%-5s %s%n", INDENT, log.getString("level"), log.getString("message"));
     }
+    JsonArray writes = run.getJsonArray("writes", new JsonArray());
+    if (!writes.isEmpty()) {
+      out.printf("%sstate %s%n", INDENT, String.join(", ", writes.stream().map(String::valueOf).toList()));
+    }
     for (Object item : run.getJsonArray("calls", new JsonArray())) {
       JsonObject call = (JsonObject) item;
-      out.printf("%scall  %s %s -> %s | %s%n", INDENT, call.getString("method"), call.getString("path"),
-          call.getString("on_success"), call.getString("on_error"));
+      out.printf("%scall  %s %s -> %s | %s (Idempotency-Key %s)%n", INDENT, call.getString("method"), call.getString("path"),
+          call.getString("on_success"), call.getString("on_error"), call.getString("idempotency_key"));
+    }
+    for (Object item : run.getJsonArray("timers", new JsonArray())) {
+      JsonObject timer = (JsonObject) item;
+      out.printf("%stimer %s on %s/%s in %d ms%n", INDENT, timer.getString("flow"), timer.getString("worker_id"),
+          timer.getString("context_id"), timer.getLong("delay_ms", 0L));
     }
     for (Object item : run.getJsonArray("dispatches", new JsonArray())) {
       JsonObject child = (JsonObject) item;

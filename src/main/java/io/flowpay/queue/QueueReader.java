@@ -1,0 +1,125 @@
+package io.flowpay.queue;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Reads for operators (the CLI's {@code workers} and {@code runs}, the console): where a worker's stream stands,
+ * which workers exist, recent run records across contexts. Reads only; nothing here is on a run's path.
+ */
+public final class QueueReader {
+
+  private static final String RUNS_PREFIX = "flowpay:runs:";
+  private static final int SCAN_COUNT = 500;
+
+  private final Redis redis;
+
+  public QueueReader(Redis redis) {
+    this.redis = redis;
+  }
+
+  /** The worker's stream, outbox, timers, dead letters and consumers, in one round trip and one for consumers. */
+  public Future<WorkerStats> worker(String worker) {
+    String tasks = RedisKeys.tasks(worker);
+    List<Request> reads = List.of(Request.cmd(Command.XLEN).arg(tasks),
+        Request.cmd(Command.XRANGE).arg(tasks).arg("-").arg("+").arg("COUNT").arg(1),
+        Request.cmd(Command.HLEN).arg(RedisKeys.outbox(worker)),
+        Request.cmd(Command.ZCARD).arg(RedisKeys.timers(worker)),
+        Request.cmd(Command.XLEN).arg(RedisKeys.dead(worker)),
+        Request.cmd(Command.TIME));
+    return redis.batch(reads).compose(answers -> consumers(worker).map(consumers -> {
+      long now = answers.get(5).get(0).toLong() * 1000 + answers.get(5).get(1).toLong() / 1000;
+      Response oldest = answers.get(1);
+      long age = oldest.size() == 0 ? 0 : Math.max(0, now - idMillis(oldest.get(0).get(0).toString()));
+      long pending = consumers.stream().mapToLong(WorkerStats.Consumer::pending).sum();
+      return new WorkerStats(worker, answers.get(0).toLong(), pending, age, answers.get(2).toLong(),
+          answers.get(3).toLong(), answers.get(4).toLong(), consumers);
+    }));
+  }
+
+  /** The consumers of the worker's group; none when the stream or group does not exist yet. */
+  public Future<List<WorkerStats.Consumer>> consumers(String worker) {
+    Request info = Request.cmd(Command.XINFO).arg("CONSUMERS").arg(RedisKeys.tasks(worker)).arg(RedisKeys.GROUP);
+    return redis.send(info).map(QueueReader::toConsumers)
+        .recover(error -> String.valueOf(error.getMessage()).contains("NOGROUP")
+            || String.valueOf(error.getMessage()).contains("no such key")
+            ? Future.succeededFuture(List.of()) : Future.failedFuture(error));
+  }
+
+  private static List<WorkerStats.Consumer> toConsumers(Response response) {
+    List<WorkerStats.Consumer> consumers = new ArrayList<>();
+    for (Response item : response) {
+      Map<String, String> fields = RedisTaskQueue.toMap(item);
+      consumers.add(new WorkerStats.Consumer(fields.get("name"), Long.parseLong(fields.getOrDefault("pending", "0")),
+          Long.parseLong(fields.getOrDefault("idle", "0"))));
+    }
+    return consumers;
+  }
+
+  /** Every worker id that has a task stream in this Redis, sorted. */
+  public Future<List<String>> workerIds() {
+    return scan("flowpay:{w:*}:tasks", "0", new TreeSet<>()).map(keys -> keys.stream()
+        .map(key -> key.substring("flowpay:{w:".length(), key.length() - "}:tasks".length())).toList());
+  }
+
+  /**
+   * Run records of every context, newest first, started at or after {@code sinceMs}, at most {@code limit}. Walks
+   * the contexts' run streams (a SCAN): an operator's look-up, not for a hot path.
+   */
+  public Future<List<JsonObject>> recentRuns(long sinceMs, int limit) {
+    return scan(RUNS_PREFIX + "*", "0", new TreeSet<>()).compose(keys -> {
+      List<Future<Response>> reads = new ArrayList<>();
+      for (String key : keys) {
+        reads.add(redis.send(Request.cmd(Command.XREVRANGE).arg(key).arg("+").arg(Math.max(0, sinceMs))
+            .arg("COUNT").arg(limit)));
+      }
+      return Future.all(reads).map(done -> {
+        List<JsonObject> runs = new ArrayList<>();
+        reads.forEach(read -> read.result().forEach(entry -> runs.add(new JsonObject(entry.get(1).get(1).toString()))));
+        runs.sort(Comparator.comparingLong((JsonObject run) -> run.getLong("started_at", 0L)).reversed());
+        return runs.size() > limit ? new ArrayList<>(runs.subList(0, limit)) : runs;
+      });
+    });
+  }
+
+  /** Up to {@code limit} run records of a chain, oldest first. */
+  public Future<List<JsonObject>> chainRuns(String chainId, int limit) {
+    return records(Request.cmd(Command.XRANGE).arg(RedisKeys.chainRuns(chainId)).arg("-").arg("+").arg("COUNT").arg(limit));
+  }
+
+  /** The newest {@code limit} run records of a context, newest first. */
+  public Future<List<JsonObject>> contextRuns(String context, int limit) {
+    return records(Request.cmd(Command.XREVRANGE).arg(RedisKeys.runs(context)).arg("+").arg("-").arg("COUNT").arg(limit));
+  }
+
+  private Future<List<JsonObject>> records(Request range) {
+    return redis.send(range).map(response -> {
+      List<JsonObject> runs = new ArrayList<>();
+      response.forEach(entry -> runs.add(new JsonObject(entry.get(1).get(1).toString())));
+      return runs;
+    });
+  }
+
+  private Future<TreeSet<String>> scan(String match, String cursor, TreeSet<String> found) {
+    Request scan = Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(match).arg("COUNT").arg(SCAN_COUNT);
+    return redis.send(scan).compose(page -> {
+      page.get(1).forEach(key -> found.add(key.toString()));
+      String next = page.get(0).toString();
+      return "0".equals(next) ? Future.succeededFuture(found) : scan(match, next, found);
+    });
+  }
+
+  private static long idMillis(String streamId) {
+    int dash = streamId.indexOf('-');
+    return Long.parseLong(dash < 0 ? streamId : streamId.substring(0, dash));
+  }
+}
