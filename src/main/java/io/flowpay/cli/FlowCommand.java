@@ -53,7 +53,7 @@ public final class FlowCommand extends CommandSupport {
           .put("failures_in_a_row", Long.parseLong(state.getOrDefault("failures", "0")));
       state.forEach((key, value) -> {
         if (!key.equals("failures")) {
-          status.put(key, value);
+          status.put(key, Times.readable(key, value));
         }
       });
       out.println(status.encodePrettily());

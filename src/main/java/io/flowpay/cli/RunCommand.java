@@ -6,6 +6,10 @@ import io.flowpay.flow.FlowNames;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.Task;
 import io.flowpay.queue.ChainStatus;
+import io.flowpay.queue.QueueReader;
+import io.flowpay.queue.WorkerStats;
+import io.flowpay.worker.FlowpayNode;
+import java.util.List;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -67,10 +71,24 @@ public final class RunCommand extends CommandSupport {
             .put("status", "queued").put("runs", 0L).put("failed", 0L));
         return ExitCodes.OK;
       }
+      warnIfUnserved(node, task.workerId());
       ChainStatus status = ChainFollower.follow(node, options, task.chainId(), printer, timeoutSeconds * 1000).await();
       printer.summary(ChainFollower.summary(status));
       return status.failed() == 0 ? ExitCodes.OK : ExitCodes.FAILED;
     });
+  }
+
+  /** A worker nobody serves would leave the chain queued until the timeout: say so at once, on stderr. */
+  private void warnIfUnserved(FlowpayNode node, String workerId) {
+    List<WorkerStats.Consumer> consumers = new QueueReader(node.redis()).consumers(workerId).await();
+    if (consumers.stream().noneMatch(WorkerStats.Consumer::live)) {
+      String last = consumers.stream().mapToLong(WorkerStats.Consumer::idleMs).min().stream()
+          .mapToObj(idle -> "its last read was " + idle / 1000 + " s ago").findFirst().orElse("it was never read");
+      PrintWriter err = spec.commandLine().getErr();
+      err.printf("flowpay: warning: no live worker reads worker %s's stream (%s): the chain waits until 'flowpay serve'"
+          + " runs with %s in workers; following for up to %d s%n", workerId, last, workerId, timeoutSeconds);
+      err.flush();
+    }
   }
 
   private String contextId() {

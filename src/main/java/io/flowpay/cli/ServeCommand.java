@@ -169,10 +169,13 @@ public final class ServeCommand extends CommandSupport {
     String id;
     try {
       id = vertx.deployVerticle(verticle).await();
-    } catch (RuntimeException failed) {
+    } catch (Exception failed) {
       node.stop().await();
-      throw new FlowpayFailure(FlowpayFailure.Kind.CONFIG_INVALID, "cannot start the HTTP API on " + options.http().host()
-          + ":" + options.http().port() + " (" + failed.getMessage() + "): is the port free? set another http.port / http.host");
+      String where = options.http().host() + ":" + options.http().port();
+      throw new FlowpayFailure(FlowpayFailure.Kind.CONFIG_INVALID, failed instanceof java.net.BindException
+          ? "cannot start the HTTP API: " + where + " is in use (another flowpay serve?): stop what listens there, or"
+              + " set another http.port (--port with --local)"
+          : "cannot start the HTTP API on " + where + " (" + failed + "): check http.host and http.port");
     }
     out.printf("flowpay: HTTP API on http://%s:%d (%d API token(s); /health open, /v1 and /metrics need a token)%s%n",
         options.http().host(), verticle.port(), tokens.size(), webhookSecret == null ? ""

@@ -54,6 +54,8 @@ class LocalServeIT {
           "--json");
       assertEquals(0, chain.code, chain.out + chain.err);
       assertTrue(chain.out.contains("\"flow\":\"new_create_payment_intent_response\""), chain.out);
+      first.out.await(Pattern.compile("flowpay: status: runs ok [1-9]\\d*, failed 0; calls in flight \\d+; queued \\d+,"
+          + " running \\d+; lag \\d+\\.\\ds; dead letters 0"), 10_000);
 
       Result sent = cli(Map.of("STRIPE_WEBHOOK_SECRET", first.secret), "webhook", "send", "payment_intent.succeeded",
           "--context", "order-1", "--url", "http://127.0.0.1:" + first.port + "/webhooks/stripe");
@@ -121,7 +123,7 @@ class LocalServeIT {
 
   private Serving serve(Path config, int redisPort) throws InterruptedException {
     Serving serving = new Serving("--local", "--config", config.toString(), "--port", "0",
-        "--redis-port", String.valueOf(redisPort), "--data", dir.resolve("data").toString());
+        "--redis-port", String.valueOf(redisPort), "--data", dir.resolve("data").toString(), "--status-every", "1");
     try {
       serving.port = Integer.parseInt(serving.out.await(PORT, 60_000));
     } catch (AssertionError none) {
