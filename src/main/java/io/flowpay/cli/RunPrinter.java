@@ -12,6 +12,7 @@ import java.util.Locale;
 final class RunPrinter {
 
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+  private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneId.systemDefault());
   private static final String INDENT = "             ";
 
   private final PrintWriter out;
@@ -51,6 +52,21 @@ final class RunPrinter {
       out.printf("%sstart %s on %s/%s%n", INDENT, child.getString("flow"), child.getString("worker_id"),
           child.getString("context_id"));
     }
+    JsonObject error = run.getJsonObject("error");
+    if (error != null) {
+      out.printf("%serror %s%n", INDENT, where(error) + error.getString("message"));
+    }
+    out.flush();
+  }
+
+  /** One line a run (with its date), and its error: for lists of runs across chains. */
+  synchronized void line(JsonObject run) {
+    if (json) {
+      out.println(run.encode());
+      return;
+    }
+    out.println(DAY.format(Instant.ofEpochMilli(run.getLong("started_at", 0L))) + " " + headline(run)
+        + " chain=" + run.getString("chain_id"));
     JsonObject error = run.getJsonObject("error");
     if (error != null) {
       out.printf("%serror %s%n", INDENT, where(error) + error.getString("message"));
