@@ -66,6 +66,7 @@ public final class HttpVerticle extends VerticleBase {
     int maxBody = options.http().maxBodyBytes();
 
     Router router = Router.router(vertx);
+    new EventStreamRoutes(vertx, services).mount(router, tokens);  // streams: before the request timeout
     router.route().handler(TimeoutHandler.create(REQUEST_TIMEOUT_MS));
     router.route().failureHandler(ctx -> Answers.failed(ctx, maxBody));
     router.get("/health").handler(new Health(services));

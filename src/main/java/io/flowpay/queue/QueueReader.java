@@ -91,6 +91,55 @@ public final class QueueReader {
     });
   }
 
+  /** A run record as stored: the stream it is in, its entry id (commit time in ms, then a sequence), its JSON. */
+  public record RunEntry(String stream, String id, String json) {}
+
+  /** Run records of a chain committed after entry {@code afterId} ("0" for all), oldest first. */
+  public Future<List<RunEntry>> chainRunsAfter(String chainId, String afterId, int count) {
+    return entriesAfter(RedisKeys.chainRuns(chainId), afterId, count);
+  }
+
+  /** Run records of a context committed after entry {@code afterId}, oldest first. */
+  public Future<List<RunEntry>> contextRunsAfter(String context, String afterId, int count) {
+    return entriesAfter(RedisKeys.runs(context), afterId, count);
+  }
+
+  /**
+   * Run records of every context committed at or after {@code sinceMs} (Redis's clock), at most {@code perContext}
+   * of each, in no particular order. A SCAN: for operators and the console's feed, not a hot path.
+   */
+  public Future<List<RunEntry>> entriesSince(long sinceMs, int perContext) {
+    return scan(RUNS_PREFIX + "*", "0", new TreeSet<>()).compose(keys -> {
+      List<Future<List<RunEntry>>> reads = new ArrayList<>();
+      for (String key : keys) {
+        reads.add(redis.send(Request.cmd(Command.XREVRANGE).arg(key).arg("+").arg(Math.max(0, sinceMs))
+            .arg("COUNT").arg(perContext)).map(response -> toEntries(key, response)));
+      }
+      return Future.all(reads).map(done -> {
+        List<RunEntry> entries = new ArrayList<>();
+        reads.forEach(read -> entries.addAll(read.result()));
+        return entries;
+      });
+    });
+  }
+
+  /** Redis's clock, in ms: stream entry ids are made from it. */
+  public Future<Long> now() {
+    return redis.send(Request.cmd(Command.TIME)).map(time -> time.get(0).toLong() * 1000 + time.get(1).toLong() / 1000);
+  }
+
+  private Future<List<RunEntry>> entriesAfter(String key, String afterId, int count) {
+    String from = "0".equals(afterId) || "-".equals(afterId) ? "-" : "(" + afterId;
+    return redis.send(Request.cmd(Command.XRANGE).arg(key).arg(from).arg("+").arg("COUNT").arg(count))
+        .map(response -> toEntries(key, response));
+  }
+
+  private static List<RunEntry> toEntries(String key, Response response) {
+    List<RunEntry> entries = new ArrayList<>();
+    response.forEach(entry -> entries.add(new RunEntry(key, entry.get(0).toString(), entry.get(1).get(1).toString())));
+    return entries;
+  }
+
   /** Up to {@code limit} run records of a chain, oldest first. */
   public Future<List<JsonObject>> chainRuns(String chainId, int limit) {
     return records(Request.cmd(Command.XRANGE).arg(RedisKeys.chainRuns(chainId)).arg("-").arg("+").arg("COUNT").arg(limit));
