@@ -30,6 +30,10 @@ import picocli.CommandLine.Parameters;
         + "Exit code: 0 when every run succeeded, 1 when a run failed or the chain did not settle in time, 2 for usage/config errors.")
 public final class RunCommand extends CommandSupport {
 
+  /** How long a worker that reads its stream may take to pick a new task up (a read blocks worker.blockMs, 2 s). */
+  static final long PICKUP_MS = 3_000;
+  private static final long POLL_NANOS = 200_000_000L;
+
   @Parameters(index = "0", paramLabel = "FLOW", description = "Flow name, e.g. main (runs flows/main.js).")
   String flow;
 
@@ -78,16 +82,30 @@ public final class RunCommand extends CommandSupport {
     });
   }
 
-  /** A worker nobody serves would leave the chain queued until the timeout: say so at once, on stderr. */
+  /**
+   * A worker nobody serves would leave the chain queued until the timeout: say so within {@link #PICKUP_MS}, on
+   * stderr. A worker that took a task lately is serving; otherwise one that is reading its stream takes the new task
+   * within its read's block time. (Redis 6.2 refreshes a consumer's idle time only when it is handed tasks, so an idle
+   * worker cannot be told from a dead one without giving it something to take.)
+   */
   private void warnIfUnserved(FlowpayNode node, String workerId) {
-    List<WorkerStats.Consumer> consumers = new QueueReader(node.redis()).consumers(workerId).await();
-    if (consumers.stream().noneMatch(WorkerStats.Consumer::live)) {
-      String last = consumers.stream().mapToLong(WorkerStats.Consumer::idleMs).min().stream()
-          .mapToObj(idle -> "its last read was " + idle / 1000 + " s ago").findFirst().orElse("it was never read");
-      PrintWriter err = spec.commandLine().getErr();
-      err.printf("flowpay: warning: no live worker reads worker %s's stream (%s): the chain waits until 'flowpay serve'"
-          + " runs with %s in workers; following for up to %d s%n", workerId, last, workerId, timeoutSeconds);
-      err.flush();
+    QueueReader reader = new QueueReader(node.redis());
+    long started = System.currentTimeMillis();
+    List<WorkerStats.Consumer> consumers = reader.consumers(workerId).await();
+    while (consumers.stream().noneMatch(consumer -> consumer.idleMs() < System.currentTimeMillis() - started + 1_000)
+        && consumers.stream().noneMatch(WorkerStats.Consumer::live)) {
+      if (System.currentTimeMillis() - started > PICKUP_MS) {
+        String last = consumers.stream().mapToLong(WorkerStats.Consumer::idleMs).min().stream()
+            .mapToObj(idle -> "it last took a task " + idle / 1000 + " s ago").findFirst().orElse("it never took a task");
+        PrintWriter err = spec.commandLine().getErr();
+        err.printf("flowpay: warning: no worker took the task from worker %s's stream within %d s (%s): the chain waits"
+            + " until 'flowpay serve' runs with %s in workers; following for up to %d s%n", workerId, PICKUP_MS / 1000,
+            last, workerId, timeoutSeconds);
+        err.flush();
+        return;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(POLL_NANOS);  // a plain CLI thread, not an event loop
+      consumers = reader.consumers(workerId).await();
     }
   }
 

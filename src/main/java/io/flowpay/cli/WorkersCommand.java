@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
 
 /** {@code flowpay workers}: every worker stream, who reads it, and how far behind it is. */
 @Command(name = "workers", mixinStandardHelpOptions = true,
-    description = "Every worker id with a stream in Redis (and those of the config): live consumers (read in the last"
-        + " 30 s), tasks queued and running, lag (age of the oldest task not done), calls in flight, timers, dead letters.%n"
+    description = "Every worker id with a stream in Redis (and those of the config): consumers that took a task in the"
+        + " last 30 s out of all (an idle worker takes none), tasks queued and running, lag (age of the oldest task not done), calls in flight, timers, dead letters.%n"
         + "Exit code: 0, 1 when Redis fails, 2 for usage/config errors.")
 public final class WorkersCommand extends CommandSupport {
 
@@ -38,7 +38,7 @@ public final class WorkersCommand extends CommandSupport {
       TreeSet<String> ids = new TreeSet<>(options.workers());
       ids.addAll(reader.workerIds().await());
       if (!json) {
-        out.printf("%-24s %-6s %7s %7s %8s %7s %6s %5s%n", "WORKER", "LIVE", "QUEUED", "RUNNING", "LAG", "CALLS",
+        out.printf("%-24s %-6s %7s %7s %8s %7s %6s %5s%n", "WORKER", "ACTIVE", "QUEUED", "RUNNING", "LAG", "CALLS",
             "TIMERS", "DEAD");
       }
       for (String id : ids) {
@@ -61,7 +61,7 @@ public final class WorkersCommand extends CommandSupport {
   static JsonObject toJson(WorkerStats stats) {
     List<JsonObject> consumers = stats.consumers().stream().map(consumer -> new JsonObject().put("name", consumer.name())
         .put("pending", consumer.pending()).put("idle_ms", consumer.idleMs()).put("live", consumer.live())).toList();
-    return new JsonObject().put("worker_id", stats.workerId()).put("served", stats.served())
+    return new JsonObject().put("worker_id", stats.workerId()).put("active", stats.active())
         .put("queued", stats.queued()).put("running", stats.pending()).put("lag_ms", stats.oldestAgeMs())
         .put("calls_in_flight", stats.callsInFlight()).put("timers", stats.timers()).put("dead", stats.dead())
         .put("consumers", new JsonArray(consumers));

@@ -16,10 +16,13 @@ import java.util.List;
 public record WorkerStats(String workerId, long length, long pending, long oldestAgeMs, long callsInFlight,
     long timers, long dead, List<Consumer> consumers) {
 
-  /** A consumer idle longer than this is not reading its stream (a live worker reads every {@code worker.blockMs}). */
+  /**
+   * A consumer that was handed a task this recently is active. Redis 6.2 refreshes a consumer's idle time only when
+   * it is handed tasks, so a worker with nothing to do looks idle too: "not active" is "took nothing lately", not "dead".
+   */
   public static final long LIVE_IDLE_MS = 30_000;
 
-  /** A reader of the stream: {@code idleMs} since its last read or acknowledgement. */
+  /** A reader of the stream: {@code idleMs} since it was last handed tasks (or acknowledged some). */
   public record Consumer(String name, long pending, long idleMs) {
     public boolean live() {
       return idleMs <= LIVE_IDLE_MS;
@@ -31,7 +34,8 @@ public record WorkerStats(String workerId, long length, long pending, long oldes
     return Math.max(0, length - pending);
   }
 
-  public boolean served() {
+  /** A consumer was handed tasks in the last {@link #LIVE_IDLE_MS}. */
+  public boolean active() {
     return consumers.stream().anyMatch(Consumer::live);
   }
 }

@@ -163,11 +163,11 @@ class OperatorCliIT {
       assertEquals(0, json.code(), json.err());
       List<JsonObject> workers = json.out().lines().map(JsonObject::new).toList();
       JsonObject served = workers.stream().filter(w -> w.getString("worker_id").equals(flowpay.worker)).findFirst().orElseThrow();
-      assertTrue(served.getBoolean("served"), served.encode());
+      assertTrue(served.getBoolean("active"), served.encode());
       assertEquals(flowpay.worker, served.getJsonArray("consumers").getJsonObject(0).getString("name"));
       assertEquals(0L, served.getLong("queued"));
       JsonObject idle = workers.stream().filter(w -> w.getString("worker_id").equals(unserved)).findFirst().orElseThrow();
-      assertFalse(idle.getBoolean("served"), idle.encode());
+      assertFalse(idle.getBoolean("active"), idle.encode());
       assertEquals(1L, idle.getLong("queued"));
       assertTrue(idle.getJsonArray("consumers").isEmpty());
 
