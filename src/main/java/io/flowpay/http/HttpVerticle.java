@@ -75,6 +75,7 @@ public final class HttpVerticle extends VerticleBase {
       router.post("/webhooks/stripe").handler(body).handler(new StripeWebhook(vertx, webhookSecret,
           options.flowsDir(), options.webhooks().defaultWorker(options.workers()), events, services.metrics()));
     }
+    new ConsoleRoutes(options, services).mount(router, tokens, body);
     router.post("/v1/runs").handler(body).handler(tokens).handler(api::startRun);
     router.get("/v1/chains/:id").handler(tokens).handler(api::chain);
     router.get("/v1/contexts/:id").handler(tokens).handler(api::context);
