@@ -53,8 +53,9 @@ public final class ServeCommand extends CommandSupport {
       description = "Seconds between one-line status reports (default: ${DEFAULT-VALUE}; 0: none).")
   long statusEvery;
 
-  /** Counted down by SIGTERM / Ctrl-C (the shutdown hook), or by a test. */
+  /** Counted down by SIGTERM / Ctrl-C (the shutdown hook), or by a test; the stop then runs on the command's thread. */
   final CountDownLatch stopRequested = new CountDownLatch(1);
+  private final CountDownLatch stopped = new CountDownLatch(1);
 
   public ServeCommand(Map<String, String> env) {
     super(env);
@@ -62,9 +63,14 @@ public final class ServeCommand extends CommandSupport {
 
   @Override
   int run(PrintWriter out) throws InterruptedException {
-    if (!local) {
-      return serve(out, options(config, true), null);
+    try {
+      return local ? serveLocal(out) : serve(out, options(config, true), null);
+    } finally {
+      stopped.countDown();  // SIGTERM's hook returns (and the JVM exits) only once everything stopped
     }
+  }
+
+  private int serveLocal(PrintWriter out) throws InterruptedException {
     try (LocalStack stack = LocalStack.start(data.resolve("redis"), redisPort, env)) {
       FlowpayOptions base = config != null || Files.exists(Path.of(FlowpayOptions.DEFAULT_CONFIG))
           ? options(config, true) : new FlowpayOptions();
@@ -95,44 +101,45 @@ public final class ServeCommand extends CommandSupport {
         + " Stripe at %s (key %s)%n", options.workers(), options.flowsDir(), options.redis().safeUrl(),
         options.stripe().apiBase(), Secrets.mask(key));
     if (stack != null) {
-      printLocal(out, stack, options);
+      printLocal(out, stack);
     }
     out.flush();
     ServeStatus status = new ServeStatus(vertx, metrics, new QueueReader(node.redis()), options.workers(), out);
     status.start(statusEvery);
-    awaitStop();
-    status.stop();
-    stop(vertx, http, node);
-    out.println("flowpay: stopped (" + status.runs() + " since start)");
-    out.flush();
-    return ExitCodes.OK;
-  }
-
-  /** Waits for SIGTERM / Ctrl-C (or a test); the hook then waits for this thread to finish stopping. */
-  private void awaitStop() throws InterruptedException {
-    CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       stopRequested.countDown();
-      try {
-        stopped.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      awaitQuietly(stopped);
     }, "flowpay-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       stopRequested.await();
+      status.stop();
+      stop(vertx, http, node);
+      out.println("flowpay: stopped (" + status.runs() + " since start)");
+      out.flush();
     } finally {
-      stopped.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the JVM is stopping: the hook runs and returns at once
-      }
+      removeHook(hook);
+    }
+    return ExitCodes.OK;
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
-  private static void printLocal(PrintWriter out, LocalStack stack, FlowpayOptions options) {
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // the JVM is stopping: the hook is running and returns now
+    }
+  }
+
+  private static void printLocal(PrintWriter out, LocalStack stack) {
     out.printf("flowpay: local: Redis embedded at %s, data in %s; Stripe stand-in at %s%n", stack.redis.url(),
         stack.redis.dataDir(), stack.stripe.baseUrl());
     if (stack.tokenGenerated) {
