@@ -73,14 +73,14 @@ final class EventStreamRoutes {
       if (response.closed()) {
         return;
       }
-      redis(reader.chainRunsAfter(chainId, lastId, BATCH))
-          .compose(entries -> {
+      redis(services.queue().chain(chainId)).compose(status -> redis(reader.chainRunsAfter(chainId, lastId, BATCH))
+          .map(entries -> {
             entries.forEach(entry -> {
               lastId = entry.id();
               send(response, entry.id(), "run", entry.json());
             });
-            return redis(services.queue().chain(chainId)).map(status -> entries.size() < BATCH ? status : null);
-          })
+            return entries.size() < BATCH ? status : null;
+          }))
           .onSuccess(status -> {
             if (status != null && !"running".equals(status.status())) {
               end(status);
@@ -91,7 +91,10 @@ final class EventStreamRoutes {
           .onFailure(error -> fail(response, error));
     }
 
-    /** Records are read before the status: a chain found settled has had all its records sent. */
+    /**
+     * The status is read before the records: a run commits its record and the chain's counters atomically, so once a
+     * status says the chain is no longer running, every record was there for the read that followed it.
+     */
     void end(ChainStatus status) {
       send(response, null, "end", new JsonObject().put("chain_id", chainId).put("status", status.status())
           .put("settled", status.settled()).put("runs", status.runs()).put("failed", status.failed())

@@ -79,12 +79,11 @@ public final class QueueReader {
     return scan(RUNS_PREFIX + "*", "0", new TreeSet<>()).compose(keys -> {
       List<Future<Response>> reads = new ArrayList<>();
       for (String key : keys) {
-        reads.add(redis.send(Request.cmd(Command.XREVRANGE).arg(key).arg("+").arg(Math.max(0, sinceMs))
-            .arg("COUNT").arg(limit)));
+        reads.add(newest(key, sinceMs, limit));
       }
       return Future.all(reads).map(done -> {
         List<JsonObject> runs = new ArrayList<>();
-        reads.forEach(read -> read.result().forEach(entry -> runs.add(new JsonObject(entry.get(1).get(1).toString()))));
+        reads.forEach(read -> toEntries("", read.result()).forEach(entry -> runs.add(new JsonObject(entry.json()))));
         runs.sort(Comparator.comparingLong((JsonObject run) -> run.getLong("started_at", 0L)).reversed());
         return runs.size() > limit ? new ArrayList<>(runs.subList(0, limit)) : runs;
       });
@@ -112,8 +111,7 @@ public final class QueueReader {
     return scan(RUNS_PREFIX + "*", "0", new TreeSet<>()).compose(keys -> {
       List<Future<List<RunEntry>>> reads = new ArrayList<>();
       for (String key : keys) {
-        reads.add(redis.send(Request.cmd(Command.XREVRANGE).arg(key).arg("+").arg(Math.max(0, sinceMs))
-            .arg("COUNT").arg(perContext)).map(response -> toEntries(key, response)));
+        reads.add(newest(key, sinceMs, perContext).map(response -> toEntries(key, response)));
       }
       return Future.all(reads).map(done -> {
         List<RunEntry> entries = new ArrayList<>();
@@ -121,6 +119,16 @@ public final class QueueReader {
         return entries;
       });
     });
+  }
+
+  /**
+   * The newest entries of one context's run stream since {@code sinceMs}; none when the key is not a stream (a
+   * key of that name written by something else must not break every listing).
+   */
+  private Future<Response> newest(String key, long sinceMs, int count) {
+    return redis.send(Request.cmd(Command.XREVRANGE).arg(key).arg("+").arg(Math.max(0, sinceMs)).arg("COUNT").arg(count))
+        .recover(error -> String.valueOf(error.getMessage()).startsWith("WRONGTYPE")
+            ? Future.succeededFuture(null) : Future.failedFuture(error));
   }
 
   /** Redis's clock, in ms: stream entry ids are made from it. */
@@ -134,9 +142,18 @@ public final class QueueReader {
         .map(response -> toEntries(key, response));
   }
 
+  /** XRANGE's answer as run entries; entries without a single value field (not run records) are skipped. */
   private static List<RunEntry> toEntries(String key, Response response) {
     List<RunEntry> entries = new ArrayList<>();
-    response.forEach(entry -> entries.add(new RunEntry(key, entry.get(0).toString(), entry.get(1).get(1).toString())));
+    if (response == null) {
+      return entries;
+    }
+    response.forEach(entry -> {
+      Response fields = entry.get(1);
+      if (fields != null && fields.size() >= 2) {
+        entries.add(new RunEntry(key, entry.get(0).toString(), fields.get(1).toString()));
+      }
+    });
     return entries;
   }
 
@@ -151,11 +168,8 @@ public final class QueueReader {
   }
 
   private Future<List<JsonObject>> records(Request range) {
-    return redis.send(range).map(response -> {
-      List<JsonObject> runs = new ArrayList<>();
-      response.forEach(entry -> runs.add(new JsonObject(entry.get(1).get(1).toString())));
-      return runs;
-    });
+    return redis.send(range).map(response -> toEntries("", response).stream().map(entry -> new JsonObject(entry.json()))
+        .toList());
   }
 
   private Future<TreeSet<String>> scan(String match, String cursor, TreeSet<String> found) {

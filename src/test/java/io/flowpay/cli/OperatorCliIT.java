@@ -11,6 +11,9 @@ import io.flowpay.TestRedis;
 import io.flowpay.config.WorkerOptions;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.Task;
+import io.flowpay.queue.RedisKeys;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -97,6 +100,7 @@ class OperatorCliIT {
       List.of(failing, flowpay.start(bad, "ctx-" + Ids.newId(), new JsonObject()), flowpay.start(good, "ctx-" + Ids.newId(), null))
           .forEach(flowpay::settle);
       String config = config(redis, flows, flowpay.worker);
+      flowpay.send(Request.cmd(Command.SET).arg(RedisKeys.runs("not-a-stream-" + suffixOf(bad))).arg("x"));
 
       LocalServeIT.Result failed = cli(Map.of(), "runs", "--failed", "--flow", bad, "--since", before.toString(), "--json",
           "--config", config);
@@ -174,6 +178,10 @@ class OperatorCliIT {
       LocalServeIT.Result text = cli(Map.of(), "workers", "--config", config(redis, flows, flowpay.worker));
       assertTrue(text.out().lines().anyMatch(line -> line.matches(unserved + " +0/0 +1 +0 +\\d+\\.\\ds +0 +0 +0")), text.out());
     }
+  }
+
+  private static String suffixOf(String name) {
+    return name.substring(name.indexOf('_') + 1);
   }
 
   private String config(TestRedis redis, Path flows, String worker) throws IOException {
