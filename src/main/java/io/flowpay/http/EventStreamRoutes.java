@@ -73,7 +73,9 @@ final class EventStreamRoutes {
       if (response.closed()) {
         return;
       }
-      redis(services.queue().chain(chainId)).compose(status -> redis(reader.chainRunsAfter(chainId, lastId, BATCH))
+      redis(services.queue().chain(chainId)).compose(status -> status == null
+          ? Future.failedFuture(new IllegalStateException("chain " + chainId + " expired"))
+          : redis(reader.chainRunsAfter(chainId, lastId, BATCH))
           .map(entries -> {
             entries.forEach(entry -> {
               lastId = entry.id();
@@ -186,7 +188,7 @@ final class EventStreamRoutes {
 
   private static void fail(HttpServerResponse response, Throwable error) {
     if (!response.closed() && !response.ended()) {
-      send(response, null, "error", new JsonObject().put("message", "Redis did not answer (" + error.getMessage()
+      send(response, null, "error", new JsonObject().put("message", "the stream stopped (" + error.getMessage()
           + "); reconnect to go on").encode());
       response.end();
     }
