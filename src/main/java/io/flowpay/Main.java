@@ -2,12 +2,17 @@ package io.flowpay;
 
 import io.flowpay.bench.BenchCommand;
 import io.flowpay.cli.CallsCommand;
+import io.flowpay.cli.ChainCommand;
 import io.flowpay.cli.CheckCommand;
+import io.flowpay.cli.ContextCommand;
 import io.flowpay.cli.DeadCommand;
 import io.flowpay.cli.DemoCommand;
 import io.flowpay.cli.FlowCommand;
 import io.flowpay.cli.RunCommand;
+import io.flowpay.cli.RunsCommand;
 import io.flowpay.cli.ServeCommand;
+import io.flowpay.cli.WebhookCommand;
+import io.flowpay.cli.WorkersCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -20,7 +25,8 @@ import picocli.CommandLine.Command;
 @Command(name = "flowpay", mixinStandardHelpOptions = true, version = "flowpay 0.1.0",
     description = "Event-driven payment flows: JavaScript flows, non-blocking Stripe calls, Redis-backed tasks.",
     subcommands = {ServeCommand.class, RunCommand.class, CheckCommand.class, DemoCommand.class, DeadCommand.class,
-        FlowCommand.class, CallsCommand.class, BenchCommand.class})
+        FlowCommand.class, ChainCommand.class, ContextCommand.class, RunsCommand.class, WorkersCommand.class,
+        CallsCommand.class, WebhookCommand.class, BenchCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

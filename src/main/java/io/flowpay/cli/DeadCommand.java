@@ -94,7 +94,7 @@ public final class DeadCommand extends CommandSupport {
   }
 
   private int audit(PrintWriter out, RedisTaskQueue queue, String workerId) {
-    queue.deadAudit(workerId).await().forEach(entry -> out.println(entry.encode()));
+    queue.deadAudit(workerId).await().forEach(entry -> out.println(Times.auditEntry(entry).encode()));
     return ExitCodes.OK;
   }
 

@@ -1,11 +1,14 @@
 package io.flowpay.cli;
 
 import io.flowpay.config.FlowpayOptions;
+import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.flow.FlowNames;
+import io.flowpay.queue.FlowHealth;
 import io.flowpay.queue.RedisTaskQueue;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,18 +20,23 @@ import picocli.CommandLine.Parameters;
  * stream); an operator re-enables it once fixed, which queues its waiting tasks again.
  */
 @Command(name = "flow", mixinStandardHelpOptions = true,
-    description = "A flow's failure streak and whether it is disabled (status), or re-enable a disabled flow (enable)."
+    description = "Every flow file with its health: ok, failing or disabled, and its last error (list); a flow's failure"
+        + " streak and whether it is disabled (status); re-enable a disabled flow (enable)."
         + " Enabling queues again the tasks parked while it was disabled (on the config's workers).%n"
         + "Exit code: 0 on success, 1 when 'enable' finds the flow not disabled or Redis fails, 2 for usage/config errors.")
 public final class FlowCommand extends CommandSupport {
 
-  enum Action { status, enable }
+  enum Action { list, status, enable }
 
-  @Parameters(index = "0", paramLabel = "ACTION", description = "status or enable.")
+  @Parameters(index = "0", paramLabel = "ACTION", description = "list, status or enable.")
   Action action;
 
-  @Parameters(index = "1", paramLabel = "FLOW", description = "Flow name, e.g. new_create_payment_intent_response.")
+  @Parameters(index = "1", arity = "0..1", paramLabel = "FLOW",
+      description = "Flow name, e.g. new_create_payment_intent_response (status and enable).")
   String flow;
+
+  @Option(names = "--json", description = "list: one JSON object per flow per line.")
+  boolean json;
 
   @Option(names = "--config", description = "Config file (default: conf/flowpay.json if present).")
   Path config;
@@ -40,6 +48,15 @@ public final class FlowCommand extends CommandSupport {
   @Override
   int run(PrintWriter out) {
     FlowpayOptions options = options(config, false);
+    if (action == Action.list) {
+      if (flow != null) {
+        throw new FlowpayFailure(FlowpayFailure.Kind.BAD_REQUEST, "'flow list' takes no flow name");
+      }
+      return withNode(options, node -> list(out, FlowHealth.list(node.redis(), options.flowsDir()).await(), options));
+    }
+    if (flow == null) {
+      throw new FlowpayFailure(FlowpayFailure.Kind.BAD_REQUEST, "'flow " + action + "' needs a flow name: see 'flowpay flow list'");
+    }
     String name = FlowNames.require(flow);
     return withNode(options, node -> {
       RedisTaskQueue queue = node.queue();
@@ -61,11 +78,30 @@ public final class FlowCommand extends CommandSupport {
           .put("failures_in_a_row", Long.parseLong(state.getOrDefault("failures", "0")));
       state.forEach((key, value) -> {
         if (!key.equals("failures")) {
-          status.put(key, value);
+          status.put(key, Times.readable(key, value));
         }
       });
       out.println(status.encodePrettily());
       return ExitCodes.OK;
     });
+  }
+
+  private int list(PrintWriter out, List<JsonObject> flows, FlowpayOptions options) {
+    if (json) {
+      flows.forEach(health -> out.println(health.encode()));
+      return ExitCodes.OK;
+    }
+    if (flows.isEmpty()) {
+      out.println("no flows in " + options.flowsDir());
+      return ExitCodes.OK;
+    }
+    out.printf("%-44s %-9s %s%n", "FLOW", "STATUS", "LAST ERROR");
+    for (JsonObject health : flows) {
+      String error = health.getString("last_error");
+      Long at = health.getLong("last_failed_at");
+      out.printf("%-44s %-9s %s%n", health.getString("flow"), health.getString("status"),
+          error == null ? "-" : (at == null ? "" : Times.iso(at) + " ") + error);
+    }
+    return ExitCodes.OK;
   }
 }

@@ -12,6 +12,7 @@ import java.util.Locale;
 final class RunPrinter {
 
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+  private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneId.systemDefault());
   private static final String INDENT = "             ";
 
   private final PrintWriter out;
@@ -32,16 +33,40 @@ final class RunPrinter {
       JsonObject log = (JsonObject) line;
       out.printf("%s%-5s %s%n", INDENT, log.getString("level"), log.getString("message"));
     }
+    JsonArray writes = run.getJsonArray("writes", new JsonArray());
+    if (!writes.isEmpty()) {
+      out.printf("%sstate %s%n", INDENT, String.join(", ", writes.stream().map(String::valueOf).toList()));
+    }
     for (Object item : run.getJsonArray("calls", new JsonArray())) {
       JsonObject call = (JsonObject) item;
-      out.printf("%scall  %s %s -> %s | %s%n", INDENT, call.getString("method"), call.getString("path"),
-          call.getString("on_success"), call.getString("on_error"));
+      out.printf("%scall  %s %s -> %s | %s (Idempotency-Key %s)%n", INDENT, call.getString("method"), call.getString("path"),
+          call.getString("on_success"), call.getString("on_error"), call.getString("idempotency_key"));
+    }
+    for (Object item : run.getJsonArray("timers", new JsonArray())) {
+      JsonObject timer = (JsonObject) item;
+      out.printf("%stimer %s on %s/%s in %d ms%n", INDENT, timer.getString("flow"), timer.getString("worker_id"),
+          timer.getString("context_id"), timer.getLong("delay_ms", 0L));
     }
     for (Object item : run.getJsonArray("dispatches", new JsonArray())) {
       JsonObject child = (JsonObject) item;
       out.printf("%sstart %s on %s/%s%n", INDENT, child.getString("flow"), child.getString("worker_id"),
           child.getString("context_id"));
     }
+    JsonObject error = run.getJsonObject("error");
+    if (error != null) {
+      out.printf("%serror %s%n", INDENT, where(error) + error.getString("message"));
+    }
+    out.flush();
+  }
+
+  /** One line a run (with its date), and its error: for lists of runs across chains. */
+  synchronized void line(JsonObject run) {
+    if (json) {
+      out.println(run.encode());
+      return;
+    }
+    out.println(DAY.format(Instant.ofEpochMilli(run.getLong("started_at", 0L))) + " " + headline(run)
+        + " chain=" + run.getString("chain_id"));
     JsonObject error = run.getJsonObject("error");
     if (error != null) {
       out.printf("%serror %s%n", INDENT, where(error) + error.getString("message"));

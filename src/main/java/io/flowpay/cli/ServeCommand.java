@@ -9,7 +9,10 @@ import io.flowpay.metrics.FlowMetrics;
 import io.flowpay.stripe.WebClientStripeClient;
 import io.flowpay.worker.FlowpayNode;
 import io.vertx.core.Vertx;
+import io.flowpay.queue.QueueReader;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -17,14 +20,42 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code flowpay serve}: runs the configured workers, and the HTTP API when configured, until SIGTERM / Ctrl-C. */
+/**
+ * {@code flowpay serve}: runs the configured workers, and the HTTP API when configured, until SIGTERM / Ctrl-C.
+ * With {@code --local}, everything on this machine: an embedded Redis keeping its data in a folder, the Stripe
+ * stand-in, the HTTP API and webhooks with a generated token and signing secret.
+ */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = "Run the workers named in the config (and the HTTP API when http.port is set) until stopped"
-        + " (SIGTERM or Ctrl-C stops them gracefully).")
+        + " (SIGTERM or Ctrl-C stops them gracefully).%n"
+        + "--local runs the whole service on this machine with nothing installed: an embedded Redis (data kept in"
+        + " --data), the local Stripe stand-in, the HTTP API and webhooks with a generated token and signing secret.")
 public final class ServeCommand extends CommandSupport {
 
-  @Option(names = "--config", description = "Config file (default: conf/flowpay.json).")
+  @Option(names = "--config", description = "Config file (default: conf/flowpay.json; with --local, only if present).")
   Path config;
+
+  @Option(names = "--local", description = "Embedded Redis, Stripe stand-in, generated API token and webhook secret.")
+  boolean local;
+
+  @Option(names = "--port", description = "With --local: HTTP port (default: the config's http.port, else 8080; 0 picks one).")
+  Integer port;
+
+  @Option(names = "--redis-port", defaultValue = "6390",
+      description = "With --local: port of the embedded Redis (default: ${DEFAULT-VALUE}; 0 picks one).")
+  int redisPort;
+
+  @Option(names = "--data", defaultValue = ".flowpay",
+      description = "With --local: folder for the embedded Redis's data (default: ${DEFAULT-VALUE}), kept across restarts.")
+  Path data;
+
+  @Option(names = "--status-every", defaultValue = "60",
+      description = "Seconds between one-line status reports (default: ${DEFAULT-VALUE}; 0: none).")
+  long statusEvery;
+
+  /** Counted down by SIGTERM / Ctrl-C (the shutdown hook), or by a test; the stop then runs on the command's thread. */
+  final CountDownLatch stopRequested = new CountDownLatch(1);
+  private final CountDownLatch stopped = new CountDownLatch(1);
 
   public ServeCommand(Map<String, String> env) {
     super(env);
@@ -32,11 +63,29 @@ public final class ServeCommand extends CommandSupport {
 
   @Override
   int run(PrintWriter out) throws InterruptedException {
-    FlowpayOptions options = options(config, true);
+    try {
+      return local ? serveLocal(out) : serve(out, options(config, true), null);
+    } finally {
+      stopped.countDown();  // SIGTERM's hook returns (and the JVM exits) only once everything stopped
+    }
+  }
+
+  private int serveLocal(PrintWriter out) throws InterruptedException {
+    try (LocalStack stack = LocalStack.start(data.resolve("redis"), redisPort, env)) {
+      FlowpayOptions base = config != null || Files.exists(Path.of(FlowpayOptions.DEFAULT_CONFIG))
+          ? options(config, true) : new FlowpayOptions();
+      return serve(out, stack.options(base, port), stack);
+    } catch (UncheckedIOException cannotStart) {
+      return fail(cannotStart.getMessage(), ExitCodes.FAILED);
+    }
+  }
+
+  private int serve(PrintWriter out, FlowpayOptions options, LocalStack stack) throws InterruptedException {
     Secrets secrets = new Secrets(env);
-    String key = stripeKey(secrets);
-    List<String> tokens = options.http().enabled() ? apiTokens(secrets) : List.of();
-    String webhookSecret = options.webhooks().enabled() ? webhookSecret(secrets) : null;
+    String key = stack != null ? LocalStack.STAND_IN_KEY : stripeKey(secrets);
+    List<String> tokens = stack != null ? stack.tokens : options.http().enabled() ? apiTokens(secrets) : List.of();
+    String webhookSecret = stack != null ? stack.webhookSecret
+        : options.webhooks().enabled() ? webhookSecret(secrets) : null;
     FlowMetrics metrics = new FlowMetrics();
     Vertx vertx = metrics.newVertx();
     FlowpayNode node;
@@ -48,16 +97,60 @@ public final class ServeCommand extends CommandSupport {
       vertx.close().await();
       throw failed;
     }
-    out.printf("flowpay: serving workers %s, flows from %s, Redis at %s, Stripe at %s (key %s)%n",
-        options.workers(), options.flowsDir(), options.redis().safeUrl(), options.stripe().apiBase(), Secrets.mask(key));
+    out.printf("flowpay: serving workers %s, flows from %s (a changed file is used from its next run), Redis at %s,"
+        + " Stripe at %s (key %s)%n", options.workers(), options.flowsDir(), options.redis().safeUrl(),
+        options.stripe().apiBase(), Secrets.mask(key));
+    if (stack != null) {
+      printLocal(out, stack);
+    }
     out.flush();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    ServeStatus status = new ServeStatus(vertx, metrics, new QueueReader(node.redis()), options.workers(), out);
+    status.start(statusEvery);
+    Thread hook = new Thread(() -> {
+      stopRequested.countDown();
+      awaitQuietly(stopped);
+    }, "flowpay-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      stopRequested.await();
+      status.stop();
       stop(vertx, http, node);
-      stopped.countDown();
-    }, "flowpay-shutdown"));
-    stopped.await();
+      out.println("flowpay: stopped (" + status.runs() + " since start)");
+      out.flush();
+    } finally {
+      removeHook(hook);
+    }
     return ExitCodes.OK;
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // the JVM is stopping: the hook is running and returns now
+    }
+  }
+
+  private static void printLocal(PrintWriter out, LocalStack stack) {
+    out.printf("flowpay: local: Redis embedded at %s, data in %s; Stripe stand-in at %s%n", stack.redis.url(),
+        stack.redis.dataDir(), stack.stripe.baseUrl());
+    if (stack.tokenGenerated) {
+      out.printf("flowpay: API token (shown once, new at each start): %s%n", stack.tokens.get(0));
+    }
+    if (stack.secretGenerated) {
+      out.printf("flowpay: webhook signing secret: %s%n", stack.webhookSecret);
+    }
+    out.printf("flowpay: in another shell:%n  export REDIS_URL=%s%s%s%n", stack.redis.url(),
+        stack.tokenGenerated ? " FLOWPAY_API_TOKENS=" + stack.tokens.get(0) : "",
+        stack.secretGenerated ? " STRIPE_WEBHOOK_SECRET=" + stack.webhookSecret : "");
   }
 
   /**
@@ -83,10 +176,13 @@ public final class ServeCommand extends CommandSupport {
     String id;
     try {
       id = vertx.deployVerticle(verticle).await();
-    } catch (RuntimeException failed) {
+    } catch (Exception failed) {
       node.stop().await();
-      throw new FlowpayFailure(FlowpayFailure.Kind.CONFIG_INVALID, "cannot start the HTTP API on " + options.http().host()
-          + ":" + options.http().port() + " (" + failed.getMessage() + "): is the port free? set another http.port / http.host");
+      String where = options.http().host() + ":" + options.http().port();
+      throw new FlowpayFailure(FlowpayFailure.Kind.CONFIG_INVALID, failed instanceof java.net.BindException
+          ? "cannot start the HTTP API: " + where + " is in use (another flowpay serve?): stop what listens there, or"
+              + " set another http.port (--port with --local)"
+          : "cannot start the HTTP API on " + where + " (" + failed + "): check http.host and http.port");
     }
     out.printf("flowpay: HTTP API on http://%s:%d (%d API token(s); /health open, /v1 and /metrics need a token)%s%n",
         options.http().host(), verticle.port(), tokens.size(), webhookSecret == null ? ""

@@ -132,7 +132,7 @@ public record FlowpayOptions(RedisOptions redis, StripeOptions stripe, WorkerOpt
       return json;
     } catch (DecodeException | ClassCastException bad) {
       throw new FlowpayFailure(FlowpayFailure.Kind.CONFIG_INVALID,
-          "is not a JSON object: " + firstLine(bad.getMessage()));
+          "is not a JSON object" + where(bad) + ": " + firstLine(bad.getMessage()).replace("Failed to decode:", ""));
     }
   }
 
@@ -177,6 +177,16 @@ public record FlowpayOptions(RedisOptions redis, StripeOptions stripe, WorkerOpt
       }
     }
     return list.stream().map(String.class::cast).toList();
+  }
+
+  /** {@code " (line 3, column 5)"} from Jackson's parse error, or "" when it gives none. */
+  private static String where(Exception bad) {
+    for (Throwable cause = bad; cause != null; cause = cause.getCause()) {
+      if (cause instanceof com.fasterxml.jackson.core.JsonProcessingException json && json.getLocation() != null) {
+        return " (line " + json.getLocation().getLineNr() + ", column " + json.getLocation().getColumnNr() + ")";
+      }
+    }
+    return "";
   }
 
   private static String firstLine(String message) {

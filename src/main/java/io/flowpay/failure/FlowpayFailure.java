@@ -17,6 +17,8 @@ public final class FlowpayFailure extends RuntimeException {
     SCRIPT_ERROR("script_error", false),
     SCRIPT_TIMEOUT("timed_out", false),
     BAD_REQUEST("bad_request", false),
+    /** A chain followed did not settle within the time given; it goes on. */
+    NOT_SETTLED("not_settled", true),
     CONTEXT_CONFLICT("context_conflict", true),
     REDIS_UNAVAILABLE("redis_unavailable", true),
     REDIS_ERROR("redis_error", false);

@@ -60,6 +60,7 @@ public record RunRecord(
         .put("call_id", call.callId())
         .put("method", call.method())
         .put("path", call.path())
+        .put("params", call.params())
         .put("idempotency_key", call.idempotencyKey())
         .put("on_success", call.onSuccess())
         .put("on_error", call.onError());

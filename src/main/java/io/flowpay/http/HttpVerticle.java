@@ -95,6 +95,7 @@ public final class HttpVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     router.route().handler(deadlines::arrived);
+    new EventStreamRoutes(vertx, services).mount(router, tokens);  // streams: before the request timeout
     router.route().handler(TimeoutHandler.create(REQUEST_TIMEOUT_MS));
     router.route().failureHandler(ctx -> Answers.failed(ctx, maxBody, shedder));
     router.get("/health").handler(new Health(services));
@@ -104,6 +105,7 @@ public final class HttpVerticle extends VerticleBase {
       router.post("/webhooks/stripe").handler(shedder).handler(body).handler(new StripeWebhook(vertx, webhookSecret,
           options.flowsDir(), options.webhooks().defaultWorker(options.workers()), events, services.metrics()));
     }
+    new ConsoleRoutes(options, services).mount(router, tokens, shedder, body);
     router.post("/v1/runs").handler(tokens).handler(shedder).handler(body).handler(api::startRun);
     router.get("/v1/chains/:id").handler(tokens).handler(shedder).handler(api::chain);
     router.get("/v1/contexts/:id").handler(tokens).handler(shedder).handler(api::context);

@@ -66,7 +66,7 @@ public final class ChainWatch {
     } else if (status.ended() && seen >= status.runs()) {
       done.tryComplete(status);
     } else if (System.currentTimeMillis() > deadline) {
-      done.tryFail(new FlowpayFailure(FlowpayFailure.Kind.BAD_REQUEST, "chain " + chainId
+      done.tryFail(new FlowpayFailure(FlowpayFailure.Kind.NOT_SETTLED, "chain " + chainId
           + " is not settled yet (" + status.pending() + " task(s) or call(s) pending); it goes on in the service"));
     } else {
       step();

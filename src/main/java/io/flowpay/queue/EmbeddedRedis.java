@@ -36,6 +36,32 @@ public final class EmbeddedRedis implements AutoCloseable {
     return new EmbeddedRedis(freePort(), dataDir).launch();
   }
 
+  /**
+   * As {@link #persistent(Path)} on {@code port} (0: a free one), creating {@code dataDir} if needed: what
+   * {@code flowpay serve --local} runs, so that a restart finds the chains, contexts and dead letters it left.
+   */
+  public static EmbeddedRedis persistent(Path dataDir, int port) {
+    try {
+      java.nio.file.Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the Redis data folder " + dataDir + ": " + e.getMessage(), e);
+    }
+    if (port != 0) {
+      try (ServerSocket probe = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        probe.getLocalPort();
+      } catch (IOException inUse) {
+        throw new UncheckedIOException("port " + port + " for the embedded Redis is in use (another 'serve --local'?):"
+            + " stop that, or pick another with --redis-port", inUse);
+      }
+    }
+    return new EmbeddedRedis(port == 0 ? freePort() : port, dataDir).launch();
+  }
+
+  /** Where the data is kept, or null when nothing is. */
+  public Path dataDir() {
+    return dataDir;
+  }
+
   /** Starts the server process again after {@link #stop}, on the same port (and data, when persistent). */
   public EmbeddedRedis launch() {
     try {

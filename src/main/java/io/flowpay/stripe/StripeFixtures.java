@@ -29,6 +29,10 @@ final class StripeFixtures {
     }
   }
 
+  boolean has(String name) {
+    return resources.containsKey(name);
+  }
+
   /** A fresh copy of the example object, e.g. {@code payment_intent}. */
   JsonObject object(String name) {
     JsonObject object = resources.getJsonObject(name);

@@ -391,7 +391,7 @@ public final class WorkerVerticle extends VerticleBase {
     Future<Snapshot> ready = cached != null ? Future.succeededFuture(cached) : queue.load(task);
     return ready.compose(snapshot -> {
       if (snapshot.flowDisabled() != null) {
-        disabledFlows.add(task.flow());
+        noteDisabled(task.flow(), snapshot.flowDisabled());
         return park(delivery, "flow_disabled", snapshot.flowDisabled()).map(List.<Call>of());
       }
       disabledFlows.remove(task.flow());
@@ -425,7 +425,7 @@ public final class WorkerVerticle extends VerticleBase {
           return run < MAX_CONFLICT_RERUNS ? runAndCommit(delivery, run + 1) : Future.failedFuture(conflict(delivery));
         }
         case FLOW_DISABLED -> {
-          disabledFlows.add(task.flow());
+          noteDisabled(task.flow(), commit.flowDisabled());
           return park(delivery, "flow_disabled", commit.flowDisabled()).map(List.<Call>of());
         }
         case DUPLICATE -> {
@@ -492,6 +492,13 @@ public final class WorkerVerticle extends VerticleBase {
   private FlowpayFailure conflict(Delivery delivery) {
     return new FlowpayFailure(FlowpayFailure.Kind.CONTEXT_CONFLICT, "context " + delivery.task().contextId()
         + " changed under every one of " + MAX_CONFLICT_RERUNS + " runs; is another process serving worker " + workerId + "?");
+  }
+
+  /** Remembers a disabled flow; the first time this worker sees it disabled, says so once (flow and last error). */
+  private void noteDisabled(String flow, String why) {
+    if (disabledFlows.add(flow)) {
+      LOG.log(System.Logger.Level.WARNING, "worker {0}: {1}", workerId, why);
+    }
   }
 
   private void logRun(Task task, RunResult result) {

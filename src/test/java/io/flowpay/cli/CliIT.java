@@ -133,6 +133,8 @@ class CliIT {
       JsonObject entry = new JsonObject(audit.out.strip());
       assertEquals("retry", entry.getString("action"));
       assertEquals("ops-ada", entry.getString("by"));
+      assertEquals(task.taskId(), entry.getJsonObject("task").getString("task_id"), "the task is JSON, not escaped text");
+      assertTrue(entry.getString("at").endsWith("Z"), "an ISO-8601 time: " + entry.getString("at"));
 
       Result noId = flowpay(redis, "dead", "retry", "--config", config);
       assertEquals(2, noId.code);

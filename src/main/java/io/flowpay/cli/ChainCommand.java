@@ -1,0 +1,66 @@
+package io.flowpay.cli;
+
+import io.flowpay.config.FlowpayOptions;
+import io.flowpay.failure.FlowpayFailure;
+import io.flowpay.flow.FlowNames;
+import io.flowpay.queue.ChainStatus;
+import io.flowpay.queue.QueueReader;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code flowpay chain <id> [--follow]}: a chain as a timeline of its runs, live with {@code --follow}. */
+@Command(name = "chain", mixinStandardHelpOptions = true,
+    description = "A chain's runs in order: flow, worker, caller, duration, status, log lines, state written, calls"
+        + " (method, path, idempotency key, flows that get the answer), flows started, timers; then its status."
+        + " --follow prints runs as they commit until the chain is settled.%n"
+        + "Exit code: 0 when the chain is settled with no failed run, 1 when a run failed, the chain is not settled"
+        + " (in time, with --follow) or does not exist, 2 for usage/config errors.")
+public final class ChainCommand extends CommandSupport {
+
+  static final int MAX_RUNS = 1000;
+
+  @Parameters(index = "0", paramLabel = "CHAIN_ID", description = "Chain id (what POST /v1/runs and 'run' answer).")
+  String chainId;
+
+  @Option(names = "--follow", description = "Print each run as it commits, until the chain is settled.")
+  boolean follow;
+
+  @Option(names = "--timeout", defaultValue = "300", description = "With --follow: seconds to wait (default: 300).")
+  long timeoutSeconds;
+
+  @Option(names = "--json", description = "One JSON run record per line, then a summary object.")
+  boolean json;
+
+  @Option(names = "--config", description = "Config file (default: conf/flowpay.json if present).")
+  Path config;
+
+  public ChainCommand(Map<String, String> env) {
+    super(env);
+  }
+
+  @Override
+  int run(PrintWriter out) {
+    FlowpayOptions options = options(config, false);
+    String id = FlowNames.requireId("CHAIN_ID", chainId);
+    RunPrinter printer = new RunPrinter(out, json);
+    return withNode(options, node -> {
+      ChainStatus status;
+      if (follow) {
+        status = ChainFollower.follow(node, options, id, printer, timeoutSeconds * 1000).await();
+      } else {
+        status = node.queue().chain(id).await();
+        if (status == null) {
+          throw new FlowpayFailure(FlowpayFailure.Kind.NOT_SETTLED, "no chain '" + id + "' in Redis (chains are kept "
+              + options.redis().chainRetentionDays() + " days after their last run; is REDIS_URL the service's?)");
+        }
+        new QueueReader(node.redis()).chainRuns(id, MAX_RUNS).await().forEach(printer::print);
+      }
+      printer.summary(ChainFollower.summary(status).put("pending", status.pending()).put("dead", status.dead()));
+      return status.settled() && status.failed() == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+    });
+  }
+}

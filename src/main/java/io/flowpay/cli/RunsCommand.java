@@ -1,0 +1,93 @@
+package io.flowpay.cli;
+
+import io.flowpay.config.FlowpayOptions;
+import io.flowpay.failure.FlowpayFailure;
+import io.flowpay.flow.FlowNames;
+import io.flowpay.queue.QueueReader;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code flowpay runs}: recent runs across every context, newest first, filtered. */
+@Command(name = "runs", mixinStandardHelpOptions = true,
+    description = "Recent runs of every context, newest first: time, status, flow, worker, context, caller, duration,"
+        + " chain, and the error of a failed run. Reads each context's run records (a SCAN of Redis): an operator's"
+        + " look-up.%nExit code: 0, 1 when Redis fails, 2 for usage/config errors.")
+public final class RunsCommand extends CommandSupport {
+
+  private static final Pattern AGO = Pattern.compile("(\\d+)([smhd])");
+
+  @Option(names = "--failed", description = "Only runs that did not end ok (failed, timed_out, dead).")
+  boolean failed;
+
+  @Option(names = "--flow", description = "Only runs of this flow.")
+  String flow;
+
+  @Option(names = "--since", description = "Only runs started since: an ISO-8601 time (2026-12-06T04:00:00Z) or a"
+      + " span back from now (30s, 15m, 2h, 1d).")
+  String since;
+
+  @Option(names = "--limit", defaultValue = "50", description = "At most this many (default: ${DEFAULT-VALUE}).")
+  int limit;
+
+  @Option(names = "--json", description = "One JSON run record per line.")
+  boolean json;
+
+  @Option(names = "--config", description = "Config file (default: conf/flowpay.json if present).")
+  Path config;
+
+  public RunsCommand(Map<String, String> env) {
+    super(env);
+  }
+
+  @Override
+  int run(PrintWriter out) {
+    FlowpayOptions options = options(config, false);
+    String onlyFlow = flow == null ? null : FlowNames.require(flow);
+    long sinceMs = since == null ? 0 : sinceMillis(since, Instant.now());
+    int max = Math.max(1, limit);
+    return withNode(options, node -> {
+      List<JsonObject> runs = new QueueReader(node.redis()).recentRuns(sinceMs, Math.max(max, 1000)).await().stream()
+          .filter(run -> !failed || !"ok".equals(run.getString("status")))
+          .filter(run -> onlyFlow == null || onlyFlow.equals(run.getString("flow")))
+          .limit(max).toList();
+      RunPrinter printer = new RunPrinter(out, json);
+      runs.forEach(printer::line);
+      if (!json && runs.isEmpty()) {
+        out.println("no runs" + (failed ? " failed" : "") + (onlyFlow == null ? "" : " of flow " + onlyFlow)
+            + (since == null ? "" : " since " + Times.iso(sinceMs)));
+      }
+      return ExitCodes.OK;
+    });
+  }
+
+  /** {@code 15m} → 15 minutes before {@code now}; an ISO-8601 instant as it is. */
+  static long sinceMillis(String text, Instant now) {
+    Matcher ago = AGO.matcher(text);
+    if (ago.matches()) {
+      long amount = Long.parseLong(ago.group(1));
+      Duration span = switch (ago.group(2)) {
+        case "s" -> Duration.ofSeconds(amount);
+        case "m" -> Duration.ofMinutes(amount);
+        case "h" -> Duration.ofHours(amount);
+        default -> Duration.ofDays(amount);
+      };
+      return now.minus(span).toEpochMilli();
+    }
+    try {
+      return Instant.parse(text).toEpochMilli();
+    } catch (DateTimeParseException bad) {
+      throw new FlowpayFailure(FlowpayFailure.Kind.BAD_REQUEST, "--since '" + text + "' is neither a time nor a span:"
+          + " use e.g. 2026-12-06T04:00:00Z, 30s, 15m, 2h or 1d");
+    }
+  }
+}

@@ -1,0 +1,188 @@
+package io.flowpay.queue;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Reads for operators (the CLI's {@code workers} and {@code runs}, the console): where a worker's stream stands,
+ * which workers exist, recent run records across contexts. Reads only; nothing here is on a run's path.
+ */
+public final class QueueReader {
+
+  private static final String RUNS_PREFIX = "flowpay:runs:";
+  private static final int SCAN_COUNT = 500;
+
+  private final Redis redis;
+
+  public QueueReader(Redis redis) {
+    this.redis = redis;
+  }
+
+  /** The worker's stream, outbox, timers, dead letters and consumers, in one round trip and one for consumers. */
+  public Future<WorkerStats> worker(String worker) {
+    String tasks = RedisKeys.tasks(worker);
+    List<Request> reads = List.of(Request.cmd(Command.XLEN).arg(tasks),
+        Request.cmd(Command.XRANGE).arg(tasks).arg("-").arg("+").arg("COUNT").arg(1),
+        Request.cmd(Command.HLEN).arg(RedisKeys.outbox(worker)),
+        Request.cmd(Command.ZCARD).arg(RedisKeys.timers(worker)),
+        Request.cmd(Command.XLEN).arg(RedisKeys.dead(worker)),
+        Request.cmd(Command.TIME));
+    return redis.batch(reads).compose(answers -> consumers(worker).map(consumers -> {
+      long now = answers.get(5).get(0).toLong() * 1000 + answers.get(5).get(1).toLong() / 1000;
+      Response oldest = answers.get(1);
+      long age = oldest.size() == 0 ? 0 : Math.max(0, now - idMillis(oldest.get(0).get(0).toString()));
+      long pending = consumers.stream().mapToLong(WorkerStats.Consumer::pending).sum();
+      return new WorkerStats(worker, answers.get(0).toLong(), pending, age, answers.get(2).toLong(),
+          answers.get(3).toLong(), answers.get(4).toLong(), consumers);
+    }));
+  }
+
+  /** The consumers of the worker's group; none when the stream or group does not exist yet. */
+  public Future<List<WorkerStats.Consumer>> consumers(String worker) {
+    Request info = Request.cmd(Command.XINFO).arg("CONSUMERS").arg(RedisKeys.tasks(worker)).arg(RedisKeys.GROUP);
+    return redis.send(info).map(QueueReader::toConsumers)
+        .recover(error -> String.valueOf(error.getMessage()).contains("NOGROUP")
+            || String.valueOf(error.getMessage()).contains("no such key")
+            ? Future.succeededFuture(List.of()) : Future.failedFuture(error));
+  }
+
+  private static List<WorkerStats.Consumer> toConsumers(Response response) {
+    List<WorkerStats.Consumer> consumers = new ArrayList<>();
+    for (Response item : response) {
+      Map<String, String> fields = RedisTaskQueue.toMap(item);
+      consumers.add(new WorkerStats.Consumer(fields.get("name"), Long.parseLong(fields.getOrDefault("pending", "0")),
+          Long.parseLong(fields.getOrDefault("idle", "0"))));
+    }
+    return consumers;
+  }
+
+  /** Every worker id that has a task stream in this Redis, sorted. */
+  public Future<List<String>> workerIds() {
+    return scan("flowpay:{w:*}:tasks", "0", new TreeSet<>()).map(keys -> keys.stream()
+        .map(key -> key.substring("flowpay:{w:".length(), key.length() - "}:tasks".length())).toList());
+  }
+
+  /**
+   * Run records of every context, newest first, started at or after {@code sinceMs}, at most {@code limit}. Walks
+   * the contexts' run streams (a SCAN): an operator's look-up, not for a hot path.
+   */
+  public Future<List<JsonObject>> recentRuns(long sinceMs, int limit) {
+    return scan(RUNS_PREFIX + "*", "0", new TreeSet<>()).compose(keys -> {
+      List<Future<Response>> reads = new ArrayList<>();
+      for (String key : keys) {
+        reads.add(newest(key, sinceMs, limit));
+      }
+      return Future.all(reads).map(done -> {
+        List<JsonObject> runs = new ArrayList<>();
+        reads.forEach(read -> toEntries("", read.result()).forEach(entry -> runs.add(new JsonObject(entry.json()))));
+        runs.sort(Comparator.comparingLong((JsonObject run) -> run.getLong("started_at", 0L)).reversed());
+        return runs.size() > limit ? new ArrayList<>(runs.subList(0, limit)) : runs;
+      });
+    });
+  }
+
+  /** A run record as stored: the stream it is in, its entry id (commit time in ms, then a sequence), its JSON. */
+  public record RunEntry(String stream, String id, String json) {}
+
+  /** Run records of a chain committed after entry {@code afterId} ("0" for all), oldest first. */
+  public Future<List<RunEntry>> chainRunsAfter(String chainId, String afterId, int count) {
+    return entriesAfter(RedisKeys.chainRuns(chainId), afterId, count);
+  }
+
+  /** Run records of a context committed after entry {@code afterId}, oldest first. */
+  public Future<List<RunEntry>> contextRunsAfter(String context, String afterId, int count) {
+    return entriesAfter(RedisKeys.runs(context), afterId, count);
+  }
+
+  /**
+   * Run records of every context committed at or after {@code sinceMs} (Redis's clock), at most {@code perContext}
+   * of each, in no particular order. A SCAN: for operators and the console's feed, not a hot path.
+   */
+  public Future<List<RunEntry>> entriesSince(long sinceMs, int perContext) {
+    return scan(RUNS_PREFIX + "*", "0", new TreeSet<>()).compose(keys -> {
+      List<Future<List<RunEntry>>> reads = new ArrayList<>();
+      for (String key : keys) {
+        reads.add(newest(key, sinceMs, perContext).map(response -> toEntries(key, response)));
+      }
+      return Future.all(reads).map(done -> {
+        List<RunEntry> entries = new ArrayList<>();
+        reads.forEach(read -> entries.addAll(read.result()));
+        return entries;
+      });
+    });
+  }
+
+  /**
+   * The newest entries of one context's run stream since {@code sinceMs}; none when the key is not a stream (a
+   * key of that name written by something else must not break every listing).
+   */
+  private Future<Response> newest(String key, long sinceMs, int count) {
+    return redis.send(Request.cmd(Command.XREVRANGE).arg(key).arg("+").arg(Math.max(0, sinceMs)).arg("COUNT").arg(count))
+        .recover(error -> String.valueOf(error.getMessage()).startsWith("WRONGTYPE")
+            ? Future.succeededFuture(null) : Future.failedFuture(error));
+  }
+
+  /** Redis's clock, in ms: stream entry ids are made from it. */
+  public Future<Long> now() {
+    return redis.send(Request.cmd(Command.TIME)).map(time -> time.get(0).toLong() * 1000 + time.get(1).toLong() / 1000);
+  }
+
+  private Future<List<RunEntry>> entriesAfter(String key, String afterId, int count) {
+    String from = "0".equals(afterId) || "-".equals(afterId) ? "-" : "(" + afterId;
+    return redis.send(Request.cmd(Command.XRANGE).arg(key).arg(from).arg("+").arg("COUNT").arg(count))
+        .map(response -> toEntries(key, response));
+  }
+
+  /** XRANGE's answer as run entries; entries without a single value field (not run records) are skipped. */
+  private static List<RunEntry> toEntries(String key, Response response) {
+    List<RunEntry> entries = new ArrayList<>();
+    if (response == null) {
+      return entries;
+    }
+    response.forEach(entry -> {
+      Response fields = entry.get(1);
+      if (fields != null && fields.size() >= 2) {
+        entries.add(new RunEntry(key, entry.get(0).toString(), fields.get(1).toString()));
+      }
+    });
+    return entries;
+  }
+
+  /** Up to {@code limit} run records of a chain, oldest first. */
+  public Future<List<JsonObject>> chainRuns(String chainId, int limit) {
+    return records(Request.cmd(Command.XRANGE).arg(RedisKeys.chainRuns(chainId)).arg("-").arg("+").arg("COUNT").arg(limit));
+  }
+
+  /** The newest {@code limit} run records of a context, newest first. */
+  public Future<List<JsonObject>> contextRuns(String context, int limit) {
+    return records(Request.cmd(Command.XREVRANGE).arg(RedisKeys.runs(context)).arg("+").arg("-").arg("COUNT").arg(limit));
+  }
+
+  private Future<List<JsonObject>> records(Request range) {
+    return redis.send(range).map(response -> toEntries("", response).stream().map(entry -> new JsonObject(entry.json()))
+        .toList());
+  }
+
+  private Future<TreeSet<String>> scan(String match, String cursor, TreeSet<String> found) {
+    Request scan = Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(match).arg("COUNT").arg(SCAN_COUNT);
+    return redis.send(scan).compose(page -> {
+      page.get(1).forEach(key -> found.add(key.toString()));
+      String next = page.get(0).toString();
+      return "0".equals(next) ? Future.succeededFuture(found) : scan(match, next, found);
+    });
+  }
+
+  private static long idMillis(String streamId) {
+    int dash = streamId.indexOf('-');
+    return Long.parseLong(dash < 0 ? streamId : streamId.substring(0, dash));
+  }
+}

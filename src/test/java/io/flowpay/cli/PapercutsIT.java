@@ -1,0 +1,116 @@
+package io.flowpay.cli;
+
+import static io.flowpay.FlowpayHarness.write;
+import static io.flowpay.cli.LocalServeIT.cli;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.flowpay.FlowpayHarness;
+import io.flowpay.TestRedis;
+import io.flowpay.config.WorkerOptions;
+import io.flowpay.flow.Ids;
+import io.flowpay.flow.Task;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a newcomer tripped over: exit codes, one-line errors, readable times and audit, warnings that come at once. */
+@ExtendWith(TestRedis.Extension.class)
+class PapercutsIT {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void runFollowOnAWorkerNobodyServesWarnsWithinSecondsThenExitsOneAtTheTimeout(TestRedis redis) throws IOException {
+    Path flows = dir.resolve("flows");
+    write(flows, "hello", "");
+    String worker = "w-unserved-" + Ids.newId().substring(0, 8);
+    LocalServeIT.Result result = cli(Map.of(), "run", "hello", "--worker", worker, "--follow", "--timeout", "1",
+        "--config", config(redis, flows, worker).toString());
+
+    assertEquals(1, result.code(), result.err());
+    String warning = "flowpay: warning: no worker took the task from worker " + worker + "'s stream within 3 s (it never"
+        + " took a task)";
+    assertTrue(result.err().startsWith(warning), result.err());
+    assertTrue(result.err().indexOf("is not settled yet") > result.err().indexOf(warning), result.err());
+  }
+
+  @Test
+  void serveOnAPortInUseSaysWhichPortInOneLine(TestRedis redis) throws IOException {
+    try (ServerSocket taken = new ServerSocket(0)) {
+      Path config = Files.writeString(dir.resolve("flowpay.json"), new JsonObject()
+          .put("redis", new JsonObject().put("url", redis.url())).put("workers", List.of("w-port-" + Ids.newId()))
+          .put("flowsDir", dir.toString()).put("http", new JsonObject().put("port", taken.getLocalPort())).encode());
+      LocalServeIT.Result result = cli(Map.of("STRIPE_SECRET_KEY", "sk_test_x", "FLOWPAY_API_TOKENS",
+          "0123456789abcdef0123"), "serve", "--config", config.toString());
+
+      assertEquals(2, result.code());
+      assertEquals("flowpay: cannot start the HTTP API: 127.0.0.1:" + taken.getLocalPort() + " is in use (another"
+          + " flowpay serve?): stop what listens there, or set another http.port (--port with --local)", result.err().strip());
+    }
+  }
+
+  @Test
+  void aFlowBeingDisabledIsLoggedOnceWithItsLastErrorAndFlowStatusShowsIsoTimes(TestRedis redis) throws IOException {
+    Path flows = dir.resolve("flows");
+    String flow = "boom_" + Ids.newId().substring(0, 8);
+    write(flows, flow, "throw new Error('card table missing');");
+    List<LogRecord> warnings = new CopyOnWriteArrayList<>();
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        if (record.getLevel() == Level.WARNING && String.valueOf(record.getParameters()[1]).contains("is disabled")) {
+          warnings.add(record);
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Logger logger = Logger.getLogger("io.flowpay.worker.WorkerVerticle");
+    logger.addHandler(capture);
+    try (FlowpayHarness flowpay = new FlowpayHarness(redis, flows, null, options -> options.withWorker(
+        options.worker().withLimits(WorkerOptions.DEFAULT_MAX_DELIVERIES, WorkerOptions.DEFAULT_MAX_DEPTH, 2)))) {
+      for (int i = 0; i < 4; i++) {
+        Task task = flowpay.start(flow, "ctx-" + Ids.newId(), null);
+        flowpay.settle(task);
+      }
+      assertEquals(1, warnings.size(), "one line when the worker first finds the flow disabled");
+      String line = String.valueOf(warnings.get(0).getParameters()[1]);
+      assertTrue(line.startsWith("flow " + flow + " is disabled") && line.contains("card table missing"), line);
+
+      LocalServeIT.Result status = cli(Map.of(), "flow", "status", flow, "--config",
+          config(redis, flows, flowpay.worker).toString());
+      JsonObject json = new JsonObject(status.out());
+      assertTrue(json.getBoolean("disabled"));
+      assertTrue(json.getString("disabled_at").matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z"), json.encode());
+      assertTrue(json.getString("last_failed_at").endsWith("Z"), json.encode());
+    } finally {
+      logger.removeHandler(capture);
+    }
+  }
+
+  private Path config(TestRedis redis, Path flows, String worker) throws IOException {
+    JsonObject config = new JsonObject()
+        .put("redis", new JsonObject().put("url", redis.url()))
+        .put("workers", List.of(worker))
+        .put("flowsDir", flows.toString());
+    return Files.writeString(dir.resolve("flowpay.json"), config.encode());
+  }
+}
