@@ -6,10 +6,12 @@ import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.http.HttpServices;
 import io.flowpay.http.HttpVerticle;
 import io.flowpay.metrics.FlowMetrics;
+import io.flowpay.script.FlowFinding;
 import io.flowpay.stripe.WebClientStripeClient;
 import io.flowpay.worker.FlowpayNode;
 import io.vertx.core.Vertx;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +52,7 @@ public final class ServeCommand extends CommandSupport {
     }
     out.printf("flowpay: serving workers %s, flows from %s, Redis at %s, Stripe at %s (key %s)%n",
         options.workers(), options.flowsDir(), options.redis().safeUrl(), options.stripe().apiBase(), Secrets.mask(key));
+    printFindings(options.flowsDir(), out);
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -58,6 +61,20 @@ public final class ServeCommand extends CommandSupport {
     }, "flowpay-shutdown"));
     stopped.await();
     return ExitCodes.OK;
+  }
+
+  /** What {@code flowpay check} finds in the flows: a flow with errors does not load, until it is fixed. */
+  static void printFindings(Path flowsDir, PrintWriter out) {
+    if (!Files.isDirectory(flowsDir)) {
+      out.printf("flowpay: %s is not a folder: no flow can run until it holds your <flow>.js files%n", flowsDir);
+      return;
+    }
+    List<FlowFinding> findings = CheckCommand.findings(flowsDir);
+    long errors = findings.stream().filter(FlowFinding::isError).count();
+    findings.forEach(finding -> out.println("flowpay: " + finding));
+    out.printf("flowpay: checked %d flow(s) in %s: %d error(s), %d warning(s)%s%n", CheckCommand.countFlows(flowsDir),
+        flowsDir, errors, findings.size() - errors, errors == 0 ? ""
+            : "; a flow with errors does not load (its runs fail) until it is fixed; a fixed file loads on its next run");
   }
 
   /**
