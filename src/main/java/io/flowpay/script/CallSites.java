@@ -118,7 +118,10 @@ final class CallSites extends SimpleTreeVisitorES6<Void, Void> {
     }
     List<? extends ExpressionTree> args = call.getArguments();
     if (args.size() > index && literal(args.get(index)) != null) {
-      target(args.get(index), "flow." + function, literal(args.get(index)), "fix the name");
+      Map<String, ExpressionTree> options = options(call, index + 2);
+      boolean elsewhere = options == null || options.containsKey("worker");
+      target(args.get(index), "flow." + function, literal(args.get(index)), elsewhere ? Severity.WARNING : Severity.ERROR,
+          elsewhere ? "fix the name, or make sure the processes serving that worker have it" : "fix the name");
     }
   }
 
@@ -190,11 +193,19 @@ final class CallSites extends SimpleTreeVisitorES6<Void, Void> {
 
   /** A flow named by a string literal must be a flow name and have a file. */
   private void target(ExpressionTree where, String what, String flow, String otherwise) {
+    target(where, what, flow, Severity.ERROR, otherwise);
+  }
+
+  /**
+   * As above; a dispatch to another worker (its {@code worker} option, or options not written out)
+   * may run in a process with other flows, so a missing file there is only a warning.
+   */
+  private void target(ExpressionTree where, String what, String flow, Severity missing, String otherwise) {
     if (!FlowNames.isValid(flow)) {
       findings.add(Severity.ERROR, where.getStartPosition(), what + " '" + flow + "' is not a flow name",
           "use snake_case like 'new_create_payment_intent_response' (letters, digits, '_', and '/' for a sub-folder)");
     } else if (!Files.isRegularFile(files.path(flow))) {
-      findings.add(Severity.ERROR, where.getStartPosition(), what + " names flow '" + flow + "', but "
+      findings.add(missing, where.getStartPosition(), what + " names flow '" + flow + "', but "
           + files.display(flow) + " does not exist", closestFlow(flow) + "create it, or " + otherwise);
     }
   }

@@ -122,6 +122,7 @@ class FlowCheckTest {
         flow.after(60000, 'dunning/remnd', {});
         flow.dispatch(input.next, {});
         flow.dispach('refund_order', {});
+        flow.dispatch('sink', {}, {worker: 'elsewhere'});
         """);
     write("refund_order", "");
     write("dunning/remind", "");
@@ -132,7 +133,9 @@ class FlowCheckTest {
         flows + "/main.js:3:20: error: flow.after names flow 'dunning/remnd', but " + flows + "/dunning/remnd.js does not"
             + " exist: did you mean 'dunning/remind'? create it, or fix the name",
         flows + "/main.js:5:6: error: flow.dispach is not a function of flow: did you mean flow.dispatch? flow has"
-            + " dispatch(name, input[, {worker, context}]) and after(ms, name, input[, {worker, context}])"),
+            + " dispatch(name, input[, {worker, context}]) and after(ms, name, input[, {worker, context}])",
+        flows + "/main.js:6:16: warning: flow.dispatch names flow 'sink', but " + flows + "/sink.js does not exist:"
+            + " create it, or fix the name, or make sure the processes serving that worker have it"),
         findings());
   }
 
