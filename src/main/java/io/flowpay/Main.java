@@ -7,6 +7,7 @@ import io.flowpay.cli.DemoCommand;
 import io.flowpay.cli.FlowCommand;
 import io.flowpay.cli.RunCommand;
 import io.flowpay.cli.ServeCommand;
+import io.flowpay.cli.TryCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
 @Command(name = "flowpay", mixinStandardHelpOptions = true, version = "flowpay 0.1.0",
     description = "Event-driven payment flows: JavaScript flows, non-blocking Stripe calls, Redis-backed tasks.",
     subcommands = {ServeCommand.class, RunCommand.class, CheckCommand.class, DemoCommand.class, DeadCommand.class,
-        FlowCommand.class, BenchCommand.class})
+        FlowCommand.class, BenchCommand.class, TryCommand.class})
 public final class Main {
 
   public static void main(String[] args) {
