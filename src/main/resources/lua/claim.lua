@@ -4,9 +4,13 @@
 -- is acknowledged: there is nothing left to run.
 -- Entries the claiming process holds itself (waiting in a lane, say) are skipped, not claimed: a
 -- claim counts as a delivery.
--- KEYS: 1 task stream.  ARGV: 1 group, 2 consumer, 3 min idle (ms), 4 count, 5 first id ('-' or '(' .. id),
+-- With each entry come the runs of it that were started after an earlier claim and never committed
+-- (all of them, and those that ran alone on their worker): a claim is not a run, runs are what count.
+-- KEYS: 1 task stream, 2 runs started (hash: entry id -> count, entry id .. ':solo' -> count).
+-- ARGV: 1 group, 2 consumer, 3 min idle (ms), 4 count, 5 first id ('-' or '(' .. id),
 --       6.. entry ids the claiming process holds
--- Returns {last id looked at, or '' when there are no more, {{id, deliveries, task json}, ...}}
+-- Returns {last id looked at, or '' when there are no more,
+--          {{id, deliveries, task json, runs started, solo runs}, ...}}
 local pending = redis.call('XPENDING', KEYS[1], ARGV[1], 'IDLE', tonumber(ARGV[3]), ARGV[5], '+', tonumber(ARGV[4]))
 local held = {}
 for i = 6, #ARGV do
@@ -27,7 +31,8 @@ for i = 1, #pending do
           task = fields[f + 1]
         end
       end
-      claimed[#claimed + 1] = {id, pending[i][4] + 1, task}
+      local runs = redis.call('HMGET', KEYS[2], id, id .. ':solo')
+      claimed[#claimed + 1] = {id, pending[i][4] + 1, task, tonumber(runs[1] or '0'), tonumber(runs[2] or '0')}
     else
       redis.call('XACK', KEYS[1], ARGV[1], id)
     end

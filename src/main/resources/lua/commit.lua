@@ -5,9 +5,10 @@
 -- KEYS: 1 context hash, 2 own task stream, 3 outbox, 4 context runs, 5 chain hash, 6 chain runs,
 --       7 flow hash, 8.. one task stream per dispatched task, then one timers zset per timer
 -- ARGV: 1 group, 2 entry id, 3 expected version ('' = do not check: a failed run writes no state),
---       4 counts 'outboxes dispatches timers sets dels delta failed(0|1) now(ms)',
+--       4 counts 'outboxes dispatches timers sets dels delta failed(0|1|2: the flow cannot run) now(ms)',
 --       5 ttl (s) of chain keys past the chain's last run or timer, 6 max run records per context,
---       7 failed runs in a row that disable the flow (0 = never), 8 run record json, 9 error text,
+--       7 runs in a row that failed because the flow cannot run (no file, syntax error) that disable
+--       it (0 = never), 8 run record json, 9 error text,
 --       10.. call id and call json per outbox entry, task json per dispatch, delay ms and task json
 --       per timer, key and value json per context write, key per context delete.
 --       Texts are passed as they are: Lua moves them and decodes no JSON.
@@ -60,7 +61,8 @@ local function commit(K, A)
   end
   local outboxes, dispatches, timers, sets, dels = tonumber(counts[1]), tonumber(counts[2]), tonumber(counts[3]),
     tonumber(counts[4]), tonumber(counts[5])
-  local delta, failed, now = tonumber(counts[6]), counts[7] == '1', counts[8]
+  -- failed: '0' ok, '1' failed, '2' failed because the flow cannot run at all (counts toward disabling)
+  local delta, failed, broken, now = tonumber(counts[6]), counts[7] ~= '0', counts[7] == '2', counts[8]
   local run, arg = A[8], 10
   many('HSET', K[3], A, arg, 2 * outboxes)
   arg = arg + 2 * outboxes
@@ -87,13 +89,15 @@ local function commit(K, A)
     many('HSET', K[1], A, arg, 2 * sets, '_version', version)
     many('HDEL', K[1], A, arg + 2 * sets, dels)
   end
-  if failed then
+  if broken then
     local streak = redis.call('HINCRBY', K[7], 'failures', 1)
     redis.call('HSET', K[7], 'last_error', A[9], 'last_failed_at', now)
     local limit = tonumber(A[7])
     if limit > 0 and streak >= limit then
       redis.call('HSET', K[7], 'disabled_at', now)
     end
+  elseif failed then
+    redis.call('HSET', K[7], 'last_error', A[9], 'last_failed_at', now)
   elseif flow[3] then
     redis.call('HDEL', K[7], 'failures')
   end
@@ -105,8 +109,13 @@ local function commit(K, A)
   end
   -- This run's task was pending: when it started as many tasks and calls as it ends (delta 0), the
   -- chain goes on and its count stays.
+  -- A chain with a parked task needs an operator: it ends 'stuck', never 'settled'.
   if delta ~= 0 and redis.call('HINCRBY', K[5], 'pending', delta) <= 0 then
-    redis.call('HSET', K[5], 'status', 'settled', 'settled_at', now)
+    if tonumber(redis.call('HGET', K[5], 'dead') or '0') > 0 then
+      redis.call('HSET', K[5], 'status', 'stuck')
+    else
+      redis.call('HSET', K[5], 'status', 'settled', 'settled_at', now)
+    end
   end
   -- The chain is kept ttl seconds past its last run, and past its last timer: a timer set for 30
   -- days must still find its chain. Only ever extended (another run must not cut a timer's time

@@ -1,7 +1,8 @@
 -- Parks a task that will not run (unreadable, delivered too often, too deep, flow disabled) in
 -- the worker's dead-letter stream and acknowledges it, atomically, so it is neither lost nor read
--- again. A task of a chain also leaves a run record with status 'dead' and counts as settled there.
--- KEYS: 1 task stream, 2 dead stream, 3 chain hash, 4 chain runs, 5 context runs
+-- again. A task of a chain also leaves a run record with status 'dead', and its chain is 'stuck'
+-- (it needs an operator: 'flowpay dead retry' or 'drop') until no dead letter of it is left.
+-- KEYS: 1 task stream, 2 dead stream, 3 chain hash, 4 chain runs, 5 context runs, 6 stuck chains (sorted set of chain keys by when they got stuck)
 -- ARGV: 1 group, 2 entry id, 3 raw entry, 4 reason, 5 error, 6 deliveries, 7 now,
 --       8 run record json ('' when the entry is no task), 9 ttl (s) of chain keys, 10 max run records per context
 -- Returns 1 when parked, 0 when the entry had been acknowledged already (nothing done).
@@ -16,9 +17,12 @@ if ARGV[8] ~= '' then
   if redis.call('EXISTS', KEYS[3]) == 1 then
     redis.call('XADD', KEYS[4], '*', 'run', ARGV[8])
     redis.call('HINCRBY', KEYS[3], 'dead', 1)
-    if redis.call('HINCRBY', KEYS[3], 'pending', -1) <= 0 then
-      redis.call('HSET', KEYS[3], 'status', 'settled', 'settled_at', ARGV[7])
-    end
+    redis.call('HINCRBY', KEYS[3], 'pending', -1)
+    redis.call('HSET', KEYS[3], 'status', 'stuck', 'stuck_at', ARGV[7])
+    redis.call('HDEL', KEYS[3], 'settled_at')
+    redis.call('ZADD', KEYS[6], ARGV[7], KEYS[3])
+    -- chains expire: the index forgets what is older than their retention
+    redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', tonumber(ARGV[7]) - 1000 * tonumber(ARGV[9]))
     -- as commit.lua: extended only, never cut short under a timer of the chain
     if redis.call('TTL', KEYS[4]) < tonumber(ARGV[9]) - 60 then
       redis.call('EXPIRE', KEYS[3], ARGV[9])

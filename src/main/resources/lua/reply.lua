@@ -1,19 +1,29 @@
 -- Turns Stripe's answers to calls into tasks on the caller's own stream, and removes each call
 -- from the outbox, atomically. A call answered before (a re-send after a restart) adds nothing,
--- so each call yields exactly one response or error task. Then, in the same round trip, hands the
--- caller up to ARGV[3] new tasks of its stream, as XREADGROUP would (those just added first in line
--- when nothing older waits): the worker runs an answer without waiting for its blocking read.
--- KEYS: 1 outbox, 2 task stream.
--- ARGV: 1 group, 2 consumer, 3 how many new tasks to hand out (0: none), then call id and task json
---       per answer.
+-- so each call yields exactly one response or error task. An answer that ends a reconciliation
+-- also removes the call from the reconciling calls, and one whose outcome stayed unknown through
+-- the whole window is listed for an operator. Then, in the same round trip, hands the caller up
+-- to ARGV[3] new tasks of its stream, as XREADGROUP would (those just added first in line when
+-- nothing older waits): the worker runs an answer without waiting for its blocking read.
+-- KEYS: 1 outbox, 2 task stream, 3 reconciling calls, 4 reconcile schedule, 5 unresolved calls.
+-- ARGV: 1 group, 2 consumer, 3 how many new tasks to hand out (0: none), then per answer: call id,
+--       task json, and '' (a plain answer), 'r' (ends a reconciliation) or the unresolved record json.
 -- Returns {one entry id (enqueued) or false (answered before) per answer, in order;
 --          the XREADGROUP answer, or false}
 local ids = {}
-for i = 4, #ARGV, 2 do
-  if redis.call('HDEL', KEYS[1], ARGV[i]) == 1 then
+for i = 4, #ARGV, 3 do
+  local call, ending = ARGV[i], ARGV[i + 2]
+  if redis.call('HDEL', KEYS[1], call) == 1 then
     ids[#ids + 1] = redis.call('XADD', KEYS[2], '*', 'task', ARGV[i + 1])
   else
     ids[#ids + 1] = false
+  end
+  if ending ~= '' then
+    redis.call('HDEL', KEYS[3], call)
+    redis.call('ZREM', KEYS[4], call)
+    if ending ~= 'r' and ids[#ids] then
+      redis.call('HSET', KEYS[5], call, ending)
+    end
   end
 end
 local read = false

@@ -1,6 +1,7 @@
 package io.flowpay;
 
 import io.flowpay.bench.BenchCommand;
+import io.flowpay.cli.CallsCommand;
 import io.flowpay.cli.CheckCommand;
 import io.flowpay.cli.DeadCommand;
 import io.flowpay.cli.DemoCommand;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Command;
 @Command(name = "flowpay", mixinStandardHelpOptions = true, version = "flowpay 0.1.0",
     description = "Event-driven payment flows: JavaScript flows, non-blocking Stripe calls, Redis-backed tasks.",
     subcommands = {ServeCommand.class, RunCommand.class, CheckCommand.class, DemoCommand.class, DeadCommand.class,
-        FlowCommand.class, BenchCommand.class, TryCommand.class})
+        FlowCommand.class, CallsCommand.class, BenchCommand.class, TryCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

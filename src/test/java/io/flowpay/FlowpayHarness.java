@@ -119,6 +119,15 @@ public final class FlowpayHarness implements AutoCloseable {
     return entry;
   }
 
+  /**
+   * Records, as a worker records them, that {@code runs} runs of entry {@code entry} were started
+   * alone on the worker and each died with its process (PoisonTaskIT kills real processes for this).
+   */
+  public void recordRunsThatDiedAlone(String entry, int runs) {
+    send(Request.cmd(Command.HSET).arg(RedisKeys.runsStarted(worker)).arg(entry).arg(runs + 1)
+        .arg(entry + ":solo").arg(runs));
+  }
+
   /** Waits (polling WireMock's journal, up to 30 s) until Stripe has received {@code count} requests. */
   public void awaitStripeRequests(int count) {
     long deadline = System.currentTimeMillis() + 30_000;

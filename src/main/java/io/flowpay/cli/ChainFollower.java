@@ -29,6 +29,7 @@ final class ChainFollower {
         .put("chain_id", status.chainId())
         .put("status", status.status())
         .put("runs", status.runs())
-        .put("failed", status.failed());
+        .put("failed", status.failed())
+        .put("dead", status.dead());
   }
 }

@@ -12,12 +12,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code flowpay flow status|enable <name>}: a flow that failed {@code worker.disableAfterFailures}
- * times in a row is disabled (its tasks are dead-lettered); an operator re-enables it once fixed.
+ * {@code flowpay flow status|enable <name>}: a flow that could not run (missing file, syntax error)
+ * {@code worker.disableAfterFailures} times in a row is disabled (its tasks wait in the dead-letter
+ * stream); an operator re-enables it once fixed, which queues its waiting tasks again.
  */
 @Command(name = "flow", mixinStandardHelpOptions = true,
     description = "A flow's failure streak and whether it is disabled (status), or re-enable a disabled flow (enable)."
-        + " Tasks parked while it was disabled stay dead letters: retry them with 'flowpay dead retry'.%n"
+        + " Enabling queues again the tasks parked while it was disabled (on the config's workers).%n"
         + "Exit code: 0 on success, 1 when 'enable' finds the flow not disabled or Redis fails, 2 for usage/config errors.")
 public final class FlowCommand extends CommandSupport {
 
@@ -45,7 +46,14 @@ public final class FlowCommand extends CommandSupport {
       if (action == Action.enable) {
         boolean enabled = queue.enableFlow(name).await();
         out.println(enabled ? "flow " + name + " enabled" : "flow " + name + " was not disabled");
-        return enabled ? ExitCodes.OK : ExitCodes.FAILED;
+        int queued = 0;
+        for (String worker : options.workers()) {
+          queued += queue.retryParkedWhileDisabled(worker, name, "flow enable").await();
+        }
+        if (queued > 0) {
+          out.println(queued + " task(s) of " + name + " parked while it was disabled are queued again");
+        }
+        return enabled || queued > 0 ? ExitCodes.OK : ExitCodes.FAILED;
       }
       Map<String, String> state = queue.flowState(name).await();
       JsonObject status = new JsonObject().put("flow", name)

@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = "Start FLOW in a context on a worker of a running service; --follow prints the chain until it is settled.%n"
-        + "Exit code: 0 when every run succeeded, 1 when a run failed or the chain did not settle in time, 2 for usage/config errors.")
+        + "Exit code: 0 when every run succeeded, 1 when a run failed, the chain is stuck (a task parked) or did not settle in time, 2 for usage/config errors.")
 public final class RunCommand extends CommandSupport {
 
   @Parameters(index = "0", paramLabel = "FLOW", description = "Flow name, e.g. main (runs flows/main.js).")
@@ -69,7 +69,7 @@ public final class RunCommand extends CommandSupport {
       }
       ChainStatus status = ChainFollower.follow(node, options, task.chainId(), printer, timeoutSeconds * 1000).await();
       printer.summary(ChainFollower.summary(status));
-      return status.failed() == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+      return status.failed() == 0 && !status.stuck() ? ExitCodes.OK : ExitCodes.FAILED;
     });
   }
 

@@ -55,6 +55,10 @@ final class RunPrinter {
     } else {
       out.printf("chain %s %s: %d run(s), %d failed%n", summary.getString("chain_id"), summary.getString("status"),
           summary.getLong("runs"), summary.getLong("failed"));
+      if ("stuck".equals(summary.getString("status"))) {
+        out.printf("chain %s is stuck: %d task(s) parked in the dead-letter stream; see 'flowpay dead list',"
+            + " then 'flowpay dead retry' (or 'drop')%n", summary.getString("chain_id"), summary.getLong("dead", 0L));
+      }
     }
     out.flush();
   }

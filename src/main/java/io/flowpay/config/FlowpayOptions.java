@@ -33,7 +33,8 @@ public record FlowpayOptions(RedisOptions redis, StripeOptions stripe, WorkerOpt
   private static final Map<String, Set<String>> SECTION_KEYS = Map.of(
       "redis", Set.of("url", "maxPoolSize", "chainRetentionDays"),
       "stripe", Set.of("apiBase", "apiVersion", "connectTimeoutMs", "timeoutMs", "maxAttempts", "retryDelayMs",
-          "maxRetryDelayMs", "retryDeadlineMs", "maxConnections"),
+          "maxRetryDelayMs", "retryDeadlineMs", "maxConnections", "reconcileWindowMs", "reconcileDelayMs",
+          "maxReconcileDelayMs"),
       "worker", Set.of("scriptThreads", "maxInFlight", "readBatch", "blockMs", "cpuBudgetMs", "maxDeliveries",
           "maxDepth", "disableAfterFailures", "claimIdleMs", "timerPollMs", "shutdownGraceMs"),
       "http", Set.of("port", "host", "maxBodyBytes"),

@@ -16,9 +16,15 @@ import io.vertx.core.json.JsonObject;
  * @param retryDeadlineMs no retry starts later than this after the first attempt
  * @param maxConnections connections to Stripe per worker process; calls beyond it wait for one.
  *     With Stripe's latency this bounds calls/s at about maxConnections / latency
+ * @param reconcileWindowMs how long a call whose outcome is unknown (no answer, an ambiguous 5xx) is
+ *     reconciled (re-sent with its key, or looked up) before its error flow runs with
+ *     {@code outcome_unknown}; inside Stripe's 24-hour idempotency-key retention
+ * @param reconcileDelayMs wait before the first reconcile attempt; doubled each attempt, with jitter
+ * @param maxReconcileDelayMs cap on one wait between reconcile attempts
  */
 public record StripeOptions(String apiBase, String apiVersion, int connectTimeoutMs, int timeoutMs,
-    int maxAttempts, int retryDelayMs, int maxRetryDelayMs, int retryDeadlineMs, int maxConnections) {
+    int maxAttempts, int retryDelayMs, int maxRetryDelayMs, int retryDeadlineMs, int maxConnections,
+    long reconcileWindowMs, int reconcileDelayMs, int maxReconcileDelayMs) {
 
   public static final String DEFAULT_API_BASE = "https://api.stripe.com";
   /** The version stripe-java 33.3.0 is generated against, so its typed models match the answers. */
@@ -30,6 +36,10 @@ public record StripeOptions(String apiBase, String apiVersion, int connectTimeou
   public static final int DEFAULT_MAX_RETRY_DELAY_MS = 5_000;
   public static final int DEFAULT_RETRY_DEADLINE_MS = 60_000;
   public static final int DEFAULT_MAX_CONNECTIONS = 64;
+  /** 23 hours: an hour inside the 24 hours Stripe keeps an idempotency key's first answer. */
+  public static final long DEFAULT_RECONCILE_WINDOW_MS = 23L * 3_600_000;
+  public static final int DEFAULT_RECONCILE_DELAY_MS = 1_000;
+  public static final int DEFAULT_MAX_RECONCILE_DELAY_MS = 300_000;
 
   public StripeOptions() {
     this(DEFAULT_API_BASE, DEFAULT_API_VERSION, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_TIMEOUT_MS);
@@ -38,7 +48,8 @@ public record StripeOptions(String apiBase, String apiVersion, int connectTimeou
   /** With the default retry policy. */
   public StripeOptions(String apiBase, String apiVersion, int connectTimeoutMs, int timeoutMs) {
     this(apiBase, apiVersion, connectTimeoutMs, timeoutMs, DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_DELAY_MS,
-        DEFAULT_MAX_RETRY_DELAY_MS, DEFAULT_RETRY_DEADLINE_MS, DEFAULT_MAX_CONNECTIONS);
+        DEFAULT_MAX_RETRY_DELAY_MS, DEFAULT_RETRY_DEADLINE_MS, DEFAULT_MAX_CONNECTIONS, DEFAULT_RECONCILE_WINDOW_MS,
+        DEFAULT_RECONCILE_DELAY_MS, DEFAULT_MAX_RECONCILE_DELAY_MS);
   }
 
   /** Reads the {@code stripe} section; fails naming the key. */
@@ -55,7 +66,10 @@ public record StripeOptions(String apiBase, String apiVersion, int connectTimeou
         config.integer("retryDelayMs", DEFAULT_RETRY_DELAY_MS, 1, 600_000),
         config.integer("maxRetryDelayMs", DEFAULT_MAX_RETRY_DELAY_MS, 1, 600_000),
         config.integer("retryDeadlineMs", DEFAULT_RETRY_DEADLINE_MS, 0, 86_400_000),
-        config.integer("maxConnections", DEFAULT_MAX_CONNECTIONS, 1, 10_000));
+        config.integer("maxConnections", DEFAULT_MAX_CONNECTIONS, 1, 10_000),
+        config.integer("reconcileWindowMs", (int) DEFAULT_RECONCILE_WINDOW_MS, 1_000, 86_400_000),
+        config.integer("reconcileDelayMs", DEFAULT_RECONCILE_DELAY_MS, 10, 3_600_000),
+        config.integer("maxReconcileDelayMs", DEFAULT_MAX_RECONCILE_DELAY_MS, 10, 3_600_000));
     if (!apiBase.startsWith("http://") && !apiBase.startsWith("https://")) {
       throw config.invalid("apiBase", "must be an http(s) URL like \"https://api.stripe.com\" (got \"" + apiBase + "\")");
     }
@@ -63,17 +77,27 @@ public record StripeOptions(String apiBase, String apiVersion, int connectTimeou
 
   public StripeOptions withApiBase(String base) {
     return new StripeOptions(base, apiVersion, connectTimeoutMs, timeoutMs, maxAttempts, retryDelayMs,
-        maxRetryDelayMs, retryDeadlineMs, maxConnections);
+        maxRetryDelayMs, retryDeadlineMs, maxConnections, reconcileWindowMs, reconcileDelayMs, maxReconcileDelayMs);
   }
 
   public StripeOptions withRetries(int attempts, int delayMs, int maxDelayMs, int deadlineMs) {
     return new StripeOptions(apiBase, apiVersion, connectTimeoutMs, timeoutMs, attempts, delayMs, maxDelayMs, deadlineMs,
-        maxConnections);
+        maxConnections, reconcileWindowMs, reconcileDelayMs, maxReconcileDelayMs);
   }
 
   public StripeOptions withMaxConnections(int connections) {
     return new StripeOptions(apiBase, apiVersion, connectTimeoutMs, timeoutMs, maxAttempts, retryDelayMs,
-        maxRetryDelayMs, retryDeadlineMs, connections);
+        maxRetryDelayMs, retryDeadlineMs, connections, reconcileWindowMs, reconcileDelayMs, maxReconcileDelayMs);
+  }
+
+  public StripeOptions withTimeoutMs(int newTimeoutMs) {
+    return new StripeOptions(apiBase, apiVersion, connectTimeoutMs, newTimeoutMs, maxAttempts, retryDelayMs,
+        maxRetryDelayMs, retryDeadlineMs, maxConnections, reconcileWindowMs, reconcileDelayMs, maxReconcileDelayMs);
+  }
+
+  public StripeOptions withReconcile(long windowMs, int delayMs, int maxDelayMs) {
+    return new StripeOptions(apiBase, apiVersion, connectTimeoutMs, timeoutMs, maxAttempts, retryDelayMs,
+        maxRetryDelayMs, retryDeadlineMs, maxConnections, windowMs, delayMs, maxDelayMs);
   }
 
   public JsonObject toJson() {
@@ -86,6 +110,9 @@ public record StripeOptions(String apiBase, String apiVersion, int connectTimeou
         .put("retryDelayMs", retryDelayMs)
         .put("maxRetryDelayMs", maxRetryDelayMs)
         .put("retryDeadlineMs", retryDeadlineMs)
-        .put("maxConnections", maxConnections);
+        .put("maxConnections", maxConnections)
+        .put("reconcileWindowMs", reconcileWindowMs)
+        .put("reconcileDelayMs", reconcileDelayMs)
+        .put("maxReconcileDelayMs", maxReconcileDelayMs);
   }
 }

@@ -46,6 +46,41 @@ public record Call(
         new Reply(success, request(), carry));
   }
 
+  /**
+   * As {@link #replyTask}, for an answer found by reconciling a call whose first outcome was
+   * unknown: the flow's {@code request.reconciled} says how it was found ({@code resent},
+   * {@code retrieved}, {@code found}, or {@code window_spent} when it was not).
+   */
+  public Task reconciledReplyTask(boolean success, Object answer, String how) {
+    String flow = success ? onSuccess : onError;
+    return origin.child(flow, origin.workerId(), origin.contextId(), "stripe", answer,
+        new Reply(success, request().put("reconciled", how), carry));
+  }
+
+  /**
+   * The task that runs {@code onError} when an answer cannot be stored as it is (the call's
+   * {@code carry} cannot be encoded, say): the error names why, and the carry is left out.
+   */
+  public Task unstorableReplyTask(Object stripeAnswer, String why) {
+    JsonObject error = new JsonObject().put("type", "flowpay_error").put("code", "answer_unstorable")
+        .put("message", "Stripe's answer to call " + callId + " could not be stored for its flow (" + why
+            + "); the call's carry was left out. Stripe's answer, as text, is in error.answer");
+    JsonObject envelope = new JsonObject().put("error", error.put("answer", excerpt(stripeAnswer)))
+        .put("http_status", null).put("outcome_unknown", false);
+    return origin.child(onError, origin.workerId(), origin.contextId(), "stripe", envelope,
+        new Reply(false, request(), null));
+  }
+
+  private static String excerpt(Object answer) {
+    String text;
+    try {
+      text = String.valueOf(answer instanceof RawJson raw ? raw.text() : answer);
+    } catch (RuntimeException | StackOverflowError unprintable) {
+      text = "(unprintable)";
+    }
+    return text.length() <= 4096 ? text : text.substring(0, 4096) + "...";
+  }
+
   public JsonObject toJson() {
     return request()
         .put("on_success", onSuccess)

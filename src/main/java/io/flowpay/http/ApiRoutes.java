@@ -131,7 +131,7 @@ final class ApiRoutes {
 
   private static JsonObject chainJson(ChainStatus status, JsonArray runs) {
     return new JsonObject().put("chain_id", status.chainId()).put("status", status.status())
-        .put("settled", status.settled())
+        .put("settled", status.settled()).put("stuck", status.stuck())
         .put("counters", new JsonObject().put("pending", status.pending()).put("runs", status.runs())
             .put("failed", status.failed()).put("dead", status.dead()))
         .put("runs", runs);

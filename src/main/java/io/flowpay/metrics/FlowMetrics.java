@@ -1,6 +1,7 @@
 package io.flowpay.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -10,6 +11,9 @@ import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Flowpay's meters, kept in one Prometheus registry that {@code GET /metrics} serves. A
@@ -23,6 +27,7 @@ import java.time.Duration;
 public final class FlowMetrics {
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
 
   public PrometheusMeterRegistry registry() {
     return registry;
@@ -113,6 +118,43 @@ public final class FlowMetrics {
   public void deadLetter(String worker, String reason) {
     Counter.builder("flowpay.dead.letters").description("Entries parked in a dead-letter stream, by worker and reason")
         .tag("worker", worker).tag("reason", reason).register(registry).increment();
+  }
+
+  /**
+   * A step in reconciling a call whose outcome at Stripe was unknown:
+   * {@code flowpay_reconcile_total{worker,outcome}}.
+   *
+   * @param outcome {@code held} (its outcome turned out unknown), {@code resent}, {@code retrieved} or
+   *     {@code found} (a definite answer, and how), {@code window_spent} (still unknown; error flow ran)
+   */
+  public void reconcile(String worker, String outcome) {
+    Counter.builder("flowpay.reconcile").description("Calls whose outcome was unknown: held, reconciled (and how), given up")
+        .tag("worker", worker).tag("outcome", outcome).register(registry).increment();
+  }
+
+  /**
+   * Calls of a worker being reconciled now, and those whose outcome stayed unknown through the whole
+   * window: {@code flowpay_calls_reconciling{worker}} and {@code flowpay_calls_unresolved{worker}}.
+   */
+  public void reconciling(String worker, long reconciling, long unresolved) {
+    gauge("flowpay.calls.reconciling", "Calls whose outcome at Stripe is unknown, being reconciled", worker)
+        .set(reconciling);
+    gauge("flowpay.calls.unresolved", "Calls whose outcome stayed unknown through the reconcile window", worker)
+        .set(unresolved);
+  }
+
+  /** Chains with a task parked in a dead-letter stream, waiting for an operator: {@code flowpay_chains_stuck}. */
+  public void stuckChains(long stuck) {
+    gauge("flowpay.chains.stuck", "Chains with a parked task (status stuck), waiting for an operator", null).set(stuck);
+  }
+
+  private AtomicLong gauge(String name, String description, String worker) {
+    return gauges.computeIfAbsent(name + "|" + worker, key -> {
+      AtomicLong value = new AtomicLong();
+      Gauge.Builder<AtomicLong> builder = Gauge.builder(name, value, AtomicLong::get).description(description);
+      (worker == null ? builder : builder.tag("worker", worker)).register(registry);
+      return value;
+    });
   }
 
   /**

@@ -3,7 +3,9 @@ package io.flowpay.queue;
 import java.util.Map;
 
 /**
- * Where a chain stands: settled when it has no queued or running task and no call in flight.
+ * Where a chain stands: {@code running}; {@code settled} when it has no queued or running task and
+ * no call in flight; {@code stuck} when a task of it is parked in a dead-letter stream (it needs an
+ * operator: {@code flowpay dead retry} brings it back to running).
  *
  * @param pending tasks queued or running plus calls in flight
  * @param runs run records written so far
@@ -23,6 +25,16 @@ public record ChainStatus(String chainId, String status, long pending, long runs
 
   public boolean settled() {
     return "settled".equals(status);
+  }
+
+  /** A task of the chain is parked in a dead-letter stream: nothing moves until an operator retries or drops it. */
+  public boolean stuck() {
+    return "stuck".equals(status);
+  }
+
+  /** Settled or stuck: nothing more happens without an operator. */
+  public boolean ended() {
+    return settled() || stuck() && pending <= 0;
   }
 
   private static long number(Map<String, String> fields, String name) {

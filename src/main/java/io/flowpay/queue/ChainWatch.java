@@ -9,7 +9,8 @@ import java.util.function.Consumer;
 
 /**
  * Follows one chain: hands each run record to a consumer as it is committed, and completes with
- * the chain's status once it is settled and every run record has been handed over.
+ * the chain's status once it is settled or stuck (a task of it parked, nothing else pending) and
+ * every run record has been handed over.
  */
 public final class ChainWatch {
 
@@ -62,7 +63,7 @@ public final class ChainWatch {
     if (status == null) {
       done.tryFail(new FlowpayFailure(FlowpayFailure.Kind.BAD_REQUEST,
           "no chain '" + chainId + "' in Redis (it may have expired, or Redis is not the service's)"));
-    } else if (status.settled() && seen >= status.runs()) {
+    } else if (status.ended() && seen >= status.runs()) {
       done.tryComplete(status);
     } else if (System.currentTimeMillis() > deadline) {
       done.tryFail(new FlowpayFailure(FlowpayFailure.Kind.BAD_REQUEST, "chain " + chainId

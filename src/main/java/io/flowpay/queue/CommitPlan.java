@@ -1,5 +1,6 @@
 package io.flowpay.queue;
 
+import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.flow.Call;
 import io.flowpay.flow.Delayed;
 import io.flowpay.flow.Effects;
@@ -51,7 +52,7 @@ final class CommitPlan {
     int started = outbox.size() / 2 + dispatch.size() + timers.size() / 2;
     String counts = String.join(" ", String.valueOf(outbox.size() / 2), String.valueOf(dispatch.size()),
         String.valueOf(timers.size() / 2), String.valueOf(set.size() / 2), String.valueOf(del.size()),
-        String.valueOf(started - 1), result.ok() ? "0" : "1", String.valueOf(System.currentTimeMillis()));
+        String.valueOf(started - 1), failure(result), String.valueOf(System.currentTimeMillis()));
     List<String> texts = new ArrayList<>(2 + outbox.size() + dispatch.size() + timers.size() + set.size() + del.size());
     texts.add(record.toJson().encode());
     texts.add(result.error() == null ? "" : result.error().toString());
@@ -61,6 +62,22 @@ final class CommitPlan {
     texts.addAll(set);
     texts.addAll(del);
     return new Plan(counts, texts);
+  }
+
+  /**
+   * {@code 0}: the run succeeded; {@code 1}: it failed; {@code 2}: it failed because the flow itself
+   * cannot run (no such file, a syntax error), whatever its input: only these count toward
+   * {@code worker.disableAfterFailures}. A flow's own {@code throw}, a TypeError on an odd input, a
+   * timeout: Flowpay cannot tell a bad input from a bug there, and one caller's bad input must not
+   * stop other callers' payments, so those fail their own run only.
+   */
+  static String failure(RunResult result) {
+    if (result.ok()) {
+      return "0";
+    }
+    String code = result.error() == null ? "" : result.error().code();
+    return FlowpayFailure.Kind.FLOW_INVALID.code().equals(code) || FlowpayFailure.Kind.FLOW_NOT_FOUND.code().equals(code)
+        ? "2" : "1";
   }
 
   /**

@@ -55,6 +55,34 @@ public final class RedisKeys {
     return "flowpay:chain:" + chain;
   }
 
+  /** Chains with a parked task (status {@code stuck}), scored by when they got stuck. */
+  public static String stuckChains() {
+    return "flowpay:chains:stuck";
+  }
+
+  /**
+   * Calls of the worker whose outcome at Stripe is not known yet, being reconciled: call id to
+   * {@code {since, attempts, last_error, last_status}} (the call itself stays in the outbox).
+   */
+  public static String reconciling(String worker) {
+    return "flowpay:{w:" + worker + "}:reconciling";
+  }
+
+  /** When each reconciling call is tried next, scored in ms. */
+  public static String reconcileDue(String worker) {
+    return "flowpay:{w:" + worker + "}:reconcile:due";
+  }
+
+  /** Calls whose outcome stayed unknown through the whole reconcile window: for an operator. */
+  public static String unresolved(String worker) {
+    return "flowpay:{w:" + worker + "}:unresolved";
+  }
+
+  /** Runs started of tasks that were delivered again (their earlier run may have died): entry id to count. */
+  public static String runsStarted(String worker) {
+    return "flowpay:{w:" + worker + "}:runs:started";
+  }
+
   public static String chainRuns(String chain) {
     return "flowpay:chain:" + chain + ":runs";
   }

@@ -30,6 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RedisTaskQueue {
 
+  private static final System.Logger LOG = System.getLogger(RedisTaskQueue.class.getName());
+
   static final int RUNS_PER_CONTEXT = 1000;
 
   private final Redis redis;
@@ -128,9 +130,9 @@ public final class RedisTaskQueue {
   }
 
   private static String disabled(String flow, String lastError) {
-    return "flow " + flow + " is disabled: it failed too many times in a row (last error: "
-        + (lastError == null || lastError.isEmpty() ? "unknown" : lastError) + "); fix it, run 'flowpay flow enable "
-        + flow + "', then 'flowpay dead retry' its parked tasks";
+    return "flow " + flow + " is disabled: it could not run too many times in a row (last error: "
+        + (lastError == null || lastError.isEmpty() ? "unknown" : lastError) + "); its tasks wait in the dead-letter"
+        + " stream: fix it and run 'flowpay flow enable " + flow + "', which queues them again";
   }
 
   /**
@@ -145,15 +147,36 @@ public final class RedisTaskQueue {
     List<String> args = new ArrayList<>(List.of(RedisKeys.GROUP, worker, String.valueOf(minIdleMs), String.valueOf(count),
         "-".equals(after) ? "-" : "(" + after));
     args.addAll(held);
-    return claim.run(redis, List.of(RedisKeys.tasks(worker)), args).map(response -> {
+    return claim.run(redis, List.of(RedisKeys.tasks(worker), RedisKeys.runsStarted(worker)), args).map(response -> {
       List<Delivery> deliveries = new ArrayList<>();
       for (Response item : response.get(1)) {
         String raw = item.get(2).toString();
         deliveries.add(new Delivery(worker, item.get(0).toString(), StreamEntries.parse(raw.isEmpty() ? null : raw),
-            raw, item.get(1).toLong()));
+            raw, item.get(1).toLong(), item.get(3).toLong(), item.get(4).toLong()));
       }
       return new Claimed(deliveries, response.get(0).toString());
     });
+  }
+
+  /**
+   * Records, before it starts, a run of an entry that was delivered more than once: if its process
+   * dies during the run, the next claim knows a run of it died ({@code alone}: with no other run
+   * of the worker beside it, so that it was this run that died).
+   */
+  public Future<Void> runStarting(Delivery delivery, boolean alone) {
+    Request record = Request.cmd(Command.HINCRBY).arg(RedisKeys.runsStarted(delivery.workerId()))
+        .arg(delivery.entryId()).arg(1);
+    if (!alone) {
+      return redis.send(record).mapEmpty();
+    }
+    return redis.batch(List.of(record, Request.cmd(Command.HINCRBY).arg(RedisKeys.runsStarted(delivery.workerId()))
+        .arg(delivery.entryId() + ":solo").arg(1))).mapEmpty();
+  }
+
+  /** Forgets the runs recorded for an entry that is done with (committed or parked). */
+  public Future<Void> runsDone(Delivery delivery) {
+    return redis.send(Request.cmd(Command.HDEL).arg(RedisKeys.runsStarted(delivery.workerId()))
+        .arg(delivery.entryId()).arg(delivery.entryId() + ":solo")).mapEmpty();
   }
 
   /** Tasks claimed back, and where the next page starts ("" when there is none). */
@@ -270,7 +293,7 @@ public final class RedisTaskQueue {
    * from the outbox. Returns false when the call had been answered already (nothing enqueued).
    */
   public Future<Boolean> reply(Call call, Task answer) {
-    return reply(List.of(new Answer(call, answer)), 0).map(replied -> replied.enqueued().get(0));
+    return reply(List.of(Answer.of(call, answer)), 0).map(replied -> replied.enqueued().get(0));
   }
 
   /**
@@ -280,38 +303,40 @@ public final class RedisTaskQueue {
    */
   public Future<Replied> reply(List<Answer> answers, int read) {
     String worker = answers.get(0).call().origin().workerId();
-    List<String> args = new ArrayList<>(3 + 2 * answers.size());
+    List<String> args = new ArrayList<>(3 + 3 * answers.size());
     args.addAll(List.of(RedisKeys.GROUP, worker, String.valueOf(read)));
-    List<String> texts = new ArrayList<>(answers.size());
     for (Answer answer : answers) {
       if (!answer.call().origin().workerId().equals(worker)) {
-        throw new IllegalArgumentException("answers to calls of workers " + worker + " and "
-            + answer.call().origin().workerId() + " in one batch");
+        return Future.failedFuture(new IllegalArgumentException("answers to calls of workers " + worker + " and "
+            + answer.call().origin().workerId() + " in one batch"));
       }
-      String text = answer.task().encode();
-      texts.add(text);
       args.add(answer.call().callId());
-      args.add(text);
+      args.add(answer.text());
+      args.add(answer.ending());
     }
-    return reply.run(redis, List.of(RedisKeys.outbox(worker), RedisKeys.tasks(worker)), args).map(response -> {
-      List<Boolean> enqueued = new ArrayList<>(answers.size());
-      Map<String, Integer> added = new HashMap<>();
-      Response ids = response.get(0);
-      for (int i = 0; i < answers.size(); i++) {
-        Response id = ids.get(i);
-        enqueued.add(id != null);
-        if (id != null) {
-          added.put(id.toString(), i);
-        }
+    List<String> keys = List.of(RedisKeys.outbox(worker), RedisKeys.tasks(worker), RedisKeys.reconciling(worker),
+        RedisKeys.reconcileDue(worker), RedisKeys.unresolved(worker));
+    return reply.run(redis, keys, args).map(response -> replied(worker, answers, response));
+  }
+
+  private static Replied replied(String worker, List<Answer> answers, Response response) {
+    List<Boolean> enqueued = new ArrayList<>(answers.size());
+    Map<String, Integer> added = new HashMap<>();
+    Response ids = response.get(0);
+    for (int i = 0; i < answers.size(); i++) {
+      Response id = ids.get(i);
+      enqueued.add(id != null);
+      if (id != null) {
+        added.put(id.toString(), i);
       }
-      List<Delivery> deliveries = new ArrayList<>();
-      for (StreamEntries.Entry entry : StreamEntries.entries(response.get(1))) {
-        Integer mine = added.get(entry.id());
-        deliveries.add(mine == null ? StreamEntries.delivery(worker, entry)
-            : new Delivery(worker, entry.id(), answers.get(mine).task(), texts.get(mine), 1));
-      }
-      return new Replied(enqueued, deliveries);
-    });
+    }
+    List<Delivery> deliveries = new ArrayList<>();
+    for (StreamEntries.Entry entry : StreamEntries.entries(response.get(1))) {
+      Integer mine = added.get(entry.id());
+      deliveries.add(mine == null ? StreamEntries.delivery(worker, entry)
+          : new Delivery(worker, entry.id(), answers.get(mine).task(), answers.get(mine).text(), 1));
+    }
+    return new Replied(enqueued, deliveries);
   }
 
   /**
@@ -322,17 +347,50 @@ public final class RedisTaskQueue {
    */
   public record Replied(List<Boolean> enqueued, List<Delivery> read) {}
 
-  /** Stripe's answer to a call, as the task that runs the call's response or error flow. */
-  public record Answer(Call call, Task task) {}
+  /**
+   * Stripe's answer to a call, as the task that runs the call's response or error flow, encoded.
+   *
+   * @param text the task as stored (encoded by whoever built the answer, so that a value that cannot be
+   *     encoded fails there, not in the batch it would be stored with)
+   * @param ending {@code ""} for a plain answer, {@code "r"} for one that ends the call's reconciliation,
+   *     or the JSON record of a call whose outcome stayed unknown (listed for an operator)
+   */
+  public record Answer(Call call, Task task, String text, String ending) {
 
-  /** Calls committed by {@code worker} and not answered yet. */
+    /** A plain answer; fails (throws) when the task cannot be encoded. */
+    public static Answer of(Call call, Task task) {
+      return new Answer(call, task, task.encode(), "");
+    }
+  }
+
+  /**
+   * Calls committed by {@code worker} and not answered yet, less those being reconciled (their
+   * outcome at Stripe is not known; the worker's reconciler tries them on its own schedule).
+   */
   public Future<List<Call>> outbox(String worker) {
-    return redis.send(Request.cmd(Command.HVALS).arg(RedisKeys.outbox(worker)))
-        .map(values -> {
+    return redis.batch(List.of(Request.cmd(Command.HGETALL).arg(RedisKeys.outbox(worker)),
+            Request.cmd(Command.HKEYS).arg(RedisKeys.reconciling(worker))))
+        .map(answers -> {
+          Set<String> reconciling = new java.util.HashSet<>();
+          answers.get(1).forEach(id -> reconciling.add(id.toString()));
           List<Call> calls = new ArrayList<>();
-          values.forEach(value -> calls.add(Call.fromJson(new JsonObject(value.toString()))));
+          toMap(answers.get(0)).forEach((id, json) -> {
+            if (!reconciling.contains(id)) {
+              decodeCall(worker, id, json, calls);
+            }
+          });
           return calls;
         });
+  }
+
+  /** An outbox entry this version cannot read is left where it is, for an operator, and said once. */
+  private static void decodeCall(String worker, String id, String json, List<Call> calls) {
+    try {
+      calls.add(Call.fromJson(new JsonObject(json)));
+    } catch (RuntimeException | StackOverflowError unreadable) {
+      LOG.log(System.Logger.Level.ERROR, "worker {0}: outbox entry {1} cannot be read as a call ({2}); it is not"
+          + " re-sent and stays in {3} for an operator", worker, id, unreadable.toString(), RedisKeys.outbox(worker));
+    }
   }
 
   /**
@@ -350,7 +408,7 @@ public final class RedisTaskQueue {
     String record = task == null ? "" : RunRecord.dead(task, new RunError(reason, error, null, 0), now).toJson().encode();
     List<String> keys = List.of(RedisKeys.tasks(worker), RedisKeys.dead(worker),
         RedisKeys.chain(task == null ? "-" : task.chainId()), RedisKeys.chainRuns(task == null ? "-" : task.chainId()),
-        RedisKeys.runs(task == null ? "-" : task.contextId()));
+        RedisKeys.runs(task == null ? "-" : task.contextId()), RedisKeys.stuckChains());
     List<String> args = List.of(RedisKeys.GROUP, delivery.entryId(), String.valueOf(delivery.raw()), reason, error,
         String.valueOf(delivery.deliveries()), String.valueOf(now), record, chainTtl,
         String.valueOf(RUNS_PER_CONTEXT));
@@ -385,7 +443,7 @@ public final class RedisTaskQueue {
       }
       Task task = letter.task().retried();
       List<String> keys = List.of(RedisKeys.dead(worker), RedisKeys.tasks(task.workerId()),
-          RedisKeys.chain(task.chainId()), RedisKeys.deadAudit(worker));
+          RedisKeys.chain(task.chainId()), RedisKeys.deadAudit(worker), RedisKeys.stuckChains());
       List<String> args = List.of(id, task.encode(), by, String.valueOf(System.currentTimeMillis()),
           chainTtl);
       return ensureGroup(task.workerId())
@@ -394,11 +452,45 @@ public final class RedisTaskQueue {
     });
   }
 
-  /** Deletes a dead letter for good. Returns false when there is none. Leaves an audit entry. */
+  /**
+   * Deletes a dead letter for good; its chain is no longer stuck for it. Returns false when there
+   * is none. Leaves an audit entry.
+   */
   public Future<Boolean> dropDead(String worker, String id, String by) {
-    return deadDrop.run(redis, List.of(RedisKeys.dead(worker), RedisKeys.deadAudit(worker)),
-            List.of(id, by, String.valueOf(System.currentTimeMillis())))
-        .map(response -> response.toInteger() == 1);
+    return deadLetter(worker, id).compose(letter -> {
+      String chain = letter == null || letter.task() == null ? "-" : RedisKeys.chain(letter.task().chainId());
+      return deadDrop.run(redis, List.of(RedisKeys.dead(worker), RedisKeys.deadAudit(worker), chain,
+              RedisKeys.stuckChains()), List.of(id, by, String.valueOf(System.currentTimeMillis())))
+          .map(response -> response.toInteger() == 1);
+    });
+  }
+
+  /**
+   * Queues again every task of {@code flow} that {@code worker} parked because the flow was disabled
+   * (as {@code dead retry} does, audited as by {@code by}). Returns how many.
+   */
+  public Future<Integer> retryParkedWhileDisabled(String worker, String flow, String by) {
+    return parkedWhileDisabled(worker, flow, "-", new ArrayList<>()).compose(ids -> {
+      Future<Integer> retried = Future.succeededFuture(0);
+      for (String id : ids) {
+        retried = retried.compose(count -> retryDead(worker, id, by).map(done -> done ? count + 1 : count));
+      }
+      return retried;
+    });
+  }
+
+  private Future<List<String>> parkedWhileDisabled(String worker, String flow, String from, List<String> ids) {
+    return deadLetters(worker, from, 500).compose(page -> {
+      page.stream().filter(letter -> "flow_disabled".equals(letter.reason()) && letter.task() != null
+          && flow.equals(letter.task().flow())).forEach(letter -> ids.add(letter.id()));
+      return page.size() < 500 ? Future.succeededFuture(ids)
+          : parkedWhileDisabled(worker, flow, "(" + page.get(page.size() - 1).id(), ids);
+    });
+  }
+
+  /** How many chains are stuck (a task parked) within the chains' retention. */
+  public Future<Long> stuckChains() {
+    return redis.send(Request.cmd(Command.ZCARD).arg(RedisKeys.stuckChains())).map(Response::toLong);
   }
 
   /** What operators did to the worker's dead letters, oldest first. */

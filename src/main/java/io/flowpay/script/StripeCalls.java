@@ -63,11 +63,11 @@ final class StripeCalls {
     JsonObject params = ScriptJson.object(target.what() + ": params", paramsJson);
     Amounts.check(target.what(), params);
     CallOptions options = CallOptions.parse(target.what(), optionsJson, target.onSuccess(), target.onError());
-    if (routingMetadata(target, options)) {
-      RoutingMetadata.add(params, task);
-    }
     int index = effects.calls().size();
     String callId = Ids.callId(task.taskId(), index);
+    if (routingMetadata(target, options)) {
+      RoutingMetadata.add(params, task, callId);
+    }
     String key = options.idempotencyKey() != null ? options.idempotencyKey() : Ids.idempotencyKey(task.taskId(), index);
     effects.call(new Call(callId, target.method(), target.path(), params, key, options.onSuccess(), options.onError(),
         options.carry(), options.stripeAccount(), task, form(params)));

@@ -4,6 +4,7 @@ import io.flowpay.config.FlowpayOptions;
 import io.flowpay.config.RedisOptions;
 import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.metrics.FlowMetrics;
+import io.flowpay.queue.ReconcilingCalls;
 import io.flowpay.queue.RedisTaskQueue;
 import io.flowpay.script.FlowEngine;
 import io.flowpay.stripe.RetryingStripeClient;
@@ -81,7 +82,8 @@ public final class FlowpayNode {
     List<Future<String>> deployed = new ArrayList<>();
     for (String workerId : options.workers()) {
       Redis readClient = Redis.createClient(vertx, redisOptions(options.redis(), 1));
-      WorkerVerticle worker = new WorkerVerticle(workerId, options.worker(), queue, readClient, engine,
+      WorkerVerticle worker = new WorkerVerticle(workerId, options.worker(), options.stripe(), queue,
+          new ReconcilingCalls(redis), readClient, engine,
           new RetryingStripeClient(vertx, stripe, options.stripe(), metrics), scripts, metrics);
       deployed.add(vertx.deployVerticle(worker).onSuccess(id -> {
         deployments.add(id);

@@ -1,5 +1,6 @@
 package io.flowpay.worker;
 
+import io.flowpay.config.StripeOptions;
 import io.flowpay.config.WorkerOptions;
 import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.flow.Call;
@@ -8,12 +9,12 @@ import io.flowpay.flow.Task;
 import io.flowpay.metrics.FlowMetrics;
 import io.flowpay.queue.Commit;
 import io.flowpay.queue.Delivery;
+import io.flowpay.queue.ReconcilingCalls;
 import io.flowpay.queue.RedisTaskQueue;
 import io.flowpay.queue.RedisTaskQueue.Answer;
 import io.flowpay.queue.RedisTaskQueue.PreparedCommit;
 import io.flowpay.queue.Snapshot;
 import io.flowpay.script.FlowEngine;
-import io.flowpay.stripe.StripeAnswer;
 import io.flowpay.stripe.StripeClient;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -45,6 +46,8 @@ public final class WorkerVerticle extends VerticleBase {
   private static final int MAX_REDIS_ATTEMPTS = 12;
   private static final long MAX_BACKOFF_MS = 5_000;
   private static final int TIMERS_PER_MOVE = 500;
+  /** How often gauges read from Redis (stuck chains) are refreshed. */
+  private static final long GAUGES_MS = 5_000;
   private static final long SNAPSHOT_CACHE_CHARS = 16L << 20;
   /** Group commit: runs (or answers) at most in one request to Redis, and such requests at once. */
   private static final int ITEMS_PER_REQUEST = 32;
@@ -64,6 +67,9 @@ public final class WorkerVerticle extends VerticleBase {
   private final SnapshotCache snapshots = new SnapshotCache(SNAPSHOT_CACHE_CHARS);
   private final Batcher<PreparedCommit, Commit> commits;
   private final Batcher<Answer, Boolean> replies;
+  private final ReconcilingCalls reconciling;
+  private final StripeOptions stripeOptions;
+  private Reconciler reconciler;
   /** Flows this worker saw disabled: their tasks read the flow's state before they run. */
   private final Set<String> disabledFlows = new HashSet<>();
   private ContextLanes lanes;
@@ -72,22 +78,32 @@ public final class WorkerVerticle extends VerticleBase {
   /** Tasks asked for by reads on their way (the blocking read, reads riding on stored answers). */
   private int reserved;
   private boolean claiming;
+  /** Deliveries admitted and waiting to enter their lanes, in order (see {@link #admit}). */
+  private final java.util.ArrayDeque<Gated> gate = new java.util.ArrayDeque<>();
+  /** How each delivery in a lane was admitted, until its run starts. */
+  private final java.util.Map<String, Admission.Mode> modes = new java.util.HashMap<>();
+  /** A delivery that must run alone is running: nothing else starts. */
+  private boolean aloneRunning;
   private boolean movingTimers;
   private boolean stopping;
   private int callsInFlight;
   private long claimTimer = -1;
   private long timersTimer = -1;
+  private long gaugesTimer = -1;
   private Promise<Void> drained;
 
   /**
    * @param readClient a client of its own: its one connection is held by blocking reads
    * @param scripts the executor flow scripts run on
    */
-  public WorkerVerticle(String workerId, WorkerOptions options, RedisTaskQueue queue, Redis readClient,
-      FlowEngine engine, StripeClient stripe, WorkerExecutor scripts, FlowMetrics metrics) {
+  public WorkerVerticle(String workerId, WorkerOptions options, StripeOptions stripeOptions, RedisTaskQueue queue,
+      ReconcilingCalls reconciling, Redis readClient, FlowEngine engine, StripeClient stripe, WorkerExecutor scripts,
+      FlowMetrics metrics) {
     this.workerId = workerId;
     this.options = options;
+    this.stripeOptions = stripeOptions;
     this.queue = queue;
+    this.reconciling = reconciling;
     this.commits = new Batcher<>(queue::commit, ITEMS_PER_REQUEST, REQUESTS_IN_FLIGHT);
     this.replies = new Batcher<>(this::storeAnswers, ITEMS_PER_REQUEST, REQUESTS_IN_FLIGHT);
     this.readClient = readClient;
@@ -100,6 +116,7 @@ public final class WorkerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     lanes = new ContextLanes(this::process, this::finished);
+    reconciler = new Reconciler(vertx, workerId, reconciling, stripe, stripeOptions, this::store, metrics);
     return queue.ensureGroup(workerId)
         .compose(ready -> queue.outbox(workerId))
         .onSuccess(this::resend)
@@ -109,6 +126,8 @@ public final class WorkerVerticle extends VerticleBase {
           claimTimer = vertx.setPeriodic(Math.max(1_000, options.claimIdleMs() / 2),
               id -> claim(options.claimIdleMs(), "-"));
           timersTimer = vertx.setPeriodic(options.timerPollMs(), id -> moveDueTimers());
+          reconciler.start(options.timerPollMs());
+          gaugesTimer = vertx.setPeriodic(GAUGES_MS, id -> queue.stuckChains().onSuccess(metrics::stuckChains));
           readMore();
         });
   }
@@ -121,7 +140,9 @@ public final class WorkerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
+    reconciler.stop();
     vertx.cancelTimer(claimTimer);
+    vertx.cancelTimer(gaugesTimer);
     vertx.cancelTimer(timersTimer);
     drained = Promise.promise();
     drainedIfIdle();
@@ -168,7 +189,8 @@ public final class WorkerVerticle extends VerticleBase {
             LOG.log(System.Logger.Level.INFO, "worker {0}: claimed {1} task(s) left unacknowledged", workerId,
                 claimed.deliveries().size());
           }
-          claimed.deliveries().stream().filter(delivery -> !held.contains(delivery.entryId())).forEach(this::admit);
+          Admission.fewestDeathsFirst(claimed.deliveries().stream()
+              .filter(delivery -> !held.contains(delivery.entryId())).toList()).forEach(this::admit);
           return claimed.next().isEmpty() ? Future.<Void>succeededFuture() : claim(minIdleMs, claimed.next());
         })
         .onComplete(done -> claiming = false)
@@ -203,7 +225,7 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private void readMore() {
-    if (reading || stopping || reader == null || room() <= 0) {
+    if (reading || stopping || reader == null || room() <= 0 || !gate.isEmpty() || aloneRunning) {
       return;
     }
     reading = true;
@@ -220,7 +242,7 @@ public final class WorkerVerticle extends VerticleBase {
 
   /** Tasks this worker may still take: {@code maxInFlight} less those it holds and those asked for. */
   private int room() {
-    return options.maxInFlight() - lanes.held() - reserved;
+    return options.maxInFlight() - lanes.held() - gate.size() - reserved;
   }
 
   /** Asks for up to {@code readBatch} tasks, within the room left; the caller gives them back when read. */
@@ -245,7 +267,13 @@ public final class WorkerVerticle extends VerticleBase {
    */
   private Future<List<Boolean>> storeAnswers(List<Answer> answers) {
     int count = reserve();
-    return queue.reply(answers, count)
+    Future<RedisTaskQueue.Replied> stored;
+    try {
+      stored = queue.reply(answers, count);
+    } catch (RuntimeException | StackOverflowError unexpected) {
+      stored = Future.failedFuture(unexpected);
+    }
+    return stored
         .onComplete(done -> reserved -= count)
         .map(replied -> {
           accept(replied.read());
@@ -253,22 +281,47 @@ public final class WorkerVerticle extends VerticleBase {
         });
   }
 
-  /** Runs a delivery in its context's lane, or parks it when it must not run. */
+  /**
+   * Runs a delivery in its context's lane, or parks it when it must not run (see {@link Admission}).
+   * A delivery that must run alone waits, and everything admitted after it waits behind it (order per
+   * context), until no other run of this worker is under way; reading pauses meanwhile.
+   */
   private void admit(Delivery delivery) {
-    Task task = delivery.task();
-    if (task == null) {
-      park(delivery, "unreadable", "the stream entry is not a task Flowpay can read");
-    } else if (delivery.deliveries() > options.maxDeliveries()) {
-      park(delivery, "deliveries", "delivered " + delivery.deliveries() + " times without completing (worker.maxDeliveries"
-          + " is " + options.maxDeliveries() + "): each run ended with its worker stopped, crashed or cut off from"
-          + " Redis before the commit; look at the worker's log for flow " + task.flow());
-    } else if (task.depth() > options.maxDepth()) {
-      park(delivery, "depth", "chain depth " + task.depth() + " is past worker.maxDepth (" + options.maxDepth()
-          + "): flows keep starting flows; look for a loop that reaches " + task.flow());
-    } else {
-      held.add(delivery.entryId());
-      lanes.submit(delivery);
+    Admission.Decision decision = Admission.decide(delivery, options);
+    if (decision.mode() == Admission.Mode.PARK) {
+      park(delivery, decision.reason(), decision.error());
+      return;
     }
+    held.add(delivery.entryId());
+    if (decision.mode() == Admission.Mode.RUN_ALONE) {
+      LOG.log(System.Logger.Level.WARNING, "worker {0}: task {1} (flow {2}, context {3}): an earlier run of it died"
+          + " with its process; running it alone", workerId, delivery.task().taskId(), delivery.task().flow(),
+          delivery.task().contextId());
+    }
+    gate.add(new Gated(delivery, decision.mode()));
+    openGate();
+  }
+
+  /** Starts what waits at the gate, in order, up to the next delivery that must run alone and cannot yet. */
+  private void openGate() {
+    while (!gate.isEmpty() && !aloneRunning) {
+      Gated next = gate.peek();
+      if (next.mode() == Admission.Mode.RUN_ALONE) {
+        if (lanes.held() > 0) {
+          return;
+        }
+        aloneRunning = true;
+      }
+      gate.poll();
+      modes.put(next.delivery().entryId(), next.mode());
+      lanes.submit(next.delivery());
+    }
+  }
+
+  private record Gated(Delivery delivery, Admission.Mode mode) {}
+
+  private Future<Void> park(Delivery delivery, Admission.ParkReason reason, String error) {
+    return park(delivery, reason.code(), error);
   }
 
   private Future<Void> park(Delivery delivery, String reason, String error) {
@@ -279,6 +332,9 @@ public final class WorkerVerticle extends VerticleBase {
           if (parked) {
             metrics.deadLetter(workerId, reason);
           }
+          if (delivery.runsStarted() > 0) {
+            forgetRuns(delivery);
+          }
         })
         .<Void>mapEmpty()
         .recover(failed -> {
@@ -286,6 +342,11 @@ public final class WorkerVerticle extends VerticleBase {
               workerId, delivery.entryId(), failed.getMessage());
           return Future.succeededFuture();
         });
+  }
+
+  private void forgetRuns(Delivery delivery) {
+    queue.runsDone(delivery).onFailure(error -> LOG.log(System.Logger.Level.DEBUG,
+        "worker {0}: runs of entry {1} not forgotten ({2})", workerId, delivery.entryId(), error.getMessage()));
   }
 
   private void readFailed(RedisConnection connection, Throwable error) {
@@ -313,6 +374,10 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private void finished() {
+    if (aloneRunning && lanes.held() == 0) {
+      aloneRunning = false;
+    }
+    openGate();
     if (stopping) {
       drainedIfIdle();
     }
@@ -322,8 +387,18 @@ public final class WorkerVerticle extends VerticleBase {
   /** Runs one task to its commit, then sends its calls. Never fails: the lane moves on. */
   private Future<?> process(Delivery delivery) {
     Task task = delivery.task();
-    return retry(() -> runAndCommit(delivery, 1), 1, MAX_REDIS_ATTEMPTS)
-        .onSuccess(calls -> calls.forEach(this::send))
+    Admission.Mode mode = modes.remove(delivery.entryId());
+    boolean recorded = mode == Admission.Mode.RUN_RECORDED || mode == Admission.Mode.RUN_ALONE;
+    Future<Void> ready = recorded
+        ? retry(() -> queue.runStarting(delivery, mode == Admission.Mode.RUN_ALONE), 1, MAX_REDIS_ATTEMPTS)
+        : Future.succeededFuture();
+    return ready.compose(started -> retry(() -> runAndCommit(delivery, 1), 1, MAX_REDIS_ATTEMPTS))
+        .onSuccess(calls -> {
+          calls.forEach(this::send);
+          if (recorded) {
+            forgetRuns(delivery);
+          }
+        })
         .recover(error -> {
           LOG.log(System.Logger.Level.ERROR, "worker {0}: task {1} (flow {2}, context {3}) left pending, to be"
                   + " claimed again after worker.claimIdleMs: {4}",
@@ -352,8 +427,17 @@ public final class WorkerVerticle extends VerticleBase {
 
   /** Runs the flow on a script thread, which also encodes the run's commit: the event loop only sends it. */
   private Future<PreparedCommit> runFlow(Delivery delivery, Snapshot snapshot) {
-    return scripts.executeBlocking(() -> queue.prepare(delivery, snapshot, engine.run(delivery.task(), snapshot.values())),
+    return scripts.executeBlocking(() -> prepare(delivery, snapshot, engine.run(delivery.task(), snapshot.values())),
         false);
+  }
+
+  /** Encodes the run's commit; a run whose effects cannot be encoded commits as failed, with its log lines. */
+  private PreparedCommit prepare(Delivery delivery, Snapshot snapshot, RunResult result) {
+    try {
+      return queue.prepare(delivery, snapshot, result);
+    } catch (RuntimeException | StackOverflowError unstorable) {
+      return queue.prepare(delivery, snapshot, result.unstorable(unstorable));
+    }
   }
 
   private Future<List<Call>> commit(PreparedCommit prepared, int run) {
@@ -393,12 +477,14 @@ public final class WorkerVerticle extends VerticleBase {
   /**
    * Sends a committed call; its answer becomes a task on this worker's stream. Storing the answer
    * is retried while Redis is away (for as long as the worker runs): an outage delays it, never
-   * drops it.
+   * drops it. An answer whose outcome is unknown goes to the {@link Reconciler} instead.
    */
   private void send(Call call) {
     callsInFlight++;
     stripe.send(call)
-        .compose(answer -> retry(() -> replies.send(new Answer(call, replyTask(call, answer))), 1, Integer.MAX_VALUE))
+        .compose(answer -> ReconcilePlan.needed(call, answer)
+            ? retry(() -> reconciler.hold(call, answer), 1, Integer.MAX_VALUE)
+            : store(Replies.of(call, answer)))
         .onFailure(error -> LOG.log(System.Logger.Level.ERROR,
             "worker {0}: answer to call {1} not stored ({2}); the call stays in the outbox and is re-sent"
                 + " with the same idempotency key when the worker restarts", workerId, call.callId(), error.getMessage()))
@@ -408,8 +494,9 @@ public final class WorkerVerticle extends VerticleBase {
         });
   }
 
-  private static Task replyTask(Call call, StripeAnswer answer) {
-    return call.replyTask(answer.success(), answer.body());
+  /** Stores an answer for its flow, retried while Redis is away (for as long as the worker runs). */
+  private Future<Boolean> store(Answer answer) {
+    return retry(() -> replies.send(answer), 1, Integer.MAX_VALUE);
   }
 
   /** Retries a Redis step with exponential back-off while Redis is unreachable or failing. */

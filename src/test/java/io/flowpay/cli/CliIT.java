@@ -44,7 +44,7 @@ class CliIT {
       assertEquals("bye", lines.get(1).getString("flow"));
       assertEquals("bye Ada", lines.get(1).getJsonArray("logs").getJsonObject(0).getString("message"));
       assertEquals(new JsonObject().put("chain_id", lines.get(0).getString("chain_id")).put("status", "settled")
-          .put("runs", 2L).put("failed", 0L), lines.get(2));
+          .put("runs", 2L).put("failed", 0L).put("dead", 0L), lines.get(2));
       assertEquals("hello Ada", flowpay.state(context).getString("greeting"));
     }
   }
@@ -110,7 +110,7 @@ class CliIT {
       flowpay.stopNode();
       String context = "ctx-" + Ids.newId();
       var task = flowpay.start("count", context, null);
-      flowpay.takeWithoutAcknowledging(5);
+      flowpay.recordRunsThatDiedAlone(flowpay.takeWithoutAcknowledging(5), 5);
       flowpay.startAgain();
       flowpay.settle(task);
 
@@ -154,6 +154,39 @@ class CliIT {
     Result enable = flowpay(redis, "flow", "enable", flow, "--config", config);
     assertEquals(1, enable.code);
     assertTrue(enable.out.contains("was not disabled"), enable.out);
+  }
+
+  /** An operator sees the calls whose outcome at Stripe is unknown while they are reconciled. */
+  @Test
+  void callsListsTheCallsBeingReconciled(TestRedis redis) throws IOException {
+    Path flows = dir.resolve("flows");
+    write(flows, "pay", "stripe.paymentIntents.create({amount: 100, currency: 'eur'});");
+    try (FlowpayHarness flowpay = new FlowpayHarness(redis, flows, null,
+        options -> options.withStripe(options.stripe().withRetries(1, 10, 10, 1_000).withReconcile(600_000, 60_000, 60_000)))) {
+      flowpay.stripe.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(
+          com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/v1/payment_intents"))
+          .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(503)
+              .withHeader("Content-Type", "application/json").withBody("{\"error\": {\"type\": \"api_error\"}}")));
+      String config = config(redis, flows, flowpay.worker).toString();
+      var task = flowpay.start("pay", "ctx-" + Ids.newId(), null);
+      io.flowpay.queue.ReconcilingCalls reconciling = new io.flowpay.queue.ReconcilingCalls(flowpay.redis);
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (reconciling.list(flowpay.worker).await().isEmpty() && System.currentTimeMillis() < deadline) {
+        flowpay.vertx.timer(10).await();
+      }
+
+      Result listed = flowpay(redis, "calls", "--json", "--config", config);
+      assertEquals(0, listed.code, listed.err);
+      JsonObject call = new JsonObject(listed.out.strip());
+      assertEquals(Ids.callId(task.taskId(), 0), call.getString("call_id"));
+      assertEquals(0, call.getInteger("attempts"));
+      assertEquals(503, call.getInteger("last_status"));
+      Result text = flowpay(redis, "calls", "--config", config);
+      assertTrue(text.out.contains("1 call(s) being reconciled on worker " + flowpay.worker), text.out);
+      Result none = flowpay(redis, "calls", "--unresolved", "--config", config);
+      assertTrue(none.out.contains("0 call(s) unresolved"), none.out);
+      assertEquals("running", flowpay.queue.chain(task.chainId()).await().status(), "a reconciling call keeps its chain open");
+    }
   }
 
   private Path config(TestRedis redis, Path flows, String worker) throws IOException {

@@ -320,8 +320,8 @@ class RedisTaskQueueIT {
     Task firstAnswer = first.replyTask(true, RawJson.object("{\"id\": \"pi_1\"}"));
 
     RedisTaskQueue.Replied replied = queue.reply(List.of(
-        new RedisTaskQueue.Answer(first, firstAnswer),
-        new RedisTaskQueue.Answer(second, second.replyTask(false, new JsonObject().put("id", "again")))), 10).await();
+        RedisTaskQueue.Answer.of(first, firstAnswer),
+        RedisTaskQueue.Answer.of(second, second.replyTask(false, new JsonObject().put("id", "again")))), 10).await();
 
     assertEquals(List.of(true, false), replied.enqueued(), "the second call had been answered before");
     assertEquals(List.of(new JsonObject().put("id", "pi_2"), new JsonObject().put("id", "pi_1")),

@@ -87,7 +87,7 @@ class FlowEngineTest {
     assertEquals("POST", call.method());
     assertEquals("/v1/payment_intents", call.path());
     assertEquals(new JsonObject("{\"amount\":2000,\"currency\":\"usd\",\"metadata\":{\"order\":\"42\",\"tags\":[\"a\"],"
-        + "\"flowpay_worker\":\"w1\",\"flowpay_context\":\"order_1\"}}"),
+        + "\"flowpay_worker\":\"w1\",\"flowpay_context\":\"order_1\",\"flowpay_call\":\"" + call.callId() + "\"}}"),
         call.params());
     assertEquals(Ids.idempotencyKey(task.taskId(), 0), call.idempotencyKey());
     assertEquals("new_create_payment_intent_response", call.onSuccess());

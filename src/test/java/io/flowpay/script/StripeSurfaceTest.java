@@ -216,12 +216,12 @@ class StripeSurfaceTest {
         stripe.setupIntents.create({metadata: ''});
         """);
     List<Call> calls = run(main("routing_create")).effects().calls();
-    assertEquals(new JsonObject().put("flowpay_worker", WORKER).put("flowpay_context", CONTEXT),
-        calls.get(0).params().getJsonObject("metadata"));
-    assertEquals("{\"order_id\":\"o1\",\"flowpay_worker\":\"w1\",\"flowpay_context\":\"order_1\"}",
-        calls.get(1).params().getJsonObject("metadata").encode());
-    assertEquals(new JsonObject().put("flowpay_context", "elsewhere").put("flowpay_worker", WORKER),
-        calls.get(2).params().getJsonObject("metadata"));
+    assertEquals(new JsonObject().put("flowpay_worker", WORKER).put("flowpay_context", CONTEXT)
+            .put("flowpay_call", calls.get(0).callId()), calls.get(0).params().getJsonObject("metadata"));
+    assertEquals("{\"order_id\":\"o1\",\"flowpay_worker\":\"w1\",\"flowpay_context\":\"order_1\",\"flowpay_call\":\""
+        + calls.get(1).callId() + "\"}", calls.get(1).params().getJsonObject("metadata").encode());
+    assertEquals(new JsonObject().put("flowpay_context", "elsewhere").put("flowpay_worker", WORKER)
+            .put("flowpay_call", calls.get(2).callId()), calls.get(2).params().getJsonObject("metadata"));
     assertEquals("", calls.get(3).params().getString("metadata"));
   }
 

@@ -199,9 +199,10 @@ class StripeSurfaceIT {
     }
 
     /** What Stripe gets for {@link #params()}: the form body of a POST, the query of a GET or DELETE. */
-    String form(String worker, String context) {
+    String form(String worker, String context, String callId) {
       if (method.equals("POST")) {
-        String routingKeys = routing ? "&metadata[flowpay_worker]=" + worker + "&metadata[flowpay_context]=" + context : "";
+        String routingKeys = routing ? "&metadata[flowpay_worker]=" + worker + "&metadata[flowpay_context]=" + context
+            + "&metadata[flowpay_call]=" + callId : "";
         return "description=d&metadata[order_id]=o1" + routingKeys + "&expand[0]=latest_charge";
       }
       return action.equals("search") ? "query=status%3A%27active%27&limit=3" : "limit=3&expand[0]=data.customer";
@@ -295,7 +296,7 @@ class StripeSurfaceIT {
   }
 
   private void assertReceived(LoggedRequest request, Row row, Task task, String context, String account) {
-    String form = row.form(flowpay.worker, context);
+    String form = row.form(flowpay.worker, context, Ids.callId(task.taskId(), 0));
     assertEquals(row.method(), request.getMethod().getName());
     assertEquals("Bearer " + FlowpayHarness.TEST_KEY, request.getHeader("Authorization"));
     assertEquals(FlowpayHarness.API_VERSION, request.getHeader("Stripe-Version"));
@@ -355,8 +356,9 @@ class StripeSurfaceIT {
     LoggedRequest builtRequest = received();
 
     assertEquals("amount=2000&currency=usd&customer=cus_1&metadata[order_id]=o1&metadata[flowpay_worker]="
-        + flowpay.worker + "&metadata[flowpay_context]=" + context, plainRequest.getBodyAsString());
-    assertEquals(plainRequest.getBodyAsString(), builtRequest.getBodyAsString());
+        + flowpay.worker + "&metadata[flowpay_context]=" + context + "&metadata[flowpay_call]="
+        + Ids.callId(plain.taskId(), 0), plainRequest.getBodyAsString());
+    assertEquals(plainRequest.getBodyAsString().replace(plain.taskId(), built.taskId()), builtRequest.getBodyAsString());
     assertEquals(plainRequest.getUrl(), builtRequest.getUrl());
     assertEquals("acct_1", builtRequest.getHeader("Stripe-Account"));
     assertEquals(Ids.idempotencyKey(built.taskId(), 0), builtRequest.getHeader("Idempotency-Key"));
@@ -377,8 +379,10 @@ class StripeSurfaceIT {
 
     List<String> bodies = flowpay.stripe.findAll(anyRequestedFor(anyUrl())).stream()
         .map(LoggedRequest::getBodyAsString).sorted().toList();
-    assertEquals(List.of("email=a%40b.c", "email=a%40b.c&metadata[flowpay_context]=shared&metadata[flowpay_worker]="
-        + flowpay.worker), bodies);
+    assertEquals(2, bodies.size());
+    assertEquals("email=a%40b.c", bodies.get(0));
+    assertTrue(bodies.get(1).matches("email=a%40b\\.c&metadata\\[flowpay_context]=shared&metadata\\[flowpay_worker]="
+        + flowpay.worker + "&metadata\\[flowpay_call]=call_[0-9a-f]+_1"), bodies.get(1));
   }
 
   @Test

@@ -17,13 +17,17 @@ import io.flowpay.flow.Ids;
 import io.flowpay.flow.Task;
 import io.flowpay.queue.ChainStatus;
 import io.flowpay.queue.ChainWatch;
+import io.flowpay.queue.RedisKeys;
 import io.flowpay.queue.RedisTaskQueue;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -130,18 +134,196 @@ class CrashRecoveryIT {
     }
   }
 
+  /**
+   * A crash loop: the process is killed again and again shortly after it starts, while it claims
+   * and starts runs, before most of them commit. Claims are not runs: nothing is parked, every
+   * chain settles once the process stays up, one charge per order.
+   */
+  @Test
+  void crashLoopParksNothingAndEveryChainSettlesWithOneCharge(TestRedis redis) throws Exception {
+    Random random = new Random(SEED);
+    Path flows = dir.resolve("flows");
+    writePayFlows(flows);
+    WireMockServer stripe = payingStripe();
+    String worker = "w-loop-" + Ids.newId().substring(0, 8);
+    Path config = writeConfig(redis, flows, worker, stripe.baseUrl(), new JsonObject().put("maxDeliveries", 3));
+    Vertx vertx = Vertx.vertx();
+    Redis client = Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.url())
+        .setPreferredProtocolVersion(ProtocolVersion.RESP2));
+    RedisTaskQueue queue = new RedisTaskQueue(client, 0, new io.flowpay.config.RedisOptions().chainRetentionSeconds());
+    Process child = null;
+    try {
+      List<Task> tasks = startChains(queue, worker, CHAINS);
+      List<Long> killedAfterMs = new ArrayList<>();
+      for (int kill = 0; kill < 6; kill++) {
+        child = serve(config, redis);
+        long after = random.nextInt(300);
+        vertx.timer(Math.max(1, after)).await();
+        child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        killedAfterMs.add(after);
+      }
+      long restarted = System.nanoTime();
+      child = serve(config, redis);
+      for (Task task : tasks) {
+        settle(vertx, redis, queue, task);
+      }
+      long recoveredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted);
+
+      assertEquals(List.of(), queue.deadLetters(worker, "-", 100).await(), "a crash loop parks nothing");
+      for (Task task : tasks) {
+        assertEquals(new JsonObject().put("created", 1).put("confirmed", 1), queue.contextState(task.contextId()).await());
+      }
+      assertEquals(2 * CHAINS, keysSeen(stripe).size(), "one idempotency key per logical call");
+      System.out.printf("crash loop (seed %d): %d chains, 6 kills %s ms after serving, 0 dead letters, every chain"
+          + " settled %d ms after the last start%n", SEED, CHAINS, killedAfterMs, recoveredMs);
+    } finally {
+      stop(child);
+      client.close();
+      vertx.close().await();
+      stripe.stop();
+    }
+  }
+
+  /**
+   * A task whose run kills its process every time (here: the test kills the process whenever that run
+   * is under way) is parked after worker.maxDeliveries runs that died alone; the process then stays
+   * up, the other chains settle, and the poison chain is stuck, not settled.
+   */
+  @Test
+  void taskWhoseRunKillsItsProcessEveryTimeIsParked(TestRedis redis) throws Exception {
+    Path flows = dir.resolve("flows");
+    write(flows, "spin", "while (true) {}");
+    write(flows, "count", "ctx.set('runs', (ctx.get('runs') || 0) + 1);");
+    String worker = "w-poison-" + Ids.newId().substring(0, 8);
+    Path config = writeConfig(redis, flows, worker, "http://127.0.0.1:9",
+        new JsonObject().put("maxDeliveries", 2).put("cpuBudgetMs", 60_000));
+    Vertx vertx = Vertx.vertx();
+    Redis client = Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.url())
+        .setPreferredProtocolVersion(ProtocolVersion.RESP2));
+    RedisTaskQueue queue = new RedisTaskQueue(client, 0, new io.flowpay.config.RedisOptions().chainRetentionSeconds());
+    Process child = null;
+    try {
+      Task poison = Task.main("spin", worker, "ctx-" + Ids.newId(), "cli", null);
+      queue.start(poison).await();
+      // Handed out once already, to a process that died: every run of it is recorded from the first.
+      String entry = client.send(Request.cmd(Command.XREADGROUP).arg("GROUP").arg(RedisKeys.GROUP).arg("gone")
+          .arg("COUNT").arg(1).arg("STREAMS").arg(RedisKeys.tasks(worker)).arg(">")).await()
+          .get(0).get(1).get(0).get(0).toString();
+      List<Task> healthy = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        healthy.add(Task.main("count", worker, "ctx-" + Ids.newId(), "cli", null));
+        queue.start(healthy.get(i)).await();
+      }
+      int kills = 0;
+      long runs = 0;
+      while (true) {
+        child = serve(config, redis);
+        long seen = runs;
+        boolean parked = awaitCondition(vertx, () -> runsStarted(client, worker, entry) > seen
+            || !queue.deadLetters(worker, "-", 10).await().isEmpty());
+        assertTrue(parked, "the poison task ran again or was parked");
+        if (!queue.deadLetters(worker, "-", 10).await().isEmpty()) {
+          break;
+        }
+        runs = runsStarted(client, worker, entry);
+        child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        kills++;
+        assertTrue(kills <= 5, "parked after at most 1 + maxDeliveries deaths");
+      }
+      for (Task task : healthy) {
+        settle(vertx, redis, queue, task);
+        assertEquals(new JsonObject().put("runs", 1), queue.contextState(task.contextId()).await());
+      }
+      List<io.flowpay.queue.DeadLetter> dead = queue.deadLetters(worker, "-", 10).await();
+      assertEquals(1, dead.size());
+      assertEquals("deliveries", dead.get(0).reason());
+      assertEquals(poison.taskId(), dead.get(0).task().taskId());
+      assertEquals(3, kills, "one death not alone (recorded, a suspect after it), then maxDeliveries (2) deaths alone");
+      ChainStatus status = queue.chain(poison.chainId()).await();
+      assertEquals("stuck", status.status());
+      System.out.printf("poison task: parked after %d process deaths (%d alone), %d other chains settled%n", kills,
+          kills - 1, healthy.size());
+    } finally {
+      stop(child);
+      client.close();
+      vertx.close().await();
+    }
+  }
+
+  private static long runsStarted(Redis client, String worker, String entry) {
+    Response runs = client.send(Request.cmd(Command.HGET).arg(RedisKeys.runsStarted(worker)).arg(entry)).await();
+    return runs == null ? 0 : runs.toLong();
+  }
+
+  /** Polls (every 10 ms, up to 60 s) an observable condition; false when it never held. */
+  private static boolean awaitCondition(Vertx vertx, java.util.function.BooleanSupplier condition) {
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (!condition.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        return false;
+      }
+      vertx.timer(10).await();
+    }
+    return true;
+  }
+
+  private static void writePayFlows(Path flows) {
+    write(flows, "pay", "stripe.paymentIntents.create({amount: input.amount, currency: 'eur'});");
+    write(flows, "new_create_payment_intent_response", "ctx.set('created', (ctx.get('created') || 0) + 1);"
+        + " stripe.paymentIntents.confirm(response.id, {payment_method: 'pm_card_visa'});");
+    write(flows, "new_confirm_payment_intent_response", "ctx.set('confirmed', (ctx.get('confirmed') || 0) + 1);");
+  }
+
+  private static WireMockServer payingStripe() {
+    WireMockServer stripe = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
+    stripe.start();
+    stripe.stubFor(post(urlPathEqualTo("/v1/payment_intents")).willReturn(answer(fixture("payment_intent"))));
+    stripe.stubFor(post(urlPathMatching("/v1/payment_intents/[^/]+/confirm"))
+        .willReturn(answer(fixture("payment_intent").put("status", "succeeded"))));
+    return stripe;
+  }
+
+  private static List<Task> startChains(RedisTaskQueue queue, String worker, int chains) {
+    List<Task> tasks = new ArrayList<>();
+    for (int i = 0; i < chains; i++) {
+      Task task = Task.main("pay", worker, "ctx-" + Ids.newId(), "cli", new JsonObject().put("amount", 1000 + i));
+      queue.start(task).await();
+      tasks.add(task);
+    }
+    return tasks;
+  }
+
+  private static Map<String, Integer> keysSeen(WireMockServer stripe) {
+    Map<String, Integer> perKey = new HashMap<>();
+    for (ServeEvent event : stripe.getAllServeEvents()) {
+      perKey.merge(event.getRequest().getHeader("Idempotency-Key"), 1, Integer::sum);
+    }
+    return perKey;
+  }
+
+  private static void stop(Process child) throws InterruptedException {
+    if (child != null) {
+      child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
   private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder answer(JsonObject body) {
     return aResponse().withStatus(200).withHeader("Content-Type", "application/json")
         .withUniformRandomDelay(5, 120).withBody(body.encode());
   }
 
   private Path writeConfig(TestRedis redis, Path flows, String worker, String stripeBase) throws IOException {
+    return writeConfig(redis, flows, worker, stripeBase, new JsonObject());
+  }
+
+  private Path writeConfig(TestRedis redis, Path flows, String worker, String stripeBase, JsonObject workerOptions)
+      throws IOException {
     JsonObject config = new JsonObject()
         .put("redis", new JsonObject().put("url", redis.url()))
         .put("workers", new JsonArray().add(worker))
         .put("flowsDir", flows.toString())
         .put("stripe", new JsonObject().put("apiBase", stripeBase).put("timeoutMs", 5_000))
-        .put("worker", new JsonObject().put("claimIdleMs", 1_000).put("disableAfterFailures", 0));
+        .put("worker", new JsonObject().put("claimIdleMs", 1_000).put("disableAfterFailures", 0).mergeIn(workerOptions));
     return Files.writeString(dir.resolve("flowpay.json"), config.encode());
   }
 

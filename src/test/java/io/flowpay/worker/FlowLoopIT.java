@@ -2,6 +2,8 @@ package io.flowpay.worker;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -17,6 +19,7 @@ import io.flowpay.FlowpayHarness;
 import io.flowpay.TestRedis;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.Task;
+import io.flowpay.queue.ReconcilingCalls;
 import io.flowpay.queue.RedisKeys;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -105,13 +108,74 @@ class FlowLoopIT {
           .put("alias", true).put("input", true).put("call", "/v1/payment_intents"),
           flowpay.state(declined).getJsonObject("seen"));
 
+    }
+  }
+
+  /**
+   * A 5xx leaves the outcome unknown: the call is reconciled (re-sent with its key, looked up with
+   * Stripe's search by its metadata) and only when the reconcile window is spent does the error
+   * flow run, told {@code outcome_unknown}; the call is then listed for an operator.
+   */
+  @Test
+  void serverErrorThatNeverEndsRunsTheErrorFlowWithOutcomeUnknownOnceTheWindowIsSpent(TestRedis redis,
+      @TempDir Path flows) {
+    write(flows, "pay", "stripe.paymentIntents.create({amount: 500, currency: 'eur'});");
+    write(flows, "new_create_payment_intent_error", "ctx.set('seen', {type: error.error.type, status: error.http_status,"
+        + " unknown: error.outcome_unknown, reconciled: request.reconciled, attempts: error.reconcile.attempts});");
+    try (FlowpayHarness flowpay = new FlowpayHarness(redis, flows, null,
+        options -> options.withStripe(options.stripe().withReconcile(1_500, 50, 200)))) {
       flowpay.stripe.stubFor(post(urlPathEqualTo("/v1/payment_intents")).willReturn(stripeJson(500,
           new JsonObject().put("error", new JsonObject().put("type", "api_error").put("message", "Something went wrong")))));
+      flowpay.stripe.stubFor(get(urlPathEqualTo("/v1/payment_intents/search")).willReturn(stripeJson(200,
+          new JsonObject().put("object", "search_result").put("data", new JsonArray()).put("has_more", false))));
       String broken = "ctx-" + Ids.newId();
-      flowpay.settle(flowpay.start("pay", broken, new JsonObject()));
+      Task task = flowpay.start("pay", broken, new JsonObject());
+      flowpay.settle(task);
+
       JsonObject seen = flowpay.state(broken).getJsonObject("seen");
       assertEquals("api_error", seen.getString("type"));
       assertEquals(500, seen.getInteger("status"));
+      assertEquals(true, seen.getBoolean("unknown"));
+      assertEquals("window_spent", seen.getString("reconciled"));
+      assertTrue(seen.getInteger("attempts") >= 2, seen.encode());
+      String query = flowpay.stripe.findAll(getRequestedFor(urlPathEqualTo("/v1/payment_intents/search"))).get(0)
+          .queryParameter("query").firstValue();
+      assertEquals("metadata['flowpay_call']:'" + Ids.callId(task.taskId(), 0) + "'", query);
+      List<JsonObject> unresolved = new ReconcilingCalls(flowpay.redis).unresolved(flowpay.worker).await();
+      assertEquals(List.of(Ids.callId(task.taskId(), 0)), unresolved.stream().map(call -> call.getString("call_id")).toList());
+      assertEquals(List.of(), new ReconcilingCalls(flowpay.redis).list(flowpay.worker).await());
+    }
+  }
+
+  /**
+   * Values nested about as deep as JSON allows, around the point where the call, its answer or the
+   * run cannot be stored any more: whichever way each ends (refused at the calling line, a failed
+   * run, the error flow told answer_unstorable, or fine), every chain ends and the worker goes on.
+   */
+  @Test
+  void valuesTooDeepToStoreNeverStallTheWorker(TestRedis redis, @TempDir Path flows) {
+    write(flows, "deep", "var c = 'leaf'; for (var i = 0; i < input.depth; i++) { c = {n: c}; }\n"
+        + "stripe.paymentIntents.create({amount: 100, currency: 'eur'}, {carry: c});");
+    write(flows, "new_create_payment_intent_response", "ctx.set('outcome', 'answered');");
+    write(flows, "new_create_payment_intent_error", "ctx.set('outcome', error.error.code);");
+    write(flows, "plain", "ctx.set('outcome', 'ran');");
+    try (FlowpayHarness flowpay = new FlowpayHarness(redis, flows)) {
+      flowpay.stripe.stubFor(post(urlPathEqualTo("/v1/payment_intents")).willReturn(stripeJson(200,
+          paymentIntent("pi_deep", "requires_confirmation"))));
+      Set<String> outcomes = new java.util.TreeSet<>();
+      for (int depth : new int[] {990, 997, 998, 999, 1000, 1001, 2000}) {
+        String context = "ctx-" + Ids.newId();
+        List<JsonObject> runs = flowpay.settle(flowpay.start("deep", context, new JsonObject().put("depth", depth)));
+        String outcome = flowpay.state(context).getString("outcome", runs.get(runs.size() - 1).getString("status"));
+        assertTrue(Set.of("answered", "answer_unstorable", "failed").contains(outcome), depth + ": " + outcome);
+        outcomes.add(depth + "=" + outcome);
+      }
+      System.out.println("values too deep to store: " + outcomes);
+      String after = "ctx-" + Ids.newId();
+      flowpay.settle(flowpay.start("plain", after, null));
+      assertEquals("ran", flowpay.state(after).getString("outcome"), "the worker goes on: " + outcomes);
+      assertEquals(0, flowpay.send(Request.cmd(Command.HLEN).arg(RedisKeys.outbox(flowpay.worker))).toInteger(),
+          "every call was answered: " + outcomes);
     }
   }
 

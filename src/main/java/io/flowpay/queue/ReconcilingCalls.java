@@ -1,0 +1,118 @@
+package io.flowpay.queue;
+
+import io.flowpay.flow.Call;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The calls of a worker whose outcome at Stripe is not known yet, in Redis: their state, when each
+ * is tried next, and those whose outcome stayed unknown through the whole window (for an
+ * operator). The call itself stays in the outbox until an answer is stored for it
+ * ({@link RedisTaskQueue#reply}, which also ends its reconciliation).
+ */
+public final class ReconcilingCalls {
+
+  private final Redis redis;
+  private final LuaScript hold = LuaScript.load("reconcile_hold");
+
+  public ReconcilingCalls(Redis redis) {
+    this.redis = redis;
+  }
+
+  /**
+   * Keeps {@code call} for reconciling, to be tried at {@code dueAt}. Returns false when the call
+   * was answered meanwhile (nothing kept).
+   */
+  public Future<Boolean> hold(Call call, ReconcileState state, long dueAt) {
+    String worker = call.origin().workerId();
+    return hold.run(redis, List.of(RedisKeys.outbox(worker), RedisKeys.reconciling(worker), RedisKeys.reconcileDue(worker)),
+            List.of(call.callId(), state.toJson().encode(), String.valueOf(dueAt)))
+        .map(answer -> answer.toInteger() == 1);
+  }
+
+  /**
+   * Up to {@code count} calls of {@code worker} due by {@code now}, with their state. A call no longer
+   * in the outbox (answered) is forgotten here.
+   */
+  public Future<List<Due>> due(String worker, long now, int count) {
+    Request ids = Request.cmd(Command.ZRANGEBYSCORE).arg(RedisKeys.reconcileDue(worker)).arg("-inf").arg(now)
+        .arg("LIMIT").arg(0).arg(count);
+    return redis.send(ids).compose(due -> due.size() == 0 ? Future.succeededFuture(List.of()) : load(worker, due));
+  }
+
+  private Future<List<Due>> load(String worker, Response ids) {
+    Request calls = Request.cmd(Command.HMGET).arg(RedisKeys.outbox(worker));
+    Request states = Request.cmd(Command.HMGET).arg(RedisKeys.reconciling(worker));
+    ids.forEach(id -> {
+      calls.arg(id.toString());
+      states.arg(id.toString());
+    });
+    return redis.batch(List.of(calls, states)).compose(answers -> {
+      List<Due> due = new ArrayList<>();
+      List<String> gone = new ArrayList<>();
+      for (int i = 0; i < ids.size(); i++) {
+        Response call = answers.get(0).get(i);
+        Response state = answers.get(1).get(i);
+        if (call == null || state == null) {
+          gone.add(ids.get(i).toString());
+        } else {
+          due.add(new Due(Call.fromJson(new JsonObject(call.toString())),
+              ReconcileState.fromJson(new JsonObject(state.toString()))));
+        }
+      }
+      return forget(worker, gone).map(due);
+    });
+  }
+
+  private Future<Void> forget(String worker, List<String> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Request zrem = Request.cmd(Command.ZREM).arg(RedisKeys.reconcileDue(worker));
+    Request hdel = Request.cmd(Command.HDEL).arg(RedisKeys.reconciling(worker));
+    ids.forEach(id -> {
+      zrem.arg(id);
+      hdel.arg(id);
+    });
+    return redis.batch(List.of(zrem, hdel)).mapEmpty();
+  }
+
+  /** Every call of {@code worker} being reconciled: call id to its state, with the call's method and path. */
+  public Future<List<JsonObject>> list(String worker) {
+    return redis.batch(List.of(Request.cmd(Command.HGETALL).arg(RedisKeys.reconciling(worker)),
+            Request.cmd(Command.ZRANGE).arg(RedisKeys.reconcileDue(worker)).arg(0).arg(-1).arg("WITHSCORES")))
+        .map(answers -> {
+          var due = RedisTaskQueue.toMap(answers.get(1));
+          List<JsonObject> calls = new ArrayList<>();
+          RedisTaskQueue.toMap(answers.get(0)).forEach((id, state) -> calls.add(new JsonObject(state)
+              .put("call_id", id).put("next_attempt_at", due.containsKey(id) ? (long) Double.parseDouble(due.get(id)) : null)));
+          calls.sort((a, b) -> Long.compare(a.getLong("since", 0L), b.getLong("since", 0L)));
+          return calls;
+        });
+  }
+
+  /** Calls of {@code worker} whose outcome stayed unknown through the whole window (their error flow ran). */
+  public Future<List<JsonObject>> unresolved(String worker) {
+    return redis.send(Request.cmd(Command.HGETALL).arg(RedisKeys.unresolved(worker))).map(answer -> {
+      List<JsonObject> calls = new ArrayList<>();
+      RedisTaskQueue.toMap(answer).forEach((id, record) -> calls.add(new JsonObject(record).put("call_id", id)));
+      return calls;
+    });
+  }
+
+  /** How many calls of {@code worker} are being reconciled, and how many stayed unresolved. */
+  public Future<long[]> counts(String worker) {
+    return redis.batch(List.of(Request.cmd(Command.HLEN).arg(RedisKeys.reconciling(worker)),
+            Request.cmd(Command.HLEN).arg(RedisKeys.unresolved(worker))))
+        .map(answers -> new long[] {answers.get(0).toLong(), answers.get(1).toLong()});
+  }
+
+  /** A call due for its next reconcile attempt. */
+  public record Due(Call call, ReconcileState state) {}
+}
