@@ -152,12 +152,14 @@ class StripeSurfaceTest {
         stripe.charges.search({query: "amount>999", limit: 2});
         """);
 
-    List<String> sent = run(main("next_verbs")).effects().calls().stream()
+    Task task = main("next_verbs");
+    List<String> sent = run(task).effects().calls().stream()
         .map(call -> call.method() + " " + call.path() + " " + call.form() + " -> " + call.onSuccess()).toList();
 
     assertEquals(List.of(
         "POST /v1/invoiceitems customer=cus_1&amount=500&currency=usd&description=setup+fee&metadata[flowpay_worker]=w1"
-            + "&metadata[flowpay_context]=order_1 -> new_create_invoiceitem_response",
+            + "&metadata[flowpay_context]=order_1&metadata[flowpay_call]=" + Ids.callId(task.taskId(), 0)
+            + " -> new_create_invoiceitem_response",
         "POST /v1/invoices/in_1/send  -> new_send_invoice_response",
         "POST /v1/invoices/in_1/mark_uncollectible  -> new_mark_uncollectible_invoice_response",
         "POST /v1/invoices/create_preview customer=cus_1&subscription=sub_1 -> new_create_preview_invoice_response",
