@@ -64,7 +64,8 @@ public final class CallsCommand extends CommandSupport {
         next == null ? "" : "  next in " + age(Math.max(0, next - now)),
         call.getString("path") == null ? "" : "  " + call.getString("method") + " " + call.getString("path")
             + " (flow " + call.getString("flow") + ", context " + call.getString("context_id") + ", idempotency key "
-            + call.getString("idempotency_key") + ", given up " + Instant.ofEpochMilli(call.getLong("given_up_at", 0L)) + ")");
+            + call.getString("idempotency_key") + (call.containsKey("given_up_at")
+                ? ", given up " + Instant.ofEpochMilli(call.getLong("given_up_at")) : "") + ")");
   }
 
   private static String age(long millis) {

@@ -37,7 +37,7 @@ public record FlowpayOptions(RedisOptions redis, StripeOptions stripe, WorkerOpt
           "maxReconcileDelayMs"),
       "worker", Set.of("scriptThreads", "maxInFlight", "readBatch", "blockMs", "cpuBudgetMs", "maxDeliveries",
           "maxDepth", "disableAfterFailures", "claimIdleMs", "timerPollMs", "shutdownGraceMs"),
-      "http", Set.of("port", "host", "maxBodyBytes"),
+      "http", Set.of("port", "host", "maxBodyBytes", "headerTimeoutMs", "idleTimeoutMs", "maxInFlight"),
       "webhooks", Set.of("defaultWorker"));
 
   public FlowpayOptions() {

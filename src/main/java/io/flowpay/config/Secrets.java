@@ -51,7 +51,11 @@ public final class Secrets {
     return secret;
   }
 
-  /** The API bearer tokens (comma-separated in the environment), or an empty list when not set. */
+  /**
+   * The API token entries (comma-separated in the environment, each a token and optionally its
+   * scope: see {@link ApiTokenSpec}), or an empty list when not set. Each entry is checked here, so a
+   * bad one stops the start naming it.
+   */
   public List<String> apiTokens() {
     String value = env.get(FLOWPAY_API_TOKENS);
     if (value == null || value.isBlank()) {
@@ -59,13 +63,15 @@ public final class Secrets {
     }
     List<String> tokens = Arrays.stream(value.split(",")).map(String::trim).filter(token -> !token.isEmpty()).toList();
     for (int i = 0; i < tokens.size(); i++) {
-      if (tokens.get(i).length() < MIN_API_TOKEN_LENGTH) {
-        throw new FlowpayFailure(FlowpayFailure.Kind.CONFIG_INVALID, FLOWPAY_API_TOKENS + ": token " + (i + 1)
-            + " of " + tokens.size() + " is shorter than " + MIN_API_TOKEN_LENGTH
-            + " characters: use long random tokens, e.g. from 'openssl rand -hex 32'");
-      }
+      ApiTokenSpec.parse(tokens.get(i), i + 1, tokens.size());
     }
     return tokens;
+  }
+
+  /** The API tokens with their scopes. */
+  public static List<ApiTokenSpec> apiTokenSpecs(List<String> entries) {
+    return java.util.stream.IntStream.range(0, entries.size())
+        .mapToObj(i -> ApiTokenSpec.parse(entries.get(i), i + 1, entries.size())).toList();
   }
 
   public String get(String name) {

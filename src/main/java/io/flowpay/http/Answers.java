@@ -3,8 +3,6 @@ package io.flowpay.http;
 import io.flowpay.flow.Ids;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.net.ConnectException;
-import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -27,9 +25,18 @@ final class Answers {
 
   /** Answers {@code body} with {@code status}, unless the request was answered already. */
   static void json(RoutingContext ctx, int status, JsonObject body) {
-    if (!answered(ctx)) {
-      ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    if (answered(ctx)) {
+      return;
     }
+    String text;
+    try {
+      text = body.encode();
+    } catch (RuntimeException unwritable) {
+      // e.g. stored data nested deeper than Jackson writes: answered now, not by the request timeout
+      ctx.fail(unwritable);
+      return;
+    }
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(text);
   }
 
   static void send(RoutingContext ctx, int status, String type, String field, String message) {
@@ -48,22 +55,29 @@ final class Answers {
     send(ctx, problem.status(), problem.type(), problem.field(), problem.getMessage());
   }
 
-  /** The router's failure handler: a problem as it is, anything else as 413, 503 or 500. */
-  static void failed(RoutingContext ctx, int maxBodyBytes) {
+  /**
+   * The router's failure handler: a problem as it is; a body too large 413; a request that could
+   * not be read 400; Redis unavailable or too slow 503 with {@code Retry-After} (counted by
+   * {@code shedder}, which logs a summary, not a line per request); anything else 500, logged once
+   * with a reference the answer names.
+   */
+  static void failed(RoutingContext ctx, int maxBodyBytes, LoadShedder shedder) {
     Throwable failure = ctx.failure();
+    String unavailable = failure == null ? null : Unavailable.reason(failure);
     if (failure instanceof ApiProblem problem) {
       send(ctx, problem);
     } else if (ctx.statusCode() == 413) {
       send(ctx, 413, "payload_too_large", null,
           "the request body is larger than " + maxBodyBytes + " bytes (http.maxBodyBytes)");
     } else if (failure == null && ctx.statusCode() == 503) {
-      send(ctx, 503, "unavailable", null, "the request took too long; try again");
-    } else if (failure == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+      shedder.count("no answer within " + HttpVerticle.REQUEST_TIMEOUT_MS / 1000 + " s");
+      LoadShedder.unavailable(ctx, "unavailable", "the request took too long; try again");
+    } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
       send(ctx, ctx.statusCode(), "invalid_request", null, "the request could not be read");
-    } else if (isUnavailable(failure)) {
-      LOG.log(Level.WARNING, "http: {0} {1}: Redis unavailable: {2}",
-          new Object[] {ctx.request().method(), ctx.normalizedPath(), failure.toString()});
-      send(ctx, 503, "unavailable", null, "Redis did not answer; try again");
+    } else if (unavailable != null) {
+      shedder.count(unavailable);
+      LoadShedder.unavailable(ctx, "unavailable", unavailable + ": try again in " + LoadShedder.RETRY_AFTER_SECONDS
+          + " s");
     } else {
       String ref = Ids.newId().substring(0, 12);
       LOG.log(Level.SEVERE, "http: " + ctx.request().method() + " " + ctx.normalizedPath() + " failed (ref " + ref + ")",
@@ -78,14 +92,5 @@ final class Answers {
 
   static void methodNotAllowed(RoutingContext ctx) {
     send(ctx, 405, "method_not_allowed", null, ctx.request().method() + " is not allowed on " + ctx.normalizedPath());
-  }
-
-  private static boolean isUnavailable(Throwable failure) {
-    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (cause instanceof ConnectException || cause instanceof TimeoutException) {
-        return true;
-      }
-    }
-    return false;
   }
 }

@@ -29,6 +29,16 @@ final class ApiProblem extends RuntimeException {
     return new ApiProblem(422, "idempotency_key_reused", "Idempotency-Key", message);
   }
 
+  /** 403: the token may not do this (its scope in {@code FLOWPAY_API_TOKENS}); {@code field} names what. */
+  static ApiProblem forbidden(String field, String message) {
+    return new ApiProblem(403, "forbidden", field, message);
+  }
+
+  /** 409: the request is fine but the state of Flowpay refuses it now (e.g. a disabled flow). */
+  static ApiProblem conflict(String type, String field, String message) {
+    return new ApiProblem(409, type, field, message);
+  }
+
   static ApiProblem notFound(String field, String message) {
     return new ApiProblem(404, "not_found", field, message);
   }

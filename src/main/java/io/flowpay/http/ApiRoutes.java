@@ -1,5 +1,6 @@
 package io.flowpay.http;
 
+import io.flowpay.config.ApiTokenSpec;
 import io.flowpay.config.FlowpayOptions;
 import io.flowpay.flow.FlowNames;
 import io.flowpay.flow.Task;
@@ -14,6 +15,9 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -29,7 +33,7 @@ final class ApiRoutes {
   /** How long an API request's {@code Idempotency-Key} is remembered, as Stripe keeps its own. */
   static final long IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
   private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
-  private static final Pattern STREAM_ID = Pattern.compile("-|\\(?[0-9]{1,20}(-[0-9]{1,20})?");
+  private static final Pattern CHAIN_ID = Pattern.compile("[A-Za-z0-9_\\-]{1,128}");
 
   private final Vertx vertx;
   private final FlowpayOptions options;
@@ -50,25 +54,27 @@ final class ApiRoutes {
    * different request with the same key is refused (422).
    */
   void startRun(RoutingContext ctx) {
-    String body = ctx.body().asString();
-    RunRequest request = RunRequest.parse(body, options.workers());
+    ApiTokenSpec scope = ApiTokens.scope(ctx);
+    String body = BoundedBody.of(ctx).toString();
+    RunRequest request = RunRequest.parse(body, options.workers(), defaultNamespace(scope));
+    allowedToStart(scope, request);
     String key = idempotencyKey(ctx);
     Task task = Task.main(request.flow(), request.workerId(), request.contextId(), "api", request.input());
     JsonObject answer = new JsonObject().put("task_id", task.taskId()).put("chain_id", task.chainId())
         .put("flow", task.flow()).put("worker_id", task.workerId()).put("context_id", task.contextId());
     if (key == null) {
-      flowExists(request.flow())
+      startable(request.flow())
           .compose(found -> redis(services.queue().start(task)))
           .onSuccess(entry -> started(ctx, task, answer))
           .onFailure(ctx::fail);
       return;
     }
     JsonObject sent = new JsonObject(body);
-    String mark = RedisKeys.apiRequest(key);
+    String mark = RedisKeys.apiRequest(keySpace(scope) + key);
     String record = new JsonObject().put("request", sent).put("answer", answer).encode();
     redis(services.redis().send(Request.cmd(Command.GET).arg(mark)))
         .compose(earlier -> earlier != null ? Future.succeededFuture(earlier.toString())
-            : flowExists(request.flow())
+            : startable(request.flow())
                 .compose(found -> redis(services.queue().startOnce(task, mark, record, IDEMPOTENCY_TTL_SECONDS))))
         .onSuccess(earlier -> {
           if (earlier == null) {
@@ -80,10 +86,51 @@ final class ApiRoutes {
         .onFailure(ctx::fail);
   }
 
+  /** A token limited to namespaces starts a run without a context id in a new context of its first one. */
+  private static String defaultNamespace(ApiTokenSpec scope) {
+    return scope.allNamespaces() ? null : scope.namespaces().stream().sorted().findFirst().orElseThrow();
+  }
+
+  private static void allowedToStart(ApiTokenSpec scope, RunRequest request) {
+    if (!scope.mayStart(request.flow())) {
+      throw ApiProblem.forbidden("flow", "this token may not start flow '" + request.flow() + "' (it may start: "
+          + String.join(", ", scope.flows().stream().sorted().toList()) + ")");
+    }
+    if (!scope.mayUse(request.contextId())) {
+      throw ApiProblem.forbidden("context_id", "context_id '" + request.contextId() + "' is outside this token's"
+          + " namespaces: use a context id starting with one of " + scope.namespaces().stream().sorted()
+          .map(ns -> ns + ":").toList());
+    }
+  }
+
+  /** Idempotency keys of namespaced tokens live apart, so one tenant's key never meets another's. */
+  private static String keySpace(ApiTokenSpec scope) {
+    return scope.allNamespaces() ? "" : String.join("|", scope.namespaces().stream().sorted().toList()) + "/";
+  }
+
+  /** The flow's file exists and the flow is not disabled; nothing is started otherwise. */
+  private Future<Void> startable(String flow) {
+    return flowExists(flow).compose(found -> redis(services.queue().flowState(flow))).compose(state -> {
+      String since = state.get("disabled_at");
+      return since == null ? Future.succeededFuture() : Future.failedFuture(ApiProblem.conflict("flow_disabled",
+          "flow", "flow '" + flow + "' is disabled (since " + disabledSince(since) + ", after it could not run,"
+              + " missing or not compiling, too many times in a row): nothing was started. Fix the flow, then run"
+              + " 'flowpay flow enable " + flow + "'"));
+    });
+  }
+
   private Future<Void> flowExists(String flow) {
     String file = options.flowsDir().resolve(flow + ".js").toString();
     return vertx.fileSystem().exists(file).compose(exists -> exists ? Future.succeededFuture()
         : Future.failedFuture(ApiProblem.invalid("flow", "flow '" + flow + "' not found: there is no " + file)));
+  }
+
+  private static String disabledSince(String millis) {
+    try {
+      return Instant.ofEpochMilli(Long.parseLong(millis)).toString();
+    } catch (NumberFormatException | DateTimeException bad) {
+      return millis;
+    }
   }
 
   private static String idempotencyKey(RoutingContext ctx) {
@@ -117,16 +164,32 @@ final class ApiRoutes {
     }
   }
 
-  /** {@code GET /v1/chains/:id}: status, counters, settled or not, and its run records in order. */
+  /**
+   * {@code GET /v1/chains/:id}: status, counters, settled or not, and its run records in order. A
+   * token limited to namespaces sees only chains started in them, and only their runs in them.
+   */
   void chain(RoutingContext ctx) {
-    String id = pathId(ctx, "id");
-    redis(services.queue().chain(id))
-        .compose(status -> status == null
+    ApiTokenSpec scope = ApiTokens.scope(ctx);
+    String id = chainId(ctx);
+    Future<ChainStatus> status = redis(services.queue().chain(id));
+    Future<Boolean> visible = scope.allNamespaces() ? Future.succeededFuture(true)
+        : redis(services.redis().send(Request.cmd(Command.HGET).arg(RedisKeys.chain(id)).arg("context_id")))
+            .map(context -> context != null && scope.mayUse(context.toString()));
+    Future.all(status, visible)
+        .compose(both -> status.result() == null || !visible.result()
             ? Future.failedFuture(ApiProblem.notFound("id", "no chain '" + id + "' (chains are kept "
                 + options.redis().chainRetentionDays() + " days after their last run)"))
-            : range(RedisKeys.chainRuns(id), false, MAX_LIMIT).map(runs -> chainJson(status, runs)))
+            : range(RedisKeys.chainRuns(id), false, MAX_LIMIT).map(runs -> chainJson(status.result(), inScope(scope, runs))))
         .onSuccess(json -> Answers.json(ctx, 200, json))
         .onFailure(ctx::fail);
+  }
+
+  private static JsonArray inScope(ApiTokenSpec scope, JsonArray runs) {
+    if (scope.allNamespaces()) {
+      return runs;
+    }
+    return new JsonArray(runs.stream().filter(run -> run instanceof JsonObject json
+        && json.getValue("context_id") instanceof String context && scope.mayUse(context)).toList());
   }
 
   private static JsonObject chainJson(ChainStatus status, JsonArray runs) {
@@ -141,28 +204,48 @@ final class ApiRoutes {
   void context(RoutingContext ctx) {
     String id = pathId(ctx, "id");
     int limit = limit(ctx);
+    if (!ApiTokens.scope(ctx).mayUse(id)) {
+      throw noContext(id);
+    }
     redis(services.queue().contextState(id))
         .compose(state -> range(RedisKeys.runs(id), true, limit).map(runs -> new JsonObject()
             .put("context_id", id).put("state", state).put("runs", runs)))
         .compose(json -> json.getJsonObject("state").isEmpty() && json.getJsonArray("runs").isEmpty()
-            ? Future.failedFuture(ApiProblem.notFound("id", "no context '" + id + "': it has no state and no runs"))
+            ? Future.failedFuture(noContext(id))
             : Future.succeededFuture(json))
         .onSuccess(json -> Answers.json(ctx, 200, json))
         .onFailure(ctx::fail);
   }
 
+  /** The same answer for a context that does not exist and one the token may not see: nothing to probe. */
+  private static ApiProblem noContext(String id) {
+    return ApiProblem.notFound("id", "no context '" + id + "': it has no state and no runs");
+  }
+
   /** {@code GET /v1/dead/:worker?limit=N&from=ID}: the worker's dead letters, oldest first. */
   void dead(RoutingContext ctx) {
+    ApiTokenSpec scope = ApiTokens.scope(ctx);
     String worker = pathId(ctx, "worker");
-    String from = ctx.queryParams().get("from") == null ? "-" : ctx.queryParams().get("from");
-    if (!STREAM_ID.matcher(from).matches()) {
-      throw ApiProblem.invalid("from", "from must be a dead-letter id like 1700000000000-0, or '(' and an id to start"
-          + " after it (got " + from + ")");
-    }
-    redis(services.queue().deadLetters(worker, from, limit(ctx)))
-        .map(letters -> new JsonArray(letters.stream().map(DeadLetter::toJson).toList()))
-        .onSuccess(letters -> Answers.json(ctx, 200, new JsonObject().put("worker_id", worker).put("dead", letters)))
+    String from = StreamIds.from(ctx.queryParams().get("from"));
+    int limit = limit(ctx);
+    redis(services.queue().deadLetters(worker, from, limit))
+        .onSuccess(letters -> Answers.json(ctx, 200, deadJson(worker, scope, letters, limit)))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * The letters the token may see. When the page was full, {@code next} is the {@code from} of the
+   * next page (some letters of a page may be hidden from a namespaced token, so a short page is not the end).
+   */
+  private static JsonObject deadJson(String worker, ApiTokenSpec scope, List<DeadLetter> letters, int limit) {
+    JsonArray visible = new JsonArray(letters.stream()
+        .filter(letter -> scope.allNamespaces() || letter.task() != null && scope.mayUse(letter.task().contextId()))
+        .map(DeadLetter::toJson).toList());
+    JsonObject json = new JsonObject().put("worker_id", worker).put("dead", visible);
+    if (letters.size() == limit) {
+      json.put("next", "(" + letters.get(letters.size() - 1).id());
+    }
+    return json;
   }
 
   /** {@code GET /v1/webhooks/unhandled?limit=N}: events no flow ran for, newest first. */
@@ -193,6 +276,16 @@ final class ApiRoutes {
 
   private static <T> Future<T> redis(Future<T> call) {
     return call.timeout(HttpVerticle.REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+  }
+
+  /** Chain ids are what {@code POST /v1/runs} answered: no ':' (which would reach other keys). */
+  private static String chainId(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    if (id == null || !CHAIN_ID.matcher(id).matches()) {
+      throw ApiProblem.invalid("id", "chain id '" + id + "' is not valid: use the chain_id POST /v1/runs answered"
+          + " (1-128 letters, digits, '_' or '-')");
+    }
+    return id;
   }
 
   private static String pathId(RoutingContext ctx, String name) {

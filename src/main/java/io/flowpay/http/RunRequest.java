@@ -4,6 +4,7 @@ import io.flowpay.flow.FlowNames;
 import io.flowpay.flow.Ids;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Set;
@@ -16,6 +17,8 @@ import java.util.Set;
  */
 record RunRequest(String flow, Object input, String contextId, String workerId) {
 
+  /** Deepest nesting of {@code input} taken; deeper cannot be stored and run safely (JSON writers stop at 1000). */
+  static final int MAX_INPUT_DEPTH = 100;
   private static final Set<String> FIELDS = Set.of("flow", "input", "context_id", "worker_id");
 
   /**
@@ -23,6 +26,13 @@ record RunRequest(String flow, Object input, String contextId, String workerId) 
    * @param workers the worker ids this process serves; the first is the default
    */
   static RunRequest parse(String body, List<String> workers) {
+    return parse(body, workers, null);
+  }
+
+  /**
+   * @param namespace of the context made up when the body names none (null: none, {@code ctx-<random>})
+   */
+  static RunRequest parse(String body, List<String> workers, String namespace) {
     JsonObject json = object(body);
     for (String field : json.fieldNames()) {
       if (!FIELDS.contains(field)) {
@@ -36,14 +46,33 @@ record RunRequest(String flow, Object input, String contextId, String workerId) 
     if (!FlowNames.isValid(flow)) {
       throw ApiProblem.invalid("flow", "flow '" + flow + "' is not a valid flow name: use snake_case like 'main'");
     }
-    String context = id(json, "context_id", "ctx-" + Ids.newId().substring(0, 12));
+    String context = id(json, "context_id", (namespace == null ? "" : namespace + ":") + "ctx-" + Ids.newId().substring(0, 12));
     String worker = id(json, "worker_id", workers.get(0));
     if (!workers.contains(worker)) {
       throw ApiProblem.invalid("worker_id", "worker '" + worker + "' is not served here (workers: "
           + String.join(", ", workers) + ")");
     }
     Object input = json.containsKey("input") ? json.getValue("input") : new JsonObject();
+    if (depth(input, 0) > MAX_INPUT_DEPTH) {
+      throw ApiProblem.invalid("input", "input is nested deeper than " + MAX_INPUT_DEPTH + " levels: flatten it");
+    }
     return new RunRequest(flow, input, context, worker);
+  }
+
+  /** How many arrays and objects nest in {@code value} ({@code level} of them enclose it), stopping past the limit. */
+  private static int depth(Object value, int level) {
+    Iterable<?> children = value instanceof JsonObject object ? object.getMap().values()
+        : value instanceof JsonArray array ? array.getList()
+        : value instanceof java.util.Map<?, ?> map ? map.values()
+        : value instanceof List<?> list ? list : null;
+    if (children == null || level >= MAX_INPUT_DEPTH + 1) {
+      return children == null ? level : level + 1;
+    }
+    int deepest = level + 1;
+    for (Object child : children) {
+      deepest = Math.max(deepest, depth(child, level + 1));
+    }
+    return deepest;
   }
 
   private static JsonObject object(String body) {

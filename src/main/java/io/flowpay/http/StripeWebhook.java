@@ -49,7 +49,7 @@ final class StripeWebhook implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    String payload = ctx.body().available() && ctx.body().buffer() != null ? ctx.body().asString() : "";
+    String payload = BoundedBody.of(ctx).toString();
     String refused = verify(payload, ctx.request().getHeader(SIGNATURE));
     if (refused != null) {
       metrics.webhookEvent("unverified", "rejected");

@@ -83,18 +83,43 @@ public final class ReconcilingCalls {
     return redis.batch(List.of(zrem, hdel)).mapEmpty();
   }
 
-  /** Every call of {@code worker} being reconciled: call id to its state, with the call's method and path. */
+  /**
+   * Every call of {@code worker} being reconciled, oldest first: its state ({@code since, attempts,
+   * last_status, last_error}), when it is tried next, and what it is (method, path, idempotency key,
+   * flow, context, chain).
+   */
   public Future<List<JsonObject>> list(String worker) {
     return redis.batch(List.of(Request.cmd(Command.HGETALL).arg(RedisKeys.reconciling(worker)),
             Request.cmd(Command.ZRANGE).arg(RedisKeys.reconcileDue(worker)).arg(0).arg(-1).arg("WITHSCORES")))
-        .map(answers -> {
+        .compose(answers -> {
           var due = RedisTaskQueue.toMap(answers.get(1));
           List<JsonObject> calls = new ArrayList<>();
           RedisTaskQueue.toMap(answers.get(0)).forEach((id, state) -> calls.add(new JsonObject(state)
               .put("call_id", id).put("next_attempt_at", due.containsKey(id) ? (long) Double.parseDouble(due.get(id)) : null)));
           calls.sort((a, b) -> Long.compare(a.getLong("since", 0L), b.getLong("since", 0L)));
-          return calls;
+          return describe(worker, calls);
         });
+  }
+
+  private Future<List<JsonObject>> describe(String worker, List<JsonObject> calls) {
+    if (calls.isEmpty()) {
+      return Future.succeededFuture(calls);
+    }
+    Request outbox = Request.cmd(Command.HMGET).arg(RedisKeys.outbox(worker));
+    calls.forEach(call -> outbox.arg(call.getString("call_id")));
+    return redis.send(outbox).map(entries -> {
+      for (int i = 0; i < calls.size(); i++) {
+        Response entry = entries.get(i);
+        if (entry != null) {
+          JsonObject call = new JsonObject(entry.toString());
+          JsonObject origin = call.getJsonObject("origin", new JsonObject());
+          calls.get(i).put("method", call.getString("method")).put("path", call.getString("path"))
+              .put("idempotency_key", call.getString("idempotency_key")).put("flow", origin.getString("flow"))
+              .put("context_id", origin.getString("context_id")).put("chain_id", origin.getString("chain_id"));
+        }
+      }
+      return calls;
+    });
   }
 
   /** Calls of {@code worker} whose outcome stayed unknown through the whole window (their error flow ran). */

@@ -14,12 +14,18 @@ import java.util.Map;
  *
  * <p>A claim is not a run: a task handed out again after its process died may never have started
  * (the process died at start, or while other tasks ran). So a task delivered again has its runs
- * recorded; one whose earlier run died is a <i>suspect</i> and runs alone, so that if its process
- * dies again it is known that this run killed it. Only runs that died alone count toward
+ * recorded; one whose earlier runs died {@link #SUSPECT_AFTER} times is a <i>suspect</i> and runs
+ * alone, so that if its process dies again it is known that this run killed it. Only runs that died alone count toward
  * {@code worker.maxDeliveries}: a crash loop that kills the process before any run commits parks
  * nothing, and a task whose run kills its process every time is still parked.
  */
 final class Admission {
+
+  /**
+   * Recorded runs that died before a task runs alone. One death is what every task in flight sees when
+   * a process is killed once (a deploy, one crash): recovery then runs them side by side as before.
+   */
+  static final int SUSPECT_AFTER = 2;
 
   /** Why a delivery is parked rather than run: the dead letter's {@code reason}. */
   enum ParkReason {
@@ -98,6 +104,6 @@ final class Admission {
     if (delivery.deliveries() <= 1) {
       return Decision.RUN;
     }
-    return delivery.runsStarted() > 0 ? Decision.RUN_ALONE : Decision.RUN_RECORDED;
+    return delivery.runsStarted() >= SUSPECT_AFTER ? Decision.RUN_ALONE : Decision.RUN_RECORDED;
   }
 }

@@ -168,7 +168,8 @@ class CliIT {
           .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(503)
               .withHeader("Content-Type", "application/json").withBody("{\"error\": {\"type\": \"api_error\"}}")));
       String config = config(redis, flows, flowpay.worker).toString();
-      var task = flowpay.start("pay", "ctx-" + Ids.newId(), null);
+      String context = "ctx-" + Ids.newId();
+      var task = flowpay.start("pay", context, null);
       io.flowpay.queue.ReconcilingCalls reconciling = new io.flowpay.queue.ReconcilingCalls(flowpay.redis);
       long deadline = System.currentTimeMillis() + 30_000;
       while (reconciling.list(flowpay.worker).await().isEmpty() && System.currentTimeMillis() < deadline) {
@@ -181,6 +182,9 @@ class CliIT {
       assertEquals(Ids.callId(task.taskId(), 0), call.getString("call_id"));
       assertEquals(0, call.getInteger("attempts"));
       assertEquals(503, call.getInteger("last_status"));
+      assertEquals(context, call.getString("context_id"));
+      assertEquals("POST /v1/payment_intents", call.getString("method") + " " + call.getString("path"));
+      assertEquals(Ids.idempotencyKey(task.taskId(), 0), call.getString("idempotency_key"));
       Result text = flowpay(redis, "calls", "--config", config);
       assertTrue(text.out.contains("1 call(s) being reconciled on worker " + flowpay.worker), text.out);
       Result none = flowpay(redis, "calls", "--unresolved", "--config", config);

@@ -85,6 +85,33 @@ class HttpConfigTest {
     assertFalse(failure.getMessage().contains("short-secret"), "the token is not echoed: " + failure.getMessage());
   }
 
+  @Test
+  void connectionTimeoutsAndInFlightLimitHaveDefaultsAndAreNamedWhenBad() throws IOException {
+    HttpOptions defaults = load("{\"http\": {\"port\": 1}}").http();
+    assertEquals(HttpOptions.DEFAULT_HEADER_TIMEOUT_MS, defaults.headerTimeoutMs());
+    assertEquals(HttpOptions.DEFAULT_IDLE_TIMEOUT_MS, defaults.idleTimeoutMs());
+    assertEquals(HttpOptions.DEFAULT_MAX_IN_FLIGHT, defaults.maxInFlight());
+    HttpOptions set = load("{\"http\": {\"port\": 1, \"headerTimeoutMs\": 2000, \"idleTimeoutMs\": 30000,"
+        + " \"maxInFlight\": 64}}").http();
+    assertEquals(new HttpOptions(1, HttpOptions.DEFAULT_HOST, HttpOptions.DEFAULT_MAX_BODY_BYTES, 2000, 30000, 64), set);
+    assertEquals(set, new HttpOptions(set.toJson()));
+    assertFailure("{\"http\": {\"port\": 1, \"headerTimeoutMs\": 0}}", "http.headerTimeoutMs must be a whole number");
+    assertFailure("{\"http\": {\"port\": 1, \"idleTimeoutMs\": -1}}", "http.idleTimeoutMs must be a whole number");
+    assertFailure("{\"http\": {\"port\": 1, \"maxInFlight\": 0}}", "http.maxInFlight must be a whole number");
+  }
+
+  @Test
+  void scopedApiTokensAreCheckedAtStart() {
+    List<String> entries = new Secrets(Map.of(Secrets.FLOWPAY_API_TOKENS,
+        "aaaaaaaaaaaaaaaa1, bbbbbbbbbbbbbbbb2;contexts=merchant-a|merchant-b;flows=main")).apiTokens();
+    List<ApiTokenSpec> specs = Secrets.apiTokenSpecs(entries);
+    assertEquals(new ApiTokenSpec("aaaaaaaaaaaaaaaa1", java.util.Set.of(), java.util.Set.of()), specs.get(0));
+    assertEquals(new ApiTokenSpec("bbbbbbbbbbbbbbbb2", java.util.Set.of("merchant-a", "merchant-b"),
+        java.util.Set.of("main")), specs.get(1));
+    assertEquals("merchant-a", ApiTokenSpec.namespace("merchant-a:order:1"));
+    assertEquals("plain", ApiTokenSpec.namespace("plain"));
+  }
+
   private FlowpayOptions load(String json) throws IOException {
     return FlowpayOptions.load(Files.writeString(dir.resolve("flowpay.json"), json), Map.of());
   }

@@ -33,6 +33,7 @@ final class HttpFixture implements AutoCloseable {
   final FlowpayOptions options;
   final WebClient client;
   final int port;
+  private final List<String> tokens;
 
   HttpFixture(TestRedis redis, Path flows) {
     this(redis, flows, UnaryOperator.identity());
@@ -40,6 +41,12 @@ final class HttpFixture implements AutoCloseable {
 
   /** @param adjust changes to the options (with http on a free port and webhooks on) before the verticle starts */
   HttpFixture(TestRedis redis, Path flows, UnaryOperator<FlowpayOptions> adjust) {
+    this(redis, flows, adjust, List.of(TOKEN));
+  }
+
+  /** @param tokens the {@code FLOWPAY_API_TOKENS} entries (tokens, with scopes or not) */
+  HttpFixture(TestRedis redis, Path flows, UnaryOperator<FlowpayOptions> adjust, List<String> tokens) {
+    this.tokens = tokens;
     flowpay = new FlowpayHarness(redis, flows);
     options = adjust.apply(flowpay.options.withHttp(new HttpOptions().withPort(0))
         .withWebhooks(new WebhookOptions(true, null)));
@@ -49,7 +56,7 @@ final class HttpFixture implements AutoCloseable {
 
   /** Deploys another HTTP verticle with the same options and the given services; returns its port. */
   int deploy(HttpServices services) {
-    HttpVerticle verticle = new HttpVerticle(options, services, List.of(TOKEN), SECRET);
+    HttpVerticle verticle = new HttpVerticle(options, services, tokens, SECRET);
     flowpay.vertx.deployVerticle(verticle).await();
     return verticle.port();
   }
@@ -65,7 +72,19 @@ final class HttpFixture implements AutoCloseable {
   }
 
   HttpResponse<Buffer> get(String path) {
-    return client.get(path).putHeader("Authorization", "Bearer " + TOKEN).send().await();
+    return get(path, TOKEN);
+  }
+
+  HttpResponse<Buffer> get(String path, String token) {
+    return client.get(path).putHeader("Authorization", "Bearer " + token).send().await();
+  }
+
+  HttpResponse<Buffer> post(String path, String body, String token, String idempotencyKey) {
+    var request = client.post(path).putHeader("Authorization", "Bearer " + token);
+    if (idempotencyKey != null) {
+      request.putHeader("Idempotency-Key", idempotencyKey);
+    }
+    return request.sendBuffer(Buffer.buffer(body)).await();
   }
 
   /** Delivers {@code payload} to the webhook endpoint as Stripe would, signed at {@code timestamp} with {@code secret}. */

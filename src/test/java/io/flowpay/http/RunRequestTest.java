@@ -53,4 +53,15 @@ class RunRequestTest {
     assertEquals(400, problem.status());
     assertEquals(field, problem.field(), problem.getMessage());
   }
+
+  @Test
+  void inputNestedTooDeepIsRefusedNamingIt() {
+    String deep = "[".repeat(RunRequest.MAX_INPUT_DEPTH + 1) + "]".repeat(RunRequest.MAX_INPUT_DEPTH + 1);
+    ApiProblem problem = assertThrows(ApiProblem.class,
+        () -> RunRequest.parse("{\"flow\": \"main\", \"input\": " + deep + "}", WORKERS));
+    assertEquals("input", problem.field());
+    String deepest = "{\"a\":".repeat(RunRequest.MAX_INPUT_DEPTH) + "1" + "}".repeat(RunRequest.MAX_INPUT_DEPTH);
+    assertEquals(1, ((io.vertx.core.json.JsonObject) RunRequest.parse("{\"flow\": \"main\", \"input\": " + deepest + "}",
+        WORKERS).input()).size());
+  }
 }

@@ -29,6 +29,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -176,6 +177,39 @@ class FlowLoopIT {
       assertEquals("ran", flowpay.state(after).getString("outcome"), "the worker goes on: " + outcomes);
       assertEquals(0, flowpay.send(Request.cmd(Command.HLEN).arg(RedisKeys.outbox(flowpay.worker))).toInteger(),
           "every call was answered: " + outcomes);
+    }
+  }
+
+  /** Overload on the worker side is backpressure: 10,000 chains queued at once all run, none fails or is parked. */
+  @Test
+  void tenThousandChainsQueuedAtOnceAllSettle(TestRedis redis, @TempDir Path flows) {
+    write(flows, "tick", "ctx.set('n', input.n);");
+    try (FlowpayHarness flowpay = new FlowpayHarness(redis, flows)) {
+      flowpay.stopNode();
+      List<Task> tasks = new ArrayList<>();
+      for (int chunk = 0; chunk < 500; chunk++) {
+        List<io.vertx.core.Future<String>> started = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+          Task task = Task.main("tick", flowpay.worker, "ctx-" + Ids.newId(), "cli", new JsonObject().put("n", tasks.size()));
+          tasks.add(task);
+          started.add(flowpay.queue.start(task));
+        }
+        io.vertx.core.Future.all(started).await();
+      }
+      flowpay.startAgain();
+      long deadline = System.currentTimeMillis() + 120_000;
+      while (System.currentTimeMillis() < deadline && (flowpay.send(Request.cmd(Command.XLEN).arg(flowpay.tasksKey())).toLong() > 0
+          || flowpay.send(Request.cmd(Command.XPENDING).arg(flowpay.tasksKey()).arg(RedisKeys.GROUP)).get(0).toLong() > 0)) {
+        flowpay.vertx.timer(50).await();
+      }
+      Map<String, Integer> statuses = new java.util.TreeMap<>();
+      for (int from = 0; from < tasks.size(); from += 1_000) {
+        List<Request> reads = tasks.subList(from, from + 1_000).stream()
+            .map(task -> Request.cmd(Command.HGET).arg(RedisKeys.chain(task.chainId())).arg("status")).toList();
+        flowpay.redis.batch(reads).await().forEach(status -> statuses.merge(String.valueOf(status), 1, Integer::sum));
+      }
+      assertEquals(Map.of("settled", tasks.size()), statuses);
+      assertEquals(List.of(), flowpay.queue.deadLetters(flowpay.worker, "-", 10).await());
     }
   }
 
