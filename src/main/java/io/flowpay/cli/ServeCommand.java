@@ -6,6 +6,7 @@ import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.http.HttpServices;
 import io.flowpay.http.HttpVerticle;
 import io.flowpay.metrics.FlowMetrics;
+import io.flowpay.script.FlowFinding;
 import io.flowpay.stripe.WebClientStripeClient;
 import io.flowpay.worker.FlowpayNode;
 import io.vertx.core.Vertx;
@@ -100,6 +101,7 @@ public final class ServeCommand extends CommandSupport {
     out.printf("flowpay: serving workers %s, flows from %s (a changed file is used from its next run), Redis at %s,"
         + " Stripe at %s (key %s)%n", options.workers(), options.flowsDir(), options.redis().safeUrl(),
         options.stripe().apiBase(), Secrets.mask(key));
+    printFindings(options.flowsDir(), out);
     if (stack != null) {
       printLocal(out, stack);
     }
@@ -151,6 +153,18 @@ public final class ServeCommand extends CommandSupport {
     out.printf("flowpay: in another shell:%n  export REDIS_URL=%s%s%s%n", stack.redis.url(),
         stack.tokenGenerated ? " FLOWPAY_API_TOKENS=" + stack.tokens.get(0) : "",
         stack.secretGenerated ? " STRIPE_WEBHOOK_SECRET=" + stack.webhookSecret : "");
+  /** What {@code flowpay check} finds in the flows: a flow with errors does not load, until it is fixed. */
+  static void printFindings(Path flowsDir, PrintWriter out) {
+    if (!Files.isDirectory(flowsDir)) {
+      out.printf("flowpay: %s is not a folder: no flow can run until it holds your <flow>.js files%n", flowsDir);
+      return;
+    }
+    List<FlowFinding> findings = CheckCommand.findings(flowsDir);
+    long errors = findings.stream().filter(FlowFinding::isError).count();
+    findings.forEach(finding -> out.println("flowpay: " + finding));
+    out.printf("flowpay: checked %d flow(s) in %s: %d error(s), %d warning(s)%s%n", CheckCommand.countFlows(flowsDir),
+        flowsDir, errors, findings.size() - errors, errors == 0 ? ""
+            : "; a flow with errors does not load (its runs fail) until it is fixed; a fixed file loads on its next run");
   }
 
   /**

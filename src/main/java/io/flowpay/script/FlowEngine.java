@@ -73,13 +73,27 @@ public final class FlowEngine {
         new RunBudget.Limits(positive(cpuBudget).toNanos(), DEFAULT_MEMORY_BUDGET, FIRST_RUN_GRACE_NANOS));
   }
 
+  /**
+   * As {@link #FlowEngine(Path, StripeResources, Duration)}, and each version of a flow file is
+   * checked ({@link FlowCheck}) before it loads: a version with errors does not load, and the one
+   * loaded before it keeps running ({@code serve}).
+   */
+  public static FlowEngine checking(Path flowsDir, StripeResources resources, Duration cpuBudget) {
+    return new FlowEngine(flowsDir, resources,
+        new RunBudget.Limits(positive(cpuBudget).toNanos(), DEFAULT_MEMORY_BUDGET, FIRST_RUN_GRACE_NANOS), true);
+  }
+
   FlowEngine(Path flowsDir, StripeResources resources, RunBudget.Limits limits) {
+    this(flowsDir, resources, limits, false);
+  }
+
+  private FlowEngine(Path flowsDir, StripeResources resources, RunBudget.Limits limits, boolean checked) {
     this.files = new FlowFiles(flowsDir);
     this.resources = resources;
     this.limits = limits;
     long watchInterval = Math.min(Math.max(limits.cpuNanos() / 4, 10_000_000L), 100_000_000L);
     this.sandbox = new Sandbox(resources.toScriptTable().encode(), watchInterval);
-    this.flows = new CompiledFlows(files, sandbox);
+    this.flows = new CompiledFlows(files, sandbox, checked ? new FlowCheck(files, resources) : null);
   }
 
   /**
@@ -138,7 +152,8 @@ public final class FlowEngine {
     try {
       flows.load(flow);
     } catch (ScriptException e) {
-      problems.add(new FlowProblem(file, Math.max(e.getLineNumber(), 0), ScriptFailures.syntaxMessage(e)));
+      problems.add(new FlowProblem(file, Math.max(e.getLineNumber(), 0), Math.max(e.getColumnNumber() + 1, 0),
+          ScriptFailures.syntaxMessage(e)));
     } catch (IOException e) {
       problems.add(new FlowProblem(file, 0, "cannot read: " + e));
     }

@@ -77,7 +77,12 @@ final class LoopGuard {
     private final String reason;
 
     Refused(String reason, String file, int line) {
-      super(reason, file, line);
+      this(reason, file, line, -1);
+    }
+
+    /** @param column 0-based, as Nashorn's own syntax errors count it; -1 when not known */
+    Refused(String reason, String file, int line, int column) {
+      super(reason, file, line, column);
       this.reason = reason;
     }
 
@@ -118,7 +123,7 @@ final class LoopGuard {
     return ENTER + apply(source, finder.inserts) + LEAVE;
   }
 
-  private static String neutral(String source) {
+  static String neutral(String source) {
     return CONST.matcher(LET.matcher(source).replaceAll("var")).replaceAll("var  ");
   }
 
@@ -315,7 +320,9 @@ final class LoopGuard {
     }
 
     private RefusedAt refuse(Tree where, String reason) {
-      return new RefusedAt(new Refused(reason, file, (int) unit.getLineMap().getLineNumber(where.getStartPosition())));
+      long at = where.getStartPosition();
+      return new RefusedAt(new Refused(reason, file, (int) unit.getLineMap().getLineNumber(at),
+          (int) unit.getLineMap().getColumnNumber(at)));
     }
   }
 

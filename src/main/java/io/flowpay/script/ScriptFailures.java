@@ -47,6 +47,9 @@ final class ScriptFailures {
     if (e instanceof LoopGuard.Refused refused) {
       return refused.reason();
     }
+    if (e instanceof CompiledFlows.Rejected rejected) {
+      return rejected.reason();
+    }
     String message = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
     String first = message == null ? "" : message.lines().findFirst().orElse("");
     return "SyntaxError: " + first.replaceFirst("^.*?:\\d+:\\d+ ", "");

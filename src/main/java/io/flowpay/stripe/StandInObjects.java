@@ -27,6 +27,12 @@ final class StandInObjects {
     return fixtures.object(objectName).put("id", newId(idPrefix)).put("created", now()).put("livemode", false);
   }
 
+  /** The example object of a kind that has no id (a customer session, an account link), {@code created} now. */
+  JsonObject example(String objectName) {
+    JsonObject object = fixtures.object(objectName).put("livemode", false);
+    return object.containsKey("created") ? object.put("created", now()) : object;
+  }
+
   void put(JsonObject object) {
     byId.put(object.getString("id"), object);
   }

@@ -3,8 +3,6 @@ package io.flowpay.stripe;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import java.util.Map;
-import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,7 +17,7 @@ import java.util.regex.Pattern;
  */
 final class StandInResources {
 
-  /** One resource: {@code /v1/<base>}, its object name, its id prefix. */
+  /** One resource: {@code /v1/<base>}, its object name, its id prefix (null: its objects have no id, nothing is kept). */
   private record Kind(String base, String objectName, String idPrefix) {}
 
   private static final List<Kind> KINDS = List.of(
@@ -38,29 +36,32 @@ final class StandInResources {
       new Kind("charges", "charge", "ch_"),
       new Kind("checkout/sessions", "checkout.session", "cs_test_"),
       new Kind("billing_portal/sessions", "billing_portal.session", "bps_"),
-      new Kind("events", "event", "evt_"));
+      new Kind("events", "event", "evt_"),
+      new Kind("invoiceitems", "invoiceitem", "ii_"),
+      new Kind("subscription_schedules", "subscription_schedule", "sub_sched_"),
+      new Kind("credit_notes", "credit_note", "cn_"),
+      new Kind("disputes", "dispute", "dp_"),
+      new Kind("payment_links", "payment_link", "plink_"),
+      new Kind("tax_rates", "tax_rate", "txr_"),
+      new Kind("accounts", "account", "acct_"),
+      new Kind("transfers", "transfer", "tr_"),
+      new Kind("customer_sessions", "customer_session", null),
+      new Kind("account_links", "account_link", null),
+      new Kind("billing/meter_events", "billing.meter_event", null));
 
-  private static final Pattern PATH = Pattern.compile("/v1/(checkout/sessions|billing_portal/sessions|[a-z_]+)"
+  /** A preview: an object worked out and answered, not kept ({@code "<object> <path segment> <method>"}). */
+  private static final java.util.Set<String> PREVIEWS = java.util.Set.of("invoice create_preview POST",
+      "credit_note preview GET");
+
+  private static final Pattern PATH = Pattern.compile("/v1/(checkout/sessions|billing_portal/sessions|billing/meter_events|[a-z_]+)"
       + "(?:/([^/]+))?(?:/([a-z_]+))?");
 
-  /** {@code "<object> <action>"} → what the action does to the object. */
-  private final Map<String, BiFunction<JsonObject, JsonObject, StandInReply>> actions = Map.of(
-      "setup_intent confirm", (object, form) -> status(object, "succeeded"),
-      "setup_intent cancel", (object, form) -> status(object.put("cancellation_reason",
-          form.getString("cancellation_reason")), "canceled"),
-      "payment_method attach", StandInResources::attach,
-      "payment_method detach", (object, form) -> StandInReply.ok(object.putNull("customer").copy()),
-      "subscription resume", (object, form) -> status(object.putNull("pause_collection"), "active"),
-      "invoice finalize", (object, form) -> status(object, "open"),
-      "invoice pay", (object, form) -> status(object.put("paid", true), "paid"),
-      "invoice void", (object, form) -> status(object, "void"),
-      "refund cancel", (object, form) -> status(object, "canceled"),
-      "checkout.session expire", (object, form) -> status(object, "expired"));
-
   private final StandInObjects objects;
+  private final StandInActions actions;
 
-  StandInResources(StandInObjects objects) {
+  StandInResources(StandInObjects objects, StripeFixtures fixtures) {
     this.objects = objects;
+    this.actions = new StandInActions(fixtures);
   }
 
   /** Stripe's answer, or null when the path is not one of these resources. */
@@ -77,6 +78,9 @@ final class StandInResources {
     }
     if (id.equals("search") && action == null) {
       return method.equals("GET") ? list(kind, form, true) : null;
+    }
+    if (action == null && PREVIEWS.contains(kind.objectName() + " " + id + " " + method)) {
+      return StandInReply.ok(merge(objects.fresh(kind.objectName(), "upcoming_"), form));
     }
     return onObject(kind, method, id, action, form);
   }
@@ -96,19 +100,23 @@ final class StandInResources {
   }
 
   private StandInReply act(Kind kind, JsonObject object, String method, String action, JsonObject form) {
-    var then = actions.get(kind.objectName() + " " + action);
-    if (then == null || !method.equals("POST")) {
-      return StandInReply.unrecognized(method, "/v1/" + kind.base() + "/" + object.getString("id") + "/" + action);
-    }
-    return then.apply(object, form);
+    String path = "/v1/" + kind.base() + "/" + object.getString("id") + "/" + action;
+    StandInReply reply = actions.act(method, kind.objectName(), action, object, form, path);
+    return reply != null ? reply : StandInReply.unrecognized(method, path);
   }
 
   private StandInReply create(Kind kind, JsonObject form) {
+    if (kind.idPrefix() == null) {
+      JsonObject made = objects.example(kind.objectName());
+      return StandInReply.ok(merge(made, form));
+    }
     JsonObject object = objects.fresh(kind.objectName(), kind.idPrefix());
     if (kind.idPrefix().isEmpty()) {
       object.put("id", form.getString("id", objects.newId("").substring(0, 8)));
     }
-    object.put("metadata", new JsonObject());
+    if (object.containsKey("metadata")) {
+      object.put("metadata", new JsonObject());
+    }
     objects.put(merge(object, form));
     return StandInReply.ok(object.copy());
   }
@@ -136,14 +144,8 @@ final class StandInResources {
         "canceled");
   }
 
-  private static StandInReply attach(JsonObject paymentMethod, JsonObject form) {
-    String customer = form.getString("customer");
-    return customer == null ? StandInReply.missingParam("customer")
-        : StandInReply.ok(paymentMethod.put("customer", customer).copy());
-  }
-
   private static StandInReply status(JsonObject object, String status) {
-    return StandInReply.ok(object.put("status", status).copy());
+    return StandInActions.status(object, status);
   }
 
   /**

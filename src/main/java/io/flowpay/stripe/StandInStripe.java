@@ -26,7 +26,7 @@ final class StandInStripe {
   StandInStripe(StripeFixtures fixtures) {
     this.objects = new StandInObjects(fixtures);
     this.intents = new StandInPaymentIntents(objects);
-    this.resources = new StandInResources(objects);
+    this.resources = new StandInResources(objects, fixtures);
   }
 
   /** {@code req_} and 14 characters, like Stripe's. */

@@ -15,7 +15,8 @@ import java.util.Map;
  * Stripe's form encoding, done by stripe-java's {@link FormEncoder}: nested objects become
  * {@code metadata[order_id]=o1}, arrays become indexed {@code items[0][price]=p} (brackets are not
  * percent-encoded), a JSON null becomes {@code key=} (which Stripe reads as "unset"), an empty
- * object is left out.
+ * object is left out, and so is an empty array: stripe-java would send {@code key=}, which Stripe
+ * refuses for an array param; stripe-node leaves it out, and so does Flowpay.
  */
 public final class StripeForm {
 
@@ -29,7 +30,11 @@ public final class StripeForm {
   /** The params as the plain Map/List/String/Long/Boolean values {@link FormEncoder} expects. */
   static Map<String, Object> toJava(JsonObject json) {
     Map<String, Object> map = new LinkedHashMap<>();
-    json.forEach(entry -> map.put(entry.getKey(), plain(entry.getValue())));
+    json.forEach(entry -> {
+      if (!(entry.getValue() instanceof JsonArray array && array.isEmpty())) {
+        map.put(entry.getKey(), plain(entry.getValue()));
+      }
+    });
     return map;
   }
 

@@ -83,28 +83,48 @@ public final class StripeResources {
   public static StripeResources standard() {
     Rows rows = new Rows();
     rows.add("paymentIntents", "/v1/payment_intents", "payment_intent", true,
-        "create", "retrieve", "update", "confirm", "capture", "cancel", "list", "search");
+        "create", "retrieve", "update", "confirm", "capture", "cancel", "incrementAuthorization", "list", "search");
     rows.add("setupIntents", "/v1/setup_intents", "setup_intent", true,
         "create", "retrieve", "update", "confirm", "cancel", "list");
     rows.add("paymentMethods", "/v1/payment_methods", "payment_method", true,
         "create", "retrieve", "update", "attach", "detach", "list");
     rows.add("customers", "/v1/customers", "customer", true, "create", "retrieve", "update", "del", "list", "search");
-    rows.add("products", "/v1/products", "product", true, "create", "retrieve", "update", "del", "list");
-    rows.add("prices", "/v1/prices", "price", true, "create", "retrieve", "update", "list");
+    rows.add("customerSessions", "/v1/customer_sessions", "customer_session", false, "create");
+    rows.add("products", "/v1/products", "product", true, "create", "retrieve", "update", "del", "list", "search");
+    rows.add("prices", "/v1/prices", "price", true, "create", "retrieve", "update", "list", "search");
     rows.add("coupons", "/v1/coupons", "coupon", true, "create", "retrieve", "update", "del", "list");
     rows.add("promotionCodes", "/v1/promotion_codes", "promotion_code", true, "create", "retrieve", "update", "list");
-    rows.add("subscriptions", "/v1/subscriptions", "subscription", true, "create", "retrieve", "update", "resume", "list");
+    rows.add("taxRates", "/v1/tax_rates", "tax_rate", true, "create", "retrieve", "update", "list");
+    rows.add("subscriptions", "/v1/subscriptions", "subscription", true,
+        "create", "retrieve", "update", "resume", "list", "search");
     rows.special("subscriptions", "cancel", "DELETE", "/{id}", "cancel");
     rows.add("subscriptionItems", "/v1/subscription_items", "subscription_item", true,
         "create", "retrieve", "update", "del", "list");
-    rows.add("invoices", "/v1/invoices", "invoice", true, "create", "retrieve", "update", "del", "pay", "list");
+    rows.add("subscriptionSchedules", "/v1/subscription_schedules", "subscription_schedule", true,
+        "create", "retrieve", "update", "cancel", "release", "list");
+    rows.add("invoices", "/v1/invoices", "invoice", true,
+        "create", "retrieve", "update", "del", "pay", "markUncollectible", "list", "search");
     rows.special("invoices", "finalizeInvoice", "POST", "/{id}/finalize", "finalize");
     rows.special("invoices", "voidInvoice", "POST", "/{id}/void", "void");
+    rows.special("invoices", "sendInvoice", "POST", "/{id}/send", "send");
+    rows.special("invoices", "createPreview", "POST", "/create_preview", "create_preview");
+    rows.add("invoiceItems", "/v1/invoiceitems", "invoiceitem", true, "create", "retrieve", "update", "del", "list");
+    rows.add("creditNotes", "/v1/credit_notes", "credit_note", true, "create", "retrieve", "update", "list");
+    rows.special("creditNotes", "voidCreditNote", "POST", "/{id}/void", "void");
+    rows.special("creditNotes", "preview", "GET", "/preview", "preview");
     rows.add("refunds", "/v1/refunds", "refund", true, "create", "retrieve", "update", "cancel", "list");
-    rows.add("charges", "/v1/charges", "charge", false, "retrieve", "list");
+    rows.add("charges", "/v1/charges", "charge", false, "retrieve", "list", "search");
+    rows.add("disputes", "/v1/disputes", "dispute", false, "retrieve", "update", "close", "list");
     rows.add("checkout.sessions", "/v1/checkout/sessions", "checkout.session", true,
         "create", "retrieve", "expire", "list");
+    rows.special("checkout.sessions", "listLineItems", "GET", "/{id}/line_items", "list_line_items");
+    rows.add("paymentLinks", "/v1/payment_links", "payment_link", true, "create", "retrieve", "update", "list");
+    rows.special("paymentLinks", "listLineItems", "GET", "/{id}/line_items", "list_line_items");
     rows.add("billingPortal.sessions", "/v1/billing_portal/sessions", "billing_portal.session", false, "create");
+    rows.add("billing.meterEvents", "/v1/billing/meter_events", "billing.meter_event", false, "create");
+    rows.add("accounts", "/v1/accounts", "account", true, "create", "retrieve", "update", "del", "list");
+    rows.add("accountLinks", "/v1/account_links", "account_link", false, "create");
+    rows.add("transfers", "/v1/transfers", "transfer", true, "create", "retrieve", "update", "list");
     rows.add("events", "/v1/events", "event", false, "retrieve", "list");
     rows.builder("newPaymentIntent", "paymentIntents", PaymentIntentCreateParams.class);
     rows.builder("newCustomer", "customers", CustomerCreateParams.class);

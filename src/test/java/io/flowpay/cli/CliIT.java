@@ -94,8 +94,8 @@ class CliIT {
     write(flows, "bad", "ctx.set('a', 1);\nvar = 2;\n");
     Result result = flowpay(null, "check", flows.toString());
     assertEquals(1, result.code);
-    assertTrue(result.out.contains("bad.js:2"), result.out);
-    assertTrue(result.out.contains("2 flow(s) checked, 1 problem(s)"), result.out);
+    assertTrue(result.out.contains("bad.js:2:5: error: SyntaxError: "), result.out);
+    assertTrue(result.out.contains("2 flow(s) checked, 1 error(s), 0 warning(s)"), result.out);
 
     Result shipped = flowpay(null, "check", "flows");
     assertEquals(0, shipped.code, shipped.out);

@@ -47,6 +47,24 @@ class ServeCommandTest {
     assertFalse(result.err.contains("hunter2"), result.err);
   }
 
+  @Test
+  void startSaysWhatTheCheckFoundInTheFlows() throws IOException {
+    Path flows = Files.createDirectories(dir.resolve("flows"));
+    Files.writeString(flows.resolve("main.js"), "stripe.customers.crate({});");
+    Files.writeString(flows.resolve("fine.js"), "log.info('ok');");
+    StringWriter out = new StringWriter();
+
+    ServeCommand.printFindings(flows, new PrintWriter(out, true));
+
+    assertEquals(java.util.List.of(
+        "flowpay: " + flows + "/main.js:1:18: error: stripe.customers.crate is not a verb Flowpay knows: did you mean"
+            + " stripe.customers.create? stripe.customers has create, retrieve, update, del, list, search; call other"
+            + " endpoints with stripe.request(method, path, params)",
+        "flowpay: checked 2 flow(s) in " + flows + ": 1 error(s), 0 warning(s); a flow with errors does not load (its"
+            + " runs fail) until it is fixed; a fixed file loads on its next run"),
+        out.toString().lines().toList());
+  }
+
   private Result serve(String config, Map<String, String> env) throws IOException {
     Path file = Files.writeString(dir.resolve("flowpay.json"), config);
     StringWriter out = new StringWriter();

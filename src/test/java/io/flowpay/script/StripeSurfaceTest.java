@@ -110,9 +110,89 @@ class StripeSurfaceTest {
     RunResult result = run(main("frozen"));
     assertOk(result);
     assertEquals(List.of("3 true true true true true function function function",
-        "billingPortal charges checkout coupons customers events invoices newCheckoutSession newCustomer"
-            + " newPaymentIntent newRefund newSubscription paymentIntents paymentMethods prices products promotionCodes"
-            + " refunds request setupIntents subscriptionItems subscriptions"), messages(result));
+        "accountLinks accounts billing billingPortal charges checkout coupons creditNotes customerSessions customers"
+            + " disputes events invoiceItems invoices newCheckoutSession newCustomer newPaymentIntent newRefund"
+            + " newSubscription paymentIntents paymentLinks paymentMethods prices products promotionCodes refunds request"
+            + " setupIntents subscriptionItems subscriptionSchedules subscriptions taxRates transfers"), messages(result));
+  }
+
+  /** Written out from stripe-java 33.3.0's services (the paths in InvoiceService, CreditNoteService, ...). */
+  @Test
+  void theVerbsPeopleReachForNextSendStripesMethodPathAndForm() throws IOException {
+    write("next_verbs", """
+        stripe.invoiceItems.create({customer: 'cus_1', amount: 500, currency: 'usd', description: 'setup fee'});
+        stripe.invoices.sendInvoice('in_1');
+        stripe.invoices.markUncollectible('in_1', {});
+        stripe.invoices.createPreview({customer: 'cus_1', subscription: 'sub_1'});
+        stripe.subscriptionSchedules.create({customer: 'cus_1', start_date: 'now',
+          phases: [{items: [{price: 'price_1', quantity: 1}], iterations: 12}]}, {flowpayMetadata: false});
+        stripe.subscriptionSchedules.release('sub_sched_1');
+        stripe.creditNotes.create({invoice: 'in_1', lines: [{type: 'invoice_line_item', invoice_line_item: 'il_1',
+          quantity: 1}]}, {flowpayMetadata: false});
+        stripe.creditNotes.voidCreditNote('cn_1');
+        stripe.creditNotes.preview({invoice: 'in_1', amount: 100});
+        stripe.disputes.update('dp_1', {evidence: {customer_name: 'Ada', uncategorized_text: 'delivered'}});
+        stripe.disputes.close('dp_1');
+        stripe.paymentLinks.create({line_items: [{price: 'price_1', quantity: 1}]}, {flowpayMetadata: false});
+        stripe.paymentLinks.listLineItems('plink_1', {limit: 5});
+        stripe.customerSessions.create({customer: 'cus_1', components: {pricing_table: {enabled: true}}});
+        stripe.taxRates.create({display_name: 'VAT', percentage: 19.5, inclusive: false}, {flowpayMetadata: false});
+        stripe.billing.meterEvents.create({event_name: 'api_calls', payload: {stripe_customer_id: 'cus_1', value: '3'}});
+        stripe.accounts.create({type: 'express', country: 'US', capabilities: {transfers: {requested: true}}},
+          {flowpayMetadata: false});
+        stripe.accountLinks.create({account: 'acct_1', type: 'account_onboarding', refresh_url: 'https://e.com/r',
+          return_url: 'https://e.com/b'});
+        stripe.transfers.create({amount: 1000, currency: 'usd', destination: 'acct_1'}, {flowpayMetadata: false});
+        stripe.paymentIntents.incrementAuthorization('pi_1', {amount: 2500});
+        stripe.checkout.sessions.listLineItems('cs_1', {limit: 10});
+        stripe.prices.search({query: "product:'prod_1'"});
+        stripe.products.search({query: "active:'true'"});
+        stripe.subscriptions.search({query: "status:'active'"});
+        stripe.invoices.search({query: "total>1000"});
+        stripe.charges.search({query: "amount>999", limit: 2});
+        """);
+
+    Task task = main("next_verbs");
+    List<String> sent = run(task).effects().calls().stream()
+        .map(call -> call.method() + " " + call.path() + " " + call.form() + " -> " + call.onSuccess()).toList();
+
+    assertEquals(List.of(
+        "POST /v1/invoiceitems customer=cus_1&amount=500&currency=usd&description=setup+fee&metadata[flowpay_worker]=w1"
+            + "&metadata[flowpay_context]=order_1&metadata[flowpay_call]=" + Ids.callId(task.taskId(), 0)
+            + " -> new_create_invoiceitem_response",
+        "POST /v1/invoices/in_1/send  -> new_send_invoice_response",
+        "POST /v1/invoices/in_1/mark_uncollectible  -> new_mark_uncollectible_invoice_response",
+        "POST /v1/invoices/create_preview customer=cus_1&subscription=sub_1 -> new_create_preview_invoice_response",
+        "POST /v1/subscription_schedules customer=cus_1&start_date=now&phases[0][items][0][price]=price_1"
+            + "&phases[0][items][0][quantity]=1&phases[0][iterations]=12 -> new_create_subscription_schedule_response",
+        "POST /v1/subscription_schedules/sub_sched_1/release  -> new_release_subscription_schedule_response",
+        "POST /v1/credit_notes invoice=in_1&lines[0][type]=invoice_line_item&lines[0][invoice_line_item]=il_1"
+            + "&lines[0][quantity]=1 -> new_create_credit_note_response",
+        "POST /v1/credit_notes/cn_1/void  -> new_void_credit_note_response",
+        "GET /v1/credit_notes/preview invoice=in_1&amount=100 -> new_preview_credit_note_response",
+        "POST /v1/disputes/dp_1 evidence[customer_name]=Ada&evidence[uncategorized_text]=delivered"
+            + " -> new_update_dispute_response",
+        "POST /v1/disputes/dp_1/close  -> new_close_dispute_response",
+        "POST /v1/payment_links line_items[0][price]=price_1&line_items[0][quantity]=1 -> new_create_payment_link_response",
+        "GET /v1/payment_links/plink_1/line_items limit=5 -> new_list_line_items_payment_link_response",
+        "POST /v1/customer_sessions customer=cus_1&components[pricing_table][enabled]=true"
+            + " -> new_create_customer_session_response",
+        "POST /v1/tax_rates display_name=VAT&percentage=19.5&inclusive=false -> new_create_tax_rate_response",
+        "POST /v1/billing/meter_events event_name=api_calls&payload[stripe_customer_id]=cus_1&payload[value]=3"
+            + " -> new_create_billing_meter_event_response",
+        "POST /v1/accounts type=express&country=US&capabilities[transfers][requested]=true"
+            + " -> new_create_account_response",
+        "POST /v1/account_links account=acct_1&type=account_onboarding&refresh_url=https%3A%2F%2Fe.com%2Fr"
+            + "&return_url=https%3A%2F%2Fe.com%2Fb -> new_create_account_link_response",
+        "POST /v1/transfers amount=1000&currency=usd&destination=acct_1 -> new_create_transfer_response",
+        "POST /v1/payment_intents/pi_1/increment_authorization amount=2500"
+            + " -> new_increment_authorization_payment_intent_response",
+        "GET /v1/checkout/sessions/cs_1/line_items limit=10 -> new_list_line_items_checkout_session_response",
+        "GET /v1/prices/search query=product%3A%27prod_1%27 -> new_search_price_response",
+        "GET /v1/products/search query=active%3A%27true%27 -> new_search_product_response",
+        "GET /v1/subscriptions/search query=status%3A%27active%27 -> new_search_subscription_response",
+        "GET /v1/invoices/search query=total%3E1000 -> new_search_invoice_response",
+        "GET /v1/charges/search query=amount%3E999&limit=2 -> new_search_charge_response"), sent);
   }
 
   @Test

@@ -32,6 +32,17 @@ class StripeFormTest {
         StripeForm.encode(params));
   }
 
+  /** As stripe-node does: Stripe refuses {@code preferred_locales=} for an array param. */
+  @Test
+  void emptyArraysAreLeftOutAtAnyDepth() {
+    JsonObject params = new JsonObject().put("email", "a@b.c").put("preferred_locales", new JsonArray())
+        .put("invoice_settings", new JsonObject().put("custom_fields", new JsonArray()).put("footer", "f"))
+        .put("items", new JsonArray().add(new JsonObject().put("price", "p").put("tax_rates", new JsonArray())))
+        .put("expand", new JsonArray()).put("tax_id_data", null);
+    assertEquals("email=a%40b.c&invoice_settings[footer]=f&items[0][price]=p&tax_id_data=", StripeForm.encode(params));
+    assertEquals("", StripeForm.encode(new JsonObject().put("preferred_locales", new JsonArray())));
+  }
+
   @Test
   void noParamsEncodeToNothing() {
     assertEquals("", StripeForm.encode(new JsonObject()));

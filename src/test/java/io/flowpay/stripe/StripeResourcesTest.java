@@ -59,7 +59,7 @@ class StripeResourcesTest {
 
   private static String createParamsClass(String objectName) {
     String[] parts = objectName.split("\\.");
-    String name = parts[parts.length - 1];
+    String name = parts[parts.length - 1].equals("invoiceitem") ? "invoice_item" : parts[parts.length - 1];
     String pkg = parts.length > 1 ? "com.stripe.param." + parts[0].replace("_", "") + "." : "com.stripe.param.";
     StringBuilder pascal = new StringBuilder();
     for (String word : name.split("_")) {

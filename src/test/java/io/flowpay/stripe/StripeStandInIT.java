@@ -236,7 +236,10 @@ class StripeStandInIT {
         {"promotion_codes", "promotion_code", "promo_"}, {"subscriptions", "subscription", "sub_"},
         {"subscription_items", "subscription_item", "si_"}, {"invoices", "invoice", "in_"},
         {"checkout/sessions", "checkout.session", "cs_test_"},
-        {"billing_portal/sessions", "billing_portal.session", "bps_"}};
+        {"billing_portal/sessions", "billing_portal.session", "bps_"}, {"invoiceitems", "invoiceitem", "ii_"},
+        {"subscription_schedules", "subscription_schedule", "sub_sched_"}, {"credit_notes", "credit_note", "cn_"},
+        {"payment_links", "payment_link", "plink_"}, {"tax_rates", "tax_rate", "txr_"},
+        {"accounts", "account", "acct_"}, {"transfers", "transfer", "tr_"}};
     for (String[] kind : kinds) {
       String base = "/v1/" + kind[0];
       JsonObject created = ok(send("POST", base, new JsonObject().put("customer", "cus_1")
@@ -269,6 +272,11 @@ class StripeStandInIT {
     assertEquals(List.of("canceled"), statuses("/v1/setup_intents", "cancel"));
     assertEquals(List.of("active"), statuses("/v1/subscriptions", "resume"));
     assertEquals(List.of("expired"), statuses("/v1/checkout/sessions", "expire"));
+    assertEquals(List.of("open", "open", "uncollectible"), statuses("/v1/invoices", "finalize", "send",
+        "mark_uncollectible"));
+    assertEquals(List.of("canceled"), statuses("/v1/subscription_schedules", "cancel"));
+    assertEquals(List.of("released"), statuses("/v1/subscription_schedules", "release"));
+    assertEquals(List.of("void"), statuses("/v1/credit_notes", "void"));
     String subscription = ok(send("POST", "/v1/subscriptions", new JsonObject())).getString("id");
     JsonObject canceled = ok(send("DELETE", "/v1/subscriptions/" + subscription, new JsonObject().put("prorate", true)));
     assertEquals("canceled", canceled.getString("status"));
@@ -324,6 +332,53 @@ class StripeStandInIT {
     assertEquals(3, found.getJsonArray("data").size());
     assertEquals("x", updated.getString("description"));
     assertEquals("requires_payment_method", updated.getString("status"));
+  }
+
+  @Test
+  void sessionsLinksEventsAndPreviewsAreAnsweredAndNotKept() throws Exception {
+    JsonObject session = ok(send("POST", "/v1/customer_sessions", new JsonObject().put("customer", "cus_1")
+        .put("components", new JsonObject().put("pricing_table", new JsonObject().put("enabled", true)))));
+    JsonObject link = ok(send("POST", "/v1/account_links", new JsonObject().put("account", "acct_1")
+        .put("type", "account_onboarding")));
+    JsonObject event = ok(send("POST", "/v1/billing/meter_events", new JsonObject().put("event_name", "api_calls")
+        .put("payload", new JsonObject().put("stripe_customer_id", "cus_1").put("value", "3"))));
+    JsonObject invoice = ok(send("POST", "/v1/invoices/create_preview", new JsonObject().put("customer", "cus_1")));
+    JsonObject creditNote = ok(send("GET", "/v1/credit_notes/preview", new JsonObject().put("invoice", "in_1")));
+
+    assertEquals("customer_session", session.getString("object"));
+    assertEquals("cus_1", session.getString("customer"));
+    assertEquals("account_link", link.getString("object"));
+    assertEquals("billing.meter_event", event.getString("object"));
+    assertEquals("api_calls", event.getString("event_name"));
+    assertEquals("invoice", invoice.getString("object"));
+    assertEquals("cus_1", invoice.getString("customer"));
+    assertEquals("credit_note", creditNote.getString("object"));
+    assertEquals("in_1", creditNote.getString("invoice"));
+    assertEquals(0, standIn.objectCount());
+  }
+
+  @Test
+  void lineItemsAndIncrementedAuthorizationsAndUnknownDisputes() throws Exception {
+    String session = ok(send("POST", "/v1/checkout/sessions", new JsonObject().put("mode", "payment"))).getString("id");
+    JsonObject items = ok(send("GET", "/v1/checkout/sessions/" + session + "/line_items", new JsonObject()));
+    StripeAnswer created = send("POST", "/v1/payment_intents", new JsonObject().put("amount", 700)
+        .put("currency", "usd").put("capture_method", "manual").put("payment_method", "pm_card_visa"));
+    String intent = created.json().getString("id");
+    StripeAnswer early = send("POST", "/v1/payment_intents/" + intent + "/increment_authorization",
+        new JsonObject().put("amount", 900));
+    send("POST", "/v1/payment_intents/" + intent + "/confirm", new JsonObject());
+    JsonObject raised = ok(send("POST", "/v1/payment_intents/" + intent + "/increment_authorization",
+        new JsonObject().put("amount", 900)));
+    StripeAnswer dispute = send("GET", "/v1/disputes/dp_nope", null);
+
+    assertEquals("list", items.getString("object"));
+    assertEquals("item", items.getJsonArray("data").getJsonObject(0).getString("object"));
+    assertEquals("/v1/checkout/sessions/" + session + "/line_items", items.getString("url"));
+    assertEquals("payment_intent_unexpected_state", early.error().getString("code"));
+    assertEquals(900L, raised.getLong("amount"));
+    assertEquals(900L, raised.getLong("amount_capturable"));
+    assertEquals(404, dispute.httpStatus());
+    assertEquals("No such dispute: 'dp_nope'", dispute.error().getString("message"));
   }
 
   private List<String> statuses(String base, String... actions) throws Exception {

@@ -118,7 +118,60 @@ class StripeSurfaceIT {
       "checkout.sessions list GET /v1/checkout/sessions list checkout.session",
       "billingPortal.sessions create POST /v1/billing_portal/sessions create billing_portal.session",
       "events retrieve GET /v1/events/x_1 retrieve event",
-      "events list GET /v1/events list event");
+      "events list GET /v1/events list event",
+      "paymentIntents incrementAuthorization POST /v1/payment_intents/x_1/increment_authorization"
+          + " increment_authorization payment_intent",
+      "customerSessions create POST /v1/customer_sessions create customer_session",
+      "products search GET /v1/products/search search product",
+      "prices search GET /v1/prices/search search price",
+      "taxRates create POST /v1/tax_rates create tax_rate routing",
+      "taxRates retrieve GET /v1/tax_rates/x_1 retrieve tax_rate",
+      "taxRates update POST /v1/tax_rates/x_1 update tax_rate",
+      "taxRates list GET /v1/tax_rates list tax_rate",
+      "subscriptions search GET /v1/subscriptions/search search subscription",
+      "subscriptionSchedules create POST /v1/subscription_schedules create subscription_schedule routing",
+      "subscriptionSchedules retrieve GET /v1/subscription_schedules/x_1 retrieve subscription_schedule",
+      "subscriptionSchedules update POST /v1/subscription_schedules/x_1 update subscription_schedule",
+      "subscriptionSchedules cancel POST /v1/subscription_schedules/x_1/cancel cancel subscription_schedule",
+      "subscriptionSchedules release POST /v1/subscription_schedules/x_1/release release subscription_schedule",
+      "subscriptionSchedules list GET /v1/subscription_schedules list subscription_schedule",
+      "invoices markUncollectible POST /v1/invoices/x_1/mark_uncollectible mark_uncollectible invoice",
+      "invoices search GET /v1/invoices/search search invoice",
+      "invoices sendInvoice POST /v1/invoices/x_1/send send invoice",
+      "invoices createPreview POST /v1/invoices/create_preview create_preview invoice",
+      "invoiceItems create POST /v1/invoiceitems create invoiceitem routing",
+      "invoiceItems retrieve GET /v1/invoiceitems/x_1 retrieve invoiceitem",
+      "invoiceItems update POST /v1/invoiceitems/x_1 update invoiceitem",
+      "invoiceItems del DELETE /v1/invoiceitems/x_1 delete invoiceitem",
+      "invoiceItems list GET /v1/invoiceitems list invoiceitem",
+      "creditNotes create POST /v1/credit_notes create credit_note routing",
+      "creditNotes retrieve GET /v1/credit_notes/x_1 retrieve credit_note",
+      "creditNotes update POST /v1/credit_notes/x_1 update credit_note",
+      "creditNotes list GET /v1/credit_notes list credit_note",
+      "creditNotes voidCreditNote POST /v1/credit_notes/x_1/void void credit_note",
+      "creditNotes preview GET /v1/credit_notes/preview preview credit_note",
+      "charges search GET /v1/charges/search search charge",
+      "disputes retrieve GET /v1/disputes/x_1 retrieve dispute",
+      "disputes update POST /v1/disputes/x_1 update dispute",
+      "disputes close POST /v1/disputes/x_1/close close dispute",
+      "disputes list GET /v1/disputes list dispute",
+      "checkout.sessions listLineItems GET /v1/checkout/sessions/x_1/line_items list_line_items checkout.session",
+      "paymentLinks create POST /v1/payment_links create payment_link routing",
+      "paymentLinks retrieve GET /v1/payment_links/x_1 retrieve payment_link",
+      "paymentLinks update POST /v1/payment_links/x_1 update payment_link",
+      "paymentLinks list GET /v1/payment_links list payment_link",
+      "paymentLinks listLineItems GET /v1/payment_links/x_1/line_items list_line_items payment_link",
+      "billing.meterEvents create POST /v1/billing/meter_events create billing.meter_event",
+      "accounts create POST /v1/accounts create account routing",
+      "accounts retrieve GET /v1/accounts/x_1 retrieve account",
+      "accounts update POST /v1/accounts/x_1 update account",
+      "accounts del DELETE /v1/accounts/x_1 delete account",
+      "accounts list GET /v1/accounts list account",
+      "accountLinks create POST /v1/account_links create account_link",
+      "transfers create POST /v1/transfers create transfer routing",
+      "transfers retrieve GET /v1/transfers/x_1 retrieve transfer",
+      "transfers update POST /v1/transfers/x_1 update transfer",
+      "transfers list GET /v1/transfers list transfer");
 
   private record Row(int index, String resource, String verb, String method, String path, String action,
       String object, boolean routing) {
@@ -160,6 +213,8 @@ class StripeSurfaceIT {
       return switch (action) {
         case "delete" -> fixture("deleted_" + object);
         case "list" -> new JsonObject().put("object", "list").put("data", new JsonArray().add(fixture(object)))
+            .put("has_more", false).put("url", path);
+        case "list_line_items" -> new JsonObject().put("object", "list").put("data", new JsonArray().add(fixture("item")))
             .put("has_more", false).put("url", path);
         case "search" -> new JsonObject().put("object", "search_result").put("data", new JsonArray().add(fixture(object)))
             .put("has_more", false).putNull("next_page").put("url", path);
