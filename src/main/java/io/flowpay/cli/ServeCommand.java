@@ -153,6 +153,8 @@ public final class ServeCommand extends CommandSupport {
     out.printf("flowpay: in another shell:%n  export REDIS_URL=%s%s%s%n", stack.redis.url(),
         stack.tokenGenerated ? " FLOWPAY_API_TOKENS=" + stack.tokens.get(0) : "",
         stack.secretGenerated ? " STRIPE_WEBHOOK_SECRET=" + stack.webhookSecret : "");
+  }
+
   /** What {@code flowpay check} finds in the flows: a flow with errors does not load, until it is fixed. */
   static void printFindings(Path flowsDir, PrintWriter out) {
     if (!Files.isDirectory(flowsDir)) {
