@@ -6,6 +6,7 @@ import io.flowpay.flow.FlowNames;
 import io.flowpay.flow.Task;
 import io.flowpay.queue.ChainStatus;
 import io.flowpay.queue.DeadLetter;
+import io.flowpay.queue.ReconcilingCalls;
 import io.flowpay.queue.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -246,6 +247,24 @@ final class ApiRoutes {
       json.put("next", "(" + letters.get(letters.size() - 1).id());
     }
     return json;
+  }
+
+  /**
+   * {@code GET /v1/calls/:worker[?unresolved=true]}: the worker's calls whose outcome at Stripe is
+   * unknown, being reconciled (state, age, next attempt, what the call is), or those still unknown when
+   * the window was spent; a namespaced token sees those of its namespaces only.
+   */
+  void calls(RoutingContext ctx) {
+    ApiTokenSpec scope = ApiTokens.scope(ctx);
+    String worker = pathId(ctx, "worker");
+    ReconcilingCalls calls = new ReconcilingCalls(services.redis());
+    boolean unresolved = "true".equals(ctx.queryParams().get("unresolved"));
+    redis(unresolved ? calls.unresolved(worker) : calls.list(worker))
+        .map(list -> new JsonArray(list.stream().filter(call -> scope.allNamespaces()
+            || call.getString("context_id") != null && scope.mayUse(call.getString("context_id"))).toList()))
+        .onSuccess(list -> Answers.json(ctx, 200, new JsonObject().put("worker_id", worker)
+            .put(unresolved ? "unresolved" : "reconciling", list)))
+        .onFailure(ctx::fail);
   }
 
   /** {@code GET /v1/webhooks/unhandled?limit=N}: events no flow ran for, newest first. */

@@ -110,6 +110,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/v1/chains/:id").handler(tokens).handler(shedder).handler(api::chain);
     router.get("/v1/contexts/:id").handler(tokens).handler(shedder).handler(api::context);
     router.get("/v1/dead/:worker").handler(tokens).handler(shedder).handler(api::dead);
+    router.get("/v1/calls/:worker").handler(tokens).handler(shedder).handler(api::calls);
     router.get("/v1/webhooks/unhandled").handler(tokens).handler(ApiTokens.unscopedOnly()).handler(shedder)
         .handler(api::unhandled);
     router.errorHandler(404, Answers::notFound);

@@ -87,6 +87,11 @@ class StripeWebhookIT {
       while (reconciling.list(http.flowpay.worker).await().isEmpty() && System.currentTimeMillis() < deadline) {
         http.flowpay.vertx.timer(10).await();
       }
+      JsonObject listed = http.get("/v1/calls/" + http.flowpay.worker).bodyAsJsonObject();
+      JsonObject reconciling = listed.getJsonArray("reconciling").getJsonObject(0);
+      assertEquals(call, reconciling.getString("call_id"), listed.encode());
+      assertEquals(context, reconciling.getString("context_id"));
+      assertEquals(500, reconciling.getInteger("last_status"));
       JsonObject intent = intent().put("metadata", new JsonObject().put("flowpay_worker", http.flowpay.worker)
           .put("flowpay_context", context).put("flowpay_call", call));
       http.flowpay.stripe.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
@@ -102,6 +107,7 @@ class StripeWebhookIT {
       assertEquals(List.of("pay", "new_create_payment_intent_response"),
           runs.stream().map(run -> run.getString("flow")).toList());
       assertEquals(new JsonObject().put("intent", intent.getString("id")).put("how", "found"), http.flowpay.state(context));
+      assertEquals(0, http.get("/v1/calls/" + http.flowpay.worker).bodyAsJsonObject().getJsonArray("reconciling").size());
     }
   }
 
