@@ -88,17 +88,22 @@ local function commit(K, A)
     many('HSET', K[1], A, arg, 2 * sets, '_version', version)
     many('HDEL', K[1], A, arg + 2 * sets, dels)
   end
-  if broken then
-    local streak = redis.call('HINCRBY', K[7], 'failures', 1)
+  -- 'failures': failed runs in a row (what 'flow list' shows); 'broken': of those, the runs in a row
+  -- that failed because the flow cannot run at all, which alone disable it.
+  if failed then
+    redis.call('HINCRBY', K[7], 'failures', 1)
     redis.call('HSET', K[7], 'last_error', A[9], 'last_failed_at', now)
-    local limit = tonumber(A[7])
-    if limit > 0 and streak >= limit then
-      redis.call('HSET', K[7], 'disabled_at', now)
+    if broken then
+      local streak = redis.call('HINCRBY', K[7], 'broken', 1)
+      local limit = tonumber(A[7])
+      if limit > 0 and streak >= limit then
+        redis.call('HSET', K[7], 'disabled_at', now)
+      end
+    else
+      redis.call('HDEL', K[7], 'broken')
     end
-  elseif failed then
-    redis.call('HSET', K[7], 'last_error', A[9], 'last_failed_at', now)
   elseif flow[3] then
-    redis.call('HDEL', K[7], 'failures')
+    redis.call('HDEL', K[7], 'failures', 'broken')
   end
   -- The chain's run records; their number is the chain's count of runs (XLEN).
   redis.call('XADD', K[4], 'MAXLEN', '~', A[6], '*', 'run', run)

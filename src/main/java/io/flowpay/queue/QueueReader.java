@@ -18,6 +18,8 @@ import java.util.TreeSet;
  */
 public final class QueueReader {
 
+  private static final int READS_AT_ONCE = 64;
+
   private static final String RUNS_PREFIX = "flowpay:runs:";
   private static final int SCAN_COUNT = 500;
 
@@ -76,18 +78,14 @@ public final class QueueReader {
    * the contexts' run streams (a SCAN): an operator's look-up, not for a hot path.
    */
   public Future<List<JsonObject>> recentRuns(long sinceMs, int limit) {
-    return scan(RUNS_PREFIX + "*", "0", new TreeSet<>()).compose(keys -> {
-      List<Future<Response>> reads = new ArrayList<>();
-      for (String key : keys) {
-        reads.add(newest(key, sinceMs, limit));
-      }
-      return Future.all(reads).map(done -> {
-        List<JsonObject> runs = new ArrayList<>();
-        reads.forEach(read -> toEntries("", read.result()).forEach(entry -> runs.add(new JsonObject(entry.json()))));
-        runs.sort(Comparator.comparingLong((JsonObject run) -> run.getLong("started_at", 0L)).reversed());
-        return runs.size() > limit ? new ArrayList<>(runs.subList(0, limit)) : runs;
-      });
-    });
+    return scan(RUNS_PREFIX + "*", "0", new TreeSet<>())
+        .compose(keys -> newestOfEach(new ArrayList<>(keys), 0, sinceMs, limit, new ArrayList<>()))
+        .map(entries -> {
+          List<JsonObject> runs = new ArrayList<>();
+          entries.forEach(entry -> runs.add(new JsonObject(entry.json())));
+          runs.sort(Comparator.comparingLong((JsonObject run) -> run.getLong("started_at", 0L)).reversed());
+          return runs.size() > limit ? new ArrayList<>(runs.subList(0, limit)) : runs;
+        });
   }
 
   /** A run record as stored: the stream it is in, its entry id (commit time in ms, then a sequence), its JSON. */
@@ -108,16 +106,25 @@ public final class QueueReader {
    * of each, in no particular order. A SCAN: for operators and the console's feed, not a hot path.
    */
   public Future<List<RunEntry>> entriesSince(long sinceMs, int perContext) {
-    return scan(RUNS_PREFIX + "*", "0", new TreeSet<>()).compose(keys -> {
-      List<Future<List<RunEntry>>> reads = new ArrayList<>();
-      for (String key : keys) {
-        reads.add(newest(key, sinceMs, perContext).map(response -> toEntries(key, response)));
-      }
-      return Future.all(reads).map(done -> {
-        List<RunEntry> entries = new ArrayList<>();
-        reads.forEach(read -> entries.addAll(read.result()));
-        return entries;
-      });
+    return scan(RUNS_PREFIX + "*", "0", new TreeSet<>())
+        .compose(keys -> newestOfEach(new ArrayList<>(keys), 0, sinceMs, perContext, new ArrayList<>()));
+  }
+
+  /**
+   * The newest entries of each stream in {@code keys}, {@link #READS_AT_ONCE} streams at a time: a Redis holding
+   * many contexts must not flood the client's pool (whose waiting queue is bounded) with one read per context.
+   */
+  private Future<List<RunEntry>> newestOfEach(List<String> keys, int from, long sinceMs, int count,
+      List<RunEntry> found) {
+    if (from >= keys.size()) {
+      return Future.succeededFuture(found);
+    }
+    List<String> chunk = keys.subList(from, Math.min(keys.size(), from + READS_AT_ONCE));
+    List<Future<List<RunEntry>>> reads = chunk.stream()
+        .map(key -> newest(key, sinceMs, count).map(response -> toEntries(key, response))).toList();
+    return Future.all(reads).compose(done -> {
+      reads.forEach(read -> found.addAll(read.result()));
+      return newestOfEach(keys, from + READS_AT_ONCE, sinceMs, count, found);
     });
   }
 

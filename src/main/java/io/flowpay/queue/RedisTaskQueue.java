@@ -195,7 +195,7 @@ public final class RedisTaskQueue {
 
   /** Re-enables a disabled flow and clears its failure streak. Returns false when it was not disabled. */
   public Future<Boolean> enableFlow(String flow) {
-    return redis.send(Request.cmd(Command.HDEL).arg(RedisKeys.flow(flow)).arg("disabled_at").arg("failures"))
+    return redis.send(Request.cmd(Command.HDEL).arg(RedisKeys.flow(flow)).arg("disabled_at").arg("failures").arg("broken"))
         .map(response -> response.toInteger() > 0);
   }
 

@@ -132,7 +132,7 @@ class OperatorCliIT {
     String suffix = Ids.newId().substring(0, 8);
     write(flows, "fine_" + suffix, "");
     write(flows, "flaky_" + suffix, "throw new Error('flaky');");
-    write(flows, "broken_" + suffix, "throw new Error('broken for good');");
+    write(flows, "broken_" + suffix, "ctx.set('broken for good', ;");
     try (FlowpayHarness flowpay = new FlowpayHarness(redis, flows, null, options -> options.withWorker(
         options.worker().withLimits(WorkerOptions.DEFAULT_MAX_DELIVERIES, WorkerOptions.DEFAULT_MAX_DEPTH, 2)))) {
       for (String flow : List.of("fine_" + suffix, "flaky_" + suffix, "broken_" + suffix, "broken_" + suffix)) {
@@ -146,7 +146,7 @@ class OperatorCliIT {
       assertEquals(List.of("broken_" + suffix, "fine_" + suffix, "flaky_" + suffix),
           listed.stream().map(health -> health.getString("flow")).toList());
       assertEquals(List.of("disabled", "ok", "failing"), listed.stream().map(health -> health.getString("status")).toList());
-      assertTrue(listed.get(0).getString("last_error").contains("broken for good"), listed.get(0).encode());
+      assertTrue(listed.get(0).getString("last_error").contains("broken_" + suffix + ".js:1"), listed.get(0).encode());
 
       LocalServeIT.Result text = cli(Map.of(), "flow", "list", "--config", config);
       assertTrue(text.out().lines().anyMatch(line -> line.matches("flaky_" + suffix + " +failing +\\d{4}-.*Z .*flaky.*")),

@@ -67,7 +67,7 @@ class PapercutsIT {
   void aFlowBeingDisabledIsLoggedOnceWithItsLastErrorAndFlowStatusShowsIsoTimes(TestRedis redis) throws IOException {
     Path flows = dir.resolve("flows");
     String flow = "boom_" + Ids.newId().substring(0, 8);
-    write(flows, flow, "throw new Error('card table missing');");
+    write(flows, flow, "ctx.set('card table missing', ;");
     List<LogRecord> warnings = new CopyOnWriteArrayList<>();
     Handler capture = new Handler() {
       @Override
@@ -93,7 +93,7 @@ class PapercutsIT {
       }
       assertEquals(1, warnings.size(), "one line when the worker first finds the flow disabled");
       String line = String.valueOf(warnings.get(0).getParameters()[1]);
-      assertTrue(line.startsWith("flow " + flow + " is disabled") && line.contains("card table missing"), line);
+      assertTrue(line.startsWith("flow " + flow + " is disabled") && line.contains(flow + ".js:1"), line);
 
       LocalServeIT.Result status = cli(Map.of(), "flow", "status", flow, "--config",
           config(redis, flows, flowpay.worker).toString());

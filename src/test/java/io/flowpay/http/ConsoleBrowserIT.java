@@ -75,7 +75,7 @@ class ConsoleBrowserIT {
     write(flows, "noop", "");
     write(flows, ship, "throw new Error('no courier for ' + meta.context_id);");
     try (FlowpayHarness flowpay = new FlowpayHarness(redis, flows, null, options -> options.withWorker(
-            options.worker().withLimits(WorkerOptions.DEFAULT_MAX_DELIVERIES, WorkerOptions.DEFAULT_MAX_DEPTH, 1)));
+            options.worker().withLimits(WorkerOptions.DEFAULT_MAX_DELIVERIES, 2, 1)));
         Browser browser = new Browser(dir.resolve("chromium-profile"))) {
       int port = deployHttp(flowpay);
       String base = "http://127.0.0.1:" + port;
@@ -111,39 +111,57 @@ class ConsoleBrowserIT {
       browser.driver.findElement(By.cssSelector("li.run[data-flow='" + order + "'] .summary")).click();
       browser.screenshot("console-chain");
 
+      // A flow that cannot run (it never compiled) is disabled after one such run (worker.disableAfterFailures is 1
+      // here); chain B's task of it then waits as a dead letter, and the chain is stuck.
+      String label = "label_" + suffix;
+      write(flows, label, "ctx.set('label', ;");
+      flowpay.awaitRuns(start(base, label, "order-x-" + suffix), 1);
       String contextB = "order-b-" + suffix;
-      String chainB = start(base, order, contextB);
+      // Not through the API, which refuses to start a disabled flow (409): a task already queued, or dispatched.
+      String chainB = flowpay.start(label, contextB, null).chainId();
       flowpay.awaitRuns(chainB, 1);
-      dueNow(flowpay, chainB);
-      flowpay.awaitRuns(chainB, 2);
-      write(flows, ship, "ctx.set('shipped_with', input.carrier);");
+      write(flows, label, "ctx.set('label', 'printed for ' + meta.context_id);");
 
+      driver.findElement(By.id("nav-dead")).click();
+      WebElement waiting = browser.await(By.cssSelector("tr.dead-row[data-chain='" + chainB + "']"));
+      assertTrue(waiting.getText().contains("flow_disabled") && waiting.getText().contains(label), waiting.getText());
+      browser.screenshot("console-dead");
       driver.findElement(By.id("nav-flows")).click();
-      WebElement enable = browser.await(By.cssSelector("tr.flow-row[data-flow='" + ship + "'] button.enable"));
-      assertTrue(browser.driver.findElement(By.cssSelector("tr.flow-row[data-flow='" + ship + "']")).getText()
+      WebElement enable = browser.await(By.cssSelector("tr.flow-row[data-flow='" + label + "'] button.enable"));
+      assertTrue(browser.driver.findElement(By.cssSelector("tr.flow-row[data-flow='" + label + "']")).getText()
           .contains("disabled"));
       browser.screenshot("console-flows");
       enable.click();
-      browser.awaitText(By.cssSelector("tr.flow-row[data-flow='" + ship + "']"), "ok");
+      browser.awaitText(By.cssSelector("tr.flow-row[data-flow='" + label + "']"), "ok");
+      List<JsonObject> runsB = flowpay.awaitRuns(chainB, 2);
+      assertEquals(List.of("dead", "ok"), runsB.stream().map(run -> run.getString("status")).toList(),
+          "enabling queued the waiting task again");
+      assertEquals("printed for " + contextB, flowpay.state(contextB).getString("label"));
 
+      // A chain too deep is parked (worker.maxDepth is 2 here): the operator retries it from the console, and the
+      // audit says who did.
+      String relay = "relay_" + suffix;
+      write(flows, relay, "flow.dispatch('" + relay + "', {});");
+      String chainC = start(base, relay, "order-c-" + suffix);
+      flowpay.awaitRuns(chainC, 4);
       driver.findElement(By.id("nav-dead")).click();
-      WebElement letter = browser.await(By.cssSelector("tr.dead-row[data-chain='" + chainB + "']"));
-      assertTrue(letter.getText().contains("flow_disabled") && letter.getText().contains(ship), letter.getText());
-      browser.screenshot("console-dead");
+      WebElement letter = browser.await(By.cssSelector("tr.dead-row[data-chain='" + chainC + "']"));
+      assertTrue(letter.getText().contains("depth"), letter.getText());
       letter.findElement(By.cssSelector("button.retry")).click();
-
-      browser.await(By.cssSelector("li.run[data-flow='" + ship + "'][data-status='ok']"));
-      browser.awaitText(By.id("chain-status"), "settled");
-      assertEquals("ups", flowpay.state(contextB).getString("shipped_with"));
-      JsonObject audit = new JsonObject(flowpay.send(Request.cmd(Command.XREVRANGE).arg(RedisKeys.deadAudit(flowpay.worker))
-          .arg("+").arg("-").arg("COUNT").arg(1)).get(0).get(1).get(7).toString());
-      assertEquals(chainB, audit.getString("chain_id"), "the audit holds the retried task");
-      assertEquals("ada", flowpay.send(Request.cmd(Command.XREVRANGE).arg(RedisKeys.deadAudit(flowpay.worker))
-          .arg("+").arg("-").arg("COUNT").arg(1)).get(0).get(1).get(9).toString(), "the audit names who retried");
+      assertEquals("dead", flowpay.awaitRuns(chainC, 5).get(4).getString("status"), "retried, and parked again: still too deep");
+      Response newest = flowpay.send(Request.cmd(Command.XREVRANGE).arg(RedisKeys.deadAudit(flowpay.worker))
+          .arg("+").arg("-").arg("COUNT").arg(1)).get(0).get(1);
+      JsonObject audit = new JsonObject();
+      for (int i = 0; i + 1 < newest.size(); i += 2) {
+        audit.put(newest.get(i).toString(), newest.get(i + 1).toString());
+      }
+      assertEquals("retry", audit.getString("action"));
+      assertEquals("ada", audit.getString("by"), "the audit names who retried");
+      assertEquals(chainC, new JsonObject(audit.getString("task")).getString("chain_id"), "the audit holds the retried task");
 
       driver.findElement(By.id("context-input")).sendKeys(contextB);
       driver.findElement(By.cssSelector("#context-search button")).click();
-      browser.awaitText(By.id("context-state"), "\"shipped_with\": \"ups\"");
+      browser.awaitText(By.id("context-state"), "\"label\": \"printed for " + contextB + "\"");
       browser.screenshot("console-context");
       driver.findElement(By.id("nav-workers")).click();
       browser.await(By.cssSelector("tr.worker-row[data-worker='" + flowpay.worker + "']"));

@@ -88,10 +88,10 @@ class StripeWebhookIT {
         http.flowpay.vertx.timer(10).await();
       }
       JsonObject listed = http.get("/v1/calls/" + http.flowpay.worker).bodyAsJsonObject();
-      JsonObject reconciling = listed.getJsonArray("reconciling").getJsonObject(0);
-      assertEquals(call, reconciling.getString("call_id"), listed.encode());
-      assertEquals(context, reconciling.getString("context_id"));
-      assertEquals(500, reconciling.getInteger("last_status"));
+      JsonObject held = listed.getJsonArray("reconciling").getJsonObject(0);
+      assertEquals(call, held.getString("call_id"), listed.encode());
+      assertEquals(context, held.getString("context_id"));
+      assertEquals(500, held.getInteger("last_status"));
       JsonObject intent = intent().put("metadata", new JsonObject().put("flowpay_worker", http.flowpay.worker)
           .put("flowpay_context", context).put("flowpay_call", call));
       http.flowpay.stripe.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
