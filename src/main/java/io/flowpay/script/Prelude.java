@@ -41,17 +41,29 @@ final class Prelude {
         // The count lives in an array: a plain `var` would box a new Double on every loop iteration.
         var left = [0];
         var guard = freeze(function () { if (--left[0] <= 0) left[0] = budget(); });
-        var caught = freeze(function (e) { budget(e); });
+        var caught = freeze(function (e) { budget(e); plain(e); });
+
+        // What Nashorn keeps in an error: its Java exception (own property `nashornException`, set when an
+        // error is made or an object thrown) and the accessors of Error.prototype that read it. Both go:
+        // these four become own data properties of each error, read once from the Java exception, which
+        // is then deleted before a flow can see it (see plainErrors).
+        var ERRORS = ['Error', 'EvalError', 'RangeError', 'ReferenceError', 'SyntaxError', 'TypeError', 'URIError'];
+        var INFO = ['stack', 'lineNumber', 'columnNumber', 'fileName'], JAVA = 'nashornException';
+        var hasOwn = Object.prototype.hasOwnProperty, infoOf = {}, preludeLine = /flowpay:prelude/, flowFrame = /\\(([^()]*):(\\d+)\\)\\s*$/;
 
         return function setup(tableJson, javaNamesJson) {
           harden();
+          plainErrors();
+          noSharedSlots();
           shadowJava(parse(javaNamesJson));
           var call = hostCall(), log = logFacade(call);
           var facades = {ctx: ctxFacade(call), stripe: stripeFacade(call, parse(tableJson)), flow: flowFacade(call),
             log: log, print: log.info};
-          freezeAll(facades);
-          freezeAll(global);
-          return freeze(function run(factory, runHost, inputJson, metaJson, replyJson, runBudget) {
+          var seen = new Set(), shared = [];
+          freezeAll(facades, seen);
+          freezeAll(global, seen);
+          seen.forEach(function (value) { shared.push(value); });
+          var slots = slotsOf(), run = freeze(function run(factory, runHost, inputJson, metaJson, replyJson, runBudget) {
             host = runHost;
             budget = runBudget;
             left[0] = 0;
@@ -63,7 +75,78 @@ final class Prelude {
               budget = null;
             }
           });
+          // The production check after every run: nothing shared grew a property, no internal slot moved.
+          var unchanged = freeze(function unchanged() {
+            if (slotsOf() !== slots) return false;
+            for (var i = 0; i < shared.length; i++) if (!Object.isFrozen(shared[i])) return false;
+            return true;
+          });
+          return freeze({run: run, unchanged: unchanged});
         };
+
+        // The internal values of shared built-ins that their own methods can change (see noSharedSlots).
+        function slotsOf() {
+          var re = RegExp.prototype;
+          return Date.prototype.getTime() + '|' + re.source + '|' + re.global + re.ignoreCase + re.multiline + '|'
+            + re.lastIndex;
+        }
+
+        // Error objects hold no Java object and Error.prototype no hidden state (see INFO above). The
+        // constructors become wrappers that hand out plain errors; errors the engine throws are made plain
+        // in every catch (LoopGuard's __flowpay_caught); an inherited accessor makes Nashorn call a no-op
+        // setter instead of adding the Java exception to any other object thrown (frozen ones included).
+        function plainErrors() {
+          INFO.forEach(function (name) {
+            infoOf[name] = describe(Error.prototype, name).get;
+            delete Error.prototype[name];
+          });
+          define(Object.prototype, JAVA, {get: function () { return undefined; }, set: function () {},
+            enumerable: false, configurable: false});
+          ERRORS.forEach(function (name) {
+            var Native = global[name], proto = Native.prototype;
+            var Plain = function (message) { return plain(arguments.length === 0 ? new Native() : new Native(message)); };
+            Plain.prototype = proto;
+            define(proto, 'constructor', {value: Plain, writable: false, enumerable: false, configurable: false});
+            constant(name, Plain);
+          });
+        }
+
+        function plain(e) {
+          if (e === null || (typeof e !== 'object' && typeof e !== 'function') || !hasOwn.call(e, JAVA)) return e;
+          if (!('value' in describe(e, JAVA))) return e;  // Object.prototype's own accessor
+          var info = {};
+          INFO.forEach(function (name) { info[name] = infoOf[name].call(e); });
+          delete e[JAVA];
+          if (typeof info.stack === 'string') {
+            var lines = info.stack.split('\\n').filter(function (line) { return !preludeLine.test(line); });
+            info.stack = lines.join('\\n');
+            var at = lines.length > 1 ? flowFrame.exec(lines[1]) : null;
+            if (preludeLine.test(String(info.fileName)) && at !== null) {
+              info.fileName = at[1];
+              info.lineNumber = Number(at[2]);
+              info.columnNumber = undefined;
+            }
+          }
+          INFO.forEach(function (name) {
+            if (info[name] !== undefined) define(e, name, {value: info[name], writable: true, enumerable: false, configurable: true});
+          });
+          return e;
+        }
+
+        // A frozen object's internal slots still change through its own methods: Date.prototype is a Date,
+        // RegExp.prototype a RegExp. Those methods refuse the shared prototype as `this`.
+        function noSharedSlots() {
+          [[Date.prototype, /^set/], [RegExp.prototype, /^compile$/]].forEach(function (pair) {
+            var proto = pair[0];
+            names(proto).filter(function (name) { return pair[1].test(name); }).forEach(function (name) {
+              var method = proto[name];
+              define(proto, name, {value: function () {
+                if (this === proto) throw new TypeError(name + ' cannot change a built-in prototype');
+                return method.apply(this, arguments);
+              }, writable: false, enumerable: false, configurable: false});
+            });
+          });
+        }
 
         // Runs a guarded flow (LoopGuard's wrapper) with this run's names, `this` the frozen global.
         function enter(factory, facades, input, meta, reply) {
@@ -280,10 +363,9 @@ final class Prelude {
 
         // Freezes `root` and everything reachable from it: own properties (symbol keys too), getters and
         // setters, prototypes. After this no object a flow can reach without creating it can change.
-        function freezeAll(root) {
+        function freezeAll(root, seen) {
           var todo = [root, protoOf([][Symbol.iterator]()), protoOf(new Map()[Symbol.iterator]()),
             protoOf(new Set()[Symbol.iterator]()), protoOf(''[Symbol.iterator]())];
-          var seen = new Set();
           while (todo.length > 0) {
             var value = todo.pop();
             if (value === null || (typeof value !== 'object' && typeof value !== 'function') || seen.has(value)) continue;

@@ -20,7 +20,8 @@ import org.openjdk.nashorn.api.scripting.ScriptObjectMirror;
  * filter that exposes no class), and one hardened, frozen global per script thread, reused by every
  * run on that thread (a global is not thread-safe). A run's names are arguments of its flow, never
  * global properties, so nothing of one run is left for the next (see {@link Prelude}); a global that
- * saw a Java error or a watchdog stop is thrown away. Compiled scripts are shared between globals and
+ * saw a Java error or a watchdog stop is thrown away, and so is one whose check after the run
+ * ({@code unchanged}: every shared object still frozen, no internal slot of a shared built-in moved) fails. Compiled scripts are shared between globals and
  * threads. Flows are compiled with the loop guard ({@link LoopGuard}) and run under the {@link Watchdog}.
  */
 final class Sandbox {
@@ -92,11 +93,22 @@ final class Sandbox {
 
     private final Bindings bindings;
     private final ScriptObjectMirror run;
+    private final ScriptObjectMirror unchanged;
     private final Map<CompiledScript, Object> factories = new WeakHashMap<>();
 
-    private Global(Bindings bindings, ScriptObjectMirror run) {
+    private Global(Bindings bindings, ScriptObjectMirror entries) {
       this.bindings = bindings;
-      this.run = run;
+      this.run = (ScriptObjectMirror) entries.getMember("run");
+      this.unchanged = (ScriptObjectMirror) entries.getMember("unchanged");
+    }
+
+    /** Whether every shared object is still frozen and no internal slot of a shared built-in moved. */
+    boolean unchanged() {
+      try {
+        return Boolean.TRUE.equals(unchanged.call(null));
+      } catch (RuntimeException | StackOverflowError broken) {
+        return false;
+      }
     }
 
     private Object factory(CompiledScript flow) throws ScriptException {
@@ -136,7 +148,8 @@ final class Sandbox {
    * Runs a flow compiled by {@link #compileFlow} in this thread's global, with {@code task}'s names
    * and {@code host}, under the watchdog. Returns what ended it: null when it returned, else what it
    * threw, including the {@link ThreadDeath} of a watchdog stop. Never throws. The host is closed
-   * afterwards; the global is thrown away unless the run returned or threw a JavaScript error.
+   * afterwards; the global is thrown away unless the run returned or threw a JavaScript error and the
+   * global's check finds it unchanged.
    *
    * @param what names the run in the watchdog's log line
    */
@@ -154,7 +167,7 @@ final class Sandbox {
     Throwable thrown = watchdog.run(budget, what,
         () -> global.run.call(null, global.factory(flow), host, input, meta, reply, budget));
     host.close();
-    if (!reusable(thrown, budget)) {
+    if (!reusable(thrown, budget) || !global.unchanged()) {
       globals.remove();
     }
     return thrown;

@@ -148,6 +148,26 @@ class SandboxProbesTest {
   }
 
   @Test
+  void noErrorAFlowCanGetHoldsAJavaObject() throws IOException {
+    write("errors", "function java(e) { return typeof e.nashornException + Object.getOwnPropertyNames(e).indexOf('nashornException'); }\n"
+        + "var made = [new Error('a'), Error('b'), new TypeError('c'), RangeError('d'), new (Error.bind(null, 'e'))(),"
+        + " new (Object.getPrototypeOf(new SyntaxError('f')).constructor)('g')];\n"
+        + "var caught = [];\n"
+        + "[function () { null.x; }, function () { JSON.parse('{'); }, function () { ctx.get(1); }, function () { throw {a: 1}; },"
+        + " function () { stripe.customers.create(5); },"
+        + " function () { [1].forEach(function () { undefinedName; }); }, function () { decodeURI('%'); },"
+        + " function () { new Array(-1); }].forEach(function (f) { try { f(); } catch (e) { caught.push(e); } });\n"
+        + "var kept = {}; try { try { throw kept; } finally { caught.push(kept); } } catch (e) {}\n"
+        + "log.info(made.concat(caught).map(java).join(' '));\n"
+        + "var e = new Error('x'); log.info(typeof e.stack, e.stack.indexOf('errors.js:7') >= 0, e.lineNumber, e.fileName.endsWith('errors.js'),"
+        + " e.stack.indexOf('prelude') < 0, made[0] instanceof Error, made[2] instanceof TypeError, made[2].name);");
+    RunResult result = engine.run(main("errors", null), Map.of());
+    assertOk(result);
+    assertEquals(List.of(String.join(" ", java.util.Collections.nCopies(15, "undefined-1")),
+        "string true 7 true true true true TypeError"), messages(result));
+  }
+
+  @Test
   void oneRunLeavesNothingForTheNext() throws IOException {
     String observe = "log.info(typeof leaked, [].push(1), JSON.stringify({a: 1}), ({}).x, typeof Object.keys,"
         + " typeof Math.max, typeof marker);\n";
