@@ -58,7 +58,7 @@ final class Prelude {
           shadowJava(parse(javaNamesJson));
           var call = hostCall(), log = logFacade(call);
           var facades = {ctx: ctxFacade(call), stripe: stripeFacade(call, parse(tableJson)), flow: flowFacade(call),
-            log: log, print: log.info};
+            log: log, print: log.info, self: globalView()};
           var seen = new Set(), shared = [];
           freezeAll(facades, seen);
           freezeAll(global, seen);
@@ -154,7 +154,19 @@ final class Prelude {
           factory(guard, caught, input, meta, facades.ctx, facades.stripe, facades.flow, facades.log, facades.print,
             success ? input : undefined, success ? input : undefined, failure ? input : undefined,
             failure ? input : undefined, reply === null ? undefined : reply.request,
-            reply === null ? undefined : reply.carry).call(global);
+            reply === null ? undefined : reply.carry).call(facades.self);
+        }
+
+        // A flow's `this`: the global's standard names, without the global itself, whose __FILE__, __DIR__
+        // and __LINE__ hold a Java object (Nashorn's placeholder, neither writable nor configurable).
+        function globalView() {
+          var view = {};
+          names(global).forEach(function (name) {
+            if (!/^__/.test(name) && name !== 'engine' && name !== 'context') {
+              define(view, name, {value: global[name], writable: false, enumerable: false, configurable: false});
+            }
+          });
+          return view;
         }
 
         function harden() {

@@ -113,8 +113,8 @@ class SandboxProbesTest {
     write("probe", "log.info(Object.getOwnPropertyNames(this).sort().join(' '), Object.isFrozen(this));");
     RunResult result = engine.run(main("probe", null), Map.of());
     assertEquals(List.of("Array Boolean Date Error EvalError Function Infinity JSON Map Math NaN Number Object RangeError"
-        + " ReferenceError RegExp Set String Symbol SyntaxError TypeError URIError WeakMap WeakSet __DIR__ __FILE__"
-        + " __LINE__ arguments context decodeURI decodeURIComponent encodeURI encodeURIComponent engine escape eval"
+        + " ReferenceError RegExp Set String Symbol SyntaxError TypeError URIError WeakMap WeakSet arguments decodeURI"
+        + " decodeURIComponent encodeURI encodeURIComponent escape eval"
         + " isFinite isNaN parseFloat parseInt undefined unescape true"), messages(result));
   }
 
