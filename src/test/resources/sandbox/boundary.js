@@ -153,7 +153,8 @@ function hostile(seed) {
     for (var j = 0; j < n; j++) list.push(pick());
     return list;
   }
-  functions.forEach(function (f) {
+  var from = input.from || 0, to = Math.min(functions.length, from + (input.count || functions.length));
+  functions.slice(from, to).forEach(function (f) {
     targets.forEach(function (self) {
       tried++;
       try { apply.call(f, self, args()); } catch (e) {}
@@ -163,7 +164,7 @@ function hostile(seed) {
       try { if (i === 0) construct(f, args()); else apply.call(f, pick(), args()); } catch (e) {}
     }
   });
-  objects.forEach(function (o) {
+  if (to === functions.length) objects.forEach(function (o) {
     keysOf(o).concat(MAGIC).forEach(function (k) {
       tried += 3;
       try { o[k] = pick(); } catch (e) {}
@@ -174,10 +175,10 @@ function hostile(seed) {
     try { Object.setPrototypeOf(o, pick()); } catch (e) {}
     try { o['planted' + random(9)] = evil; } catch (e) {}
   });
-  log.info('tried ' + tried + ' calls and writes on ' + objects.length + ' objects (' + targets.length + ' as this) and '
-    + functions.length + ' functions');
+  log.info(JSON.stringify({tried: tried, objects: objects.length, targets: targets.length, functions: functions.length,
+    from: from, to: to}));
 }
 
 if (mode === 'walk') walk();
 else if (mode === 'fingerprint') fingerprint();
-else if (mode === 'hostile') { try { hostile(input.seed); } catch (e) { log.info('FAILED ' + e.stack); throw e; } }
+else if (mode === 'hostile') hostile(input.seed);

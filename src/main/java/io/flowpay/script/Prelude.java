@@ -63,6 +63,7 @@ final class Prelude {
           freezeAll(facades, seen);
           freezeAll(global, seen);
           seen.forEach(function (value) { shared.push(value); });
+          var arrays = shared.filter(Array.isArray), lengths = arrays.map(function (array) { return array.length; });
           var slots = slotsOf(), run = freeze(function run(factory, runHost, inputJson, metaJson, replyJson, runBudget) {
             host = runHost;
             budget = runBudget;
@@ -75,10 +76,12 @@ final class Prelude {
               budget = null;
             }
           });
-          // The production check after every run: nothing shared grew a property, no internal slot moved.
+          // The production check after every run: nothing shared grew a property, no shared array grew, no
+          // internal slot moved.
           var unchanged = freeze(function unchanged() {
             if (slotsOf() !== slots) return false;
             for (var i = 0; i < shared.length; i++) if (!Object.isFrozen(shared[i])) return false;
+            for (var j = 0; j < arrays.length; j++) if (arrays[j].length !== lengths[j]) return false;
             return true;
           });
           return freeze({run: run, unchanged: unchanged});
@@ -134,8 +137,15 @@ final class Prelude {
         }
 
         // A frozen object's internal slots still change through its own methods: Date.prototype is a Date,
-        // RegExp.prototype a RegExp. Those methods refuse the shared prototype as `this`.
+        // RegExp.prototype a RegExp. Those methods refuse the shared prototype as `this`; unshift refuses
+        // any frozen array.
         function noSharedSlots() {
+          // Nashorn's unshift writes into frozen arrays (found by SandboxBoundaryTest).
+          var unshift = Array.prototype.unshift;
+          define(Array.prototype, 'unshift', {value: function () {
+            if (arguments.length > 0 && !Object.isExtensible(Object(this))) throw new TypeError('unshift cannot add to a frozen array');
+            return unshift.apply(this, arguments);
+          }, writable: false, enumerable: false, configurable: false});
           [[Date.prototype, /^set/], [RegExp.prototype, /^compile$/]].forEach(function (pair) {
             var proto = pair[0];
             names(proto).filter(function (name) { return pair[1].test(name); }).forEach(function (name) {
@@ -162,7 +172,7 @@ final class Prelude {
         function globalView() {
           var view = {};
           names(global).forEach(function (name) {
-            if (!/^__/.test(name) && name !== 'engine' && name !== 'context') {
+            if (!/^__/.test(name) && ['engine', 'context', 'arguments'].indexOf(name) < 0) {
               define(view, name, {value: global[name], writable: false, enumerable: false, configurable: false});
             }
           });

@@ -113,9 +113,11 @@ class GlobalReuseIsolationTest {
                 + "attempt(function () { Date.prototype.setFullYear.call(Date.prototype, 1999); });\n"
                 + "attempt(function () { RegExp.prototype.compile.call(RegExp.prototype, '4242', 'g'); });\n"
                 + "attempt(function () { RegExp.prototype.exec.call(RegExp.prototype, 'x4242x4242'); });\n"
-                + "attempt(function () { 'a4242'.replace(RegExp.prototype, ''); });",
-            "log.info(Date.prototype.getTime(), RegExp.prototype.source, RegExp.prototype.global, RegExp.prototype.lastIndex);",
-            "null (?:) false 0"),
+                + "attempt(function () { 'a4242'.replace(RegExp.prototype, ''); });\n"
+                + "attempt(function () { Array.prototype.unshift.call(Array.prototype, 'card', 4242); });",
+            "log.info(Date.prototype.getTime(), RegExp.prototype.source, RegExp.prototype.global, RegExp.prototype.lastIndex,"
+                + " Array.prototype.length, [].concat(Array.prototype).length);",
+            "null (?:) false 0 0 0"),
         Arguments.of("objects thrown (the engine adds its Java exception even to frozen ones)",
             "attempt(function () { throw Math; }); attempt(function () { throw JSON; }); attempt(function () { throw log; });\n"
                 + "attempt(function () { throw Object.prototype; }); attempt(function () { throw stripe.customers; });",

@@ -113,7 +113,7 @@ class SandboxProbesTest {
     write("probe", "log.info(Object.getOwnPropertyNames(this).sort().join(' '), Object.isFrozen(this));");
     RunResult result = engine.run(main("probe", null), Map.of());
     assertEquals(List.of("Array Boolean Date Error EvalError Function Infinity JSON Map Math NaN Number Object RangeError"
-        + " ReferenceError RegExp Set String Symbol SyntaxError TypeError URIError WeakMap WeakSet arguments decodeURI"
+        + " ReferenceError RegExp Set String Symbol SyntaxError TypeError URIError WeakMap WeakSet decodeURI"
         + " decodeURIComponent encodeURI encodeURIComponent escape eval"
         + " isFinite isNaN parseFloat parseInt undefined unescape true"), messages(result));
   }
