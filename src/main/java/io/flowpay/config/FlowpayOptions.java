@@ -35,7 +35,9 @@ public record FlowpayOptions(RedisOptions redis, StripeOptions stripe, WorkerOpt
       "stripe", Set.of("apiBase", "apiVersion", "connectTimeoutMs", "timeoutMs", "maxAttempts", "retryDelayMs",
           "maxRetryDelayMs", "retryDeadlineMs", "maxConnections"),
       "worker", Set.of("scriptThreads", "maxInFlight", "readBatch", "blockMs", "cpuBudgetMs", "maxDeliveries",
-          "maxDepth", "disableAfterFailures", "claimIdleMs", "timerPollMs", "shutdownGraceMs"),
+          "maxDepth", "disableAfterFailures", "claimIdleMs", "timerPollMs", "shutdownGraceMs", "maxLogBytes",
+          "maxStateValueBytes", "maxStateBytes", "maxStripeCallsPerRun", "maxDispatchesPerRun", "maxValueDepth",
+          "crossNamespaceDispatch"),
       "http", Set.of("port", "host", "maxBodyBytes"),
       "webhooks", Set.of("defaultWorker"));
 

@@ -1,5 +1,6 @@
 package io.flowpay.script;
 
+import io.flowpay.config.ScriptLimits;
 import io.flowpay.flow.Effects;
 import io.flowpay.flow.FlowNames;
 import io.flowpay.flow.RunError;
@@ -54,6 +55,7 @@ public final class FlowEngine {
   private final FlowFiles files;
   private final StripeResources resources;
   private final RunBudget.Limits limits;
+  private final ScriptLimits scriptLimits;
   private final Sandbox sandbox;
   private final CompiledFlows flows;
 
@@ -69,14 +71,27 @@ public final class FlowEngine {
    *     {@link RunStatus#TIMED_OUT}
    */
   public FlowEngine(Path flowsDir, StripeResources resources, Duration cpuBudget) {
+    this(flowsDir, resources, cpuBudget, new ScriptLimits());
+  }
+
+  /**
+   * As {@link #FlowEngine(Path, StripeResources, Duration)}, with what one run may log, store, call and
+   * dispatch ({@code worker.maxLogBytes}, ...).
+   */
+  public FlowEngine(Path flowsDir, StripeResources resources, Duration cpuBudget, ScriptLimits scriptLimits) {
     this(flowsDir, resources,
-        new RunBudget.Limits(positive(cpuBudget).toNanos(), DEFAULT_MEMORY_BUDGET, FIRST_RUN_GRACE_NANOS));
+        new RunBudget.Limits(positive(cpuBudget).toNanos(), DEFAULT_MEMORY_BUDGET, FIRST_RUN_GRACE_NANOS), scriptLimits);
   }
 
   FlowEngine(Path flowsDir, StripeResources resources, RunBudget.Limits limits) {
+    this(flowsDir, resources, limits, new ScriptLimits());
+  }
+
+  FlowEngine(Path flowsDir, StripeResources resources, RunBudget.Limits limits, ScriptLimits scriptLimits) {
     this.files = new FlowFiles(flowsDir);
     this.resources = resources;
     this.limits = limits;
+    this.scriptLimits = scriptLimits;
     long watchInterval = Math.min(Math.max(limits.cpuNanos() / 4, 10_000_000L), 100_000_000L);
     this.sandbox = new Sandbox(resources.toScriptTable().encode(), watchInterval);
     this.flows = new CompiledFlows(files, sandbox);
@@ -180,8 +195,9 @@ public final class FlowEngine {
     RunBudget budget = new RunBudget(limits, !compiled.warm());
     Throwable thrown;
     try {
-      Host host = new Host(new ContextState(snapshot, effects), new StripeCalls(resources, task, effects),
-          new Dispatches(task, effects), effects);
+      Host host = new Host(new ContextState(snapshot, effects, scriptLimits),
+          new StripeCalls(resources, task, effects, scriptLimits), new Dispatches(task, effects, scriptLimits), effects,
+          scriptLimits);
       thrown = sandbox.run(compiled.script(), host, task, budget, "flow " + file + " of task " + task.taskId());
     } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
       thrown = e;
