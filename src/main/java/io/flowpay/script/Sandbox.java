@@ -4,6 +4,8 @@ import io.flowpay.flow.Task;
 import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.script.Bindings;
 import javax.script.Compilable;
@@ -31,6 +33,9 @@ final class Sandbox {
   private static final String[] OPTIONS =
       {"--language=es6", "--no-java", "--no-syntax-extensions", "--lazy-compilation=false"};
 
+  /** {@code flows/x.js:2:16 ES6 generator is not yet implemented}: Nashorn's compiler on ES6 it lacks. */
+  private static final Pattern UNSUPPORTED = Pattern.compile("^.*?:(\\d+):(\\d+) (.*)$");
+
   private final ScriptEngine engine;
   private final CompiledScript prelude;
   private final String stripeTable;
@@ -54,12 +59,32 @@ final class Sandbox {
     }
   }
 
-  /** Compiles a script as it is (no loop guard); its errors and stack lines name {@code fileName}. */
+  /**
+   * Compiles a script as it is (no loop guard); its errors and stack lines name {@code fileName}.
+   * Syntax Nashorn parses but cannot compile (generators, classes, destructuring, spread) is a
+   * {@link ScriptException} at its line too, not a bare RuntimeException.
+   */
   CompiledScript compile(String source, String fileName) throws ScriptException {
     synchronized (compileLock) {
       engine.getContext().setAttribute(ScriptEngine.FILENAME, fileName, ScriptContext.ENGINE_SCOPE);
-      return ((Compilable) engine).compile(source);
+      try {
+        return ((Compilable) engine).compile(source);
+      } catch (RuntimeException unsupported) {
+        throw unsupported(unsupported, fileName);
+      }
     }
+  }
+
+  private static ScriptException unsupported(RuntimeException e, String fileName) {
+    String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+    Matcher at = UNSUPPORTED.matcher(first);
+    if (!at.matches()) {
+      throw e;
+    }
+    String what = at.group(3).replace(" is not yet implemented", " is not supported in flows")
+        .replace(" are not yet implemented", " are not supported in flows");
+    return new ScriptException(fileName + ":" + at.group(1) + ":" + at.group(2) + " " + what, fileName,
+        Integer.parseInt(at.group(1)), Integer.parseInt(at.group(2)));
   }
 
   /**
