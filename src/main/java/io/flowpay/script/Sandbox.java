@@ -83,8 +83,11 @@ final class Sandbox {
     }
     String what = at.group(3).replace(" is not yet implemented", " is not supported in flows")
         .replace(" are not yet implemented", " are not supported in flows");
-    return new ScriptException(fileName + ":" + at.group(1) + ":" + at.group(2) + " " + what, fileName,
-        Integer.parseInt(at.group(1)), Integer.parseInt(at.group(2)));
+    String message = fileName + ":" + at.group(1) + ":" + at.group(2) + " " + what;
+    ScriptException syntax = new ScriptException(message, fileName, Integer.parseInt(at.group(1)),
+        Integer.parseInt(at.group(2)));
+    syntax.initCause(new IllegalArgumentException(message, e));  // what ScriptFailures.syntaxMessage reads
+    return syntax;
   }
 
   /**
