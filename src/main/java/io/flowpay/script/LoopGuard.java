@@ -20,6 +20,7 @@ import org.openjdk.nashorn.api.tree.IdentifierTree;
 import org.openjdk.nashorn.api.tree.LabeledStatementTree;
 import org.openjdk.nashorn.api.tree.LiteralTree;
 import org.openjdk.nashorn.api.tree.Parser;
+import org.openjdk.nashorn.api.tree.PropertyTree;
 import org.openjdk.nashorn.api.tree.SimpleTreeVisitorES6;
 import org.openjdk.nashorn.api.tree.StatementTree;
 import org.openjdk.nashorn.api.tree.Tree;
@@ -244,6 +245,19 @@ final class LoopGuard {
     public Void visitLabeledStatement(LabeledStatementTree node, Void unused) {
       checkName(node.getLabel(), node);
       return super.visitLabeledStatement(node, unused);
+    }
+
+    /**
+     * {@code {__proto__: null}} makes an object without Object.prototype at compile time, out of the
+     * prelude's reach (on such an object Nashorn would store its Java exception when it is thrown).
+     */
+    @Override
+    public Void visitProperty(PropertyTree node, Void unused) {
+      if (!node.isComputed() && node.getKey() instanceof IdentifierTree key && key.getName().equals("__proto__")) {
+        throw refuse(node, "'__proto__' as a key of an object literal is not allowed in flows: use"
+            + " Object.create(proto) or Object.setPrototypeOf(object, proto)");
+      }
+      return super.visitProperty(node, unused);
     }
 
     @Override

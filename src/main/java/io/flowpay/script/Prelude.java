@@ -49,6 +49,7 @@ final class Prelude {
         // is then deleted before a flow can see it (see plainErrors).
         var ERRORS = ['Error', 'EvalError', 'RangeError', 'ReferenceError', 'SyntaxError', 'TypeError', 'URIError'];
         var INFO = ['stack', 'lineNumber', 'columnNumber', 'fileName'], JAVA = 'nashornException';
+        var noJava = {get: function () { return undefined; }, set: function () {}, enumerable: false, configurable: false};
         var hasOwn = Object.prototype.hasOwnProperty, infoOf = {}, preludeLine = /flowpay:prelude/, flowFrame = /\\(([^()]*):(\\d+)\\)\\s*$/;
 
         return function setup(tableJson, javaNamesJson) {
@@ -103,8 +104,19 @@ final class Prelude {
             infoOf[name] = describe(Error.prototype, name).get;
             delete Error.prototype[name];
           });
-          define(Object.prototype, JAVA, {get: function () { return undefined; }, set: function () {},
-            enumerable: false, configurable: false});
+          define(Object.prototype, JAVA, noJava);
+          // An object whose prototype chain does not reach Object.prototype gets the same accessor itself.
+          var create = Object.create, setProto = Object.setPrototypeOf, proto = describe(Object.prototype, '__proto__');
+          define(Object, 'create', {value: function (parent, properties) {
+            return rooted(arguments.length > 1 ? create(parent, properties) : create(parent));
+          }, writable: false, enumerable: false, configurable: false});
+          define(Object, 'setPrototypeOf', {value: function (object, parent) {
+            return rooted(setProto(object, parent));
+          }, writable: false, enumerable: false, configurable: false});
+          define(Object.prototype, '__proto__', {get: proto.get, set: function (parent) {
+            proto.set.call(this, parent);
+            rooted(this);
+          }, enumerable: false, configurable: false});
           ERRORS.forEach(function (name) {
             var Native = global[name], proto = Native.prototype;
             var Plain = function (message) { return plain(arguments.length === 0 ? new Native() : new Native(message)); };
@@ -112,6 +124,14 @@ final class Prelude {
             define(proto, 'constructor', {value: Plain, writable: false, enumerable: false, configurable: false});
             constant(name, Plain);
           });
+        }
+
+        function rooted(object) {
+          if (object !== null && typeof object === 'object' && protoOf(object) === null && !hasOwn.call(object, JAVA)
+              && Object.isExtensible(object)) {
+            define(object, JAVA, noJava);
+          }
+          return object;
         }
 
         function plain(e) {

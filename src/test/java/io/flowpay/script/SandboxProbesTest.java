@@ -168,6 +168,26 @@ class SandboxProbesTest {
   }
 
   @Test
+  void anObjectWithoutPrototypeThrownThroughAFinallyHoldsNoJavaObject() throws IOException {
+    write("rootless", "var k = '__proto__', made = [Object.create(null), Object.setPrototypeOf({}, null), {[k]: null},"
+        + " Object.create(Object.create(null)), Object.freeze(Object.create(null))];\n"
+        + "(function () { var o = {}; o.__proto__ = null; made.push(o); })();\n"
+        + "log.info(made.map(function (o) {\n"
+        + "  try { try { throw o; } finally { return typeof o.nashornException; } } catch (e) { return 'caught'; }\n"
+        + "}).join(' '));");
+    RunResult result = engine.run(main("rootless", null), Map.of());
+    assertOk(result);
+    assertEquals(List.of("undefined undefined undefined undefined undefined undefined"), messages(result));
+  }
+
+  @Test
+  void aProtoKeyInAnObjectLiteralIsRefusedWhenTheFlowCompiles() throws IOException {
+    write("literal", "var a = 1;\nvar o = {__proto__: null};");
+    assertFailed(engine.run(main("literal", null), Map.of()), "flow_invalid", "'__proto__' as a key of an object"
+        + " literal is not allowed in flows: use Object.create(proto) or Object.setPrototypeOf(object, proto)", 2);
+  }
+
+  @Test
   void oneRunLeavesNothingForTheNext() throws IOException {
     String observe = "log.info(typeof leaked, [].push(1), JSON.stringify({a: 1}), ({}).x, typeof Object.keys,"
         + " typeof Math.max, typeof marker);\n";
