@@ -5,7 +5,11 @@ package io.flowpay.script;
  * evaluates to {@code setup(tableJson, javaNamesJson)}, which Java calls once: it strips the Nashorn
  * extensions that reach Java or the file system, disables {@code eval} and {@code Function}, shadows the
  * Java members of primitives, builds the facades ({@code ctx}, {@code stripe}, {@code flow}, {@code log})
- * once, then freezes everything reachable from the global, the global included. It returns
+ * once, then freezes everything reachable from the global, the global included. On the way it takes
+ * away what freezing leaves open (see {@code plainErrors}, {@code noSharedSlots}, {@code globalView}):
+ * Java exceptions on errors, hidden state behind Error.prototype's accessors, internal slots of shared
+ * built-ins. It returns {@code {run, unchanged}}: {@code unchanged()} is the check after every run (all
+ * shared objects still frozen, no shared array longer, no internal slot moved), and
  * {@code run(factory, host, inputJson, metaJson, replyJson, budget)}, which Java calls for every run:
  * it points the facades and the loop guard at this run's {@link Host} and {@link RunBudget}, clears
  * the RegExp statics, and calls the flow's factory ({@link LoopGuard}) with the run's names.
@@ -178,7 +182,8 @@ final class Prelude {
           });
         }
 
-        // Runs a guarded flow (LoopGuard's wrapper) with this run's names, `this` the frozen global.
+        // Runs a guarded flow (LoopGuard's wrapper) with this run's names; `this` is the frozen view of the
+        // global's built-ins (globalView).
         function enter(factory, facades, input, meta, reply) {
           var success = reply !== null && reply.success, failure = reply !== null && !reply.success;
           factory(guard, caught, input, meta, facades.ctx, facades.stripe, facades.flow, facades.log, facades.print,

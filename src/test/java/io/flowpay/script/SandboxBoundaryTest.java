@@ -5,6 +5,7 @@ import static io.flowpay.script.FlowEngineTest.messages;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowpay.config.ScriptLimits;
 import io.flowpay.flow.Call;
 import io.flowpay.flow.RunResult;
 import io.flowpay.flow.RunStatus;
@@ -43,9 +44,11 @@ class SandboxBoundaryTest {
 
   @BeforeEach
   void setUp() throws IOException {
-    // As serve builds it, with CPU and memory budgets that fit a run calling every function a few times.
+    // As serve builds it, with budgets and limits that fit a run calling every function a few times and
+    // logging one line per shared object.
     engine = new FlowEngine(flows, StripeResources.standard(),
-        new RunBudget.Limits(Duration.ofSeconds(60).toNanos(), 8L << 30, 0));
+        new RunBudget.Limits(Duration.ofSeconds(60).toNanos(), 8L << 30, 0),
+        new ScriptLimits(64 << 20, 1 << 20, 16 << 20, 100_000, 100_000, ScriptLimits.DEFAULT_MAX_VALUE_DEPTH, false));
     try (InputStream harness = getClass().getResourceAsStream("/sandbox/boundary.js")) {
       Files.write(flows.resolve("boundary.js"), harness.readAllBytes());
     }
@@ -76,6 +79,7 @@ class SandboxBoundaryTest {
   @ValueSource(ints = {1, 2, 3})
   void aHostileRunChangesNothingTheNextRunOnTheThreadCanSee(int seed) {
     List<String> clean = messages(run(mode("fingerprint")));
+    assertTrue(clean.size() > 400 && clean.stream().noneMatch(line -> line.startsWith("[flowpay]")), "whole: " + clean.size());
     long tried = 0;
     int batches = 0;
     int discarded = 0;
