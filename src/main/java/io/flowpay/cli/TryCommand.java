@@ -64,7 +64,7 @@ public final class TryCommand extends CommandSupport {
     Map<String, String> state = context == null ? Map.of()
         : withNode(options, node -> node.queue().snapshot(contextId).await().values());
     FlowEngine engine = FlowEngine.checking(options.flowsDir(), StripeResources.standard(),
-        Duration.ofMillis(options.worker().cpuBudgetMs()));
+        Duration.ofMillis(options.worker().cpuBudgetMs()), options.worker().scriptLimits());
     RunResult result = engine.run(task, state);
     TryPrinter printer = new TryPrinter(out);
     if (json) {

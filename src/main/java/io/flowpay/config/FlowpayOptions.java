@@ -36,7 +36,9 @@ public record FlowpayOptions(RedisOptions redis, StripeOptions stripe, WorkerOpt
           "maxRetryDelayMs", "retryDeadlineMs", "maxConnections", "reconcileWindowMs", "reconcileDelayMs",
           "maxReconcileDelayMs"),
       "worker", Set.of("scriptThreads", "maxInFlight", "readBatch", "blockMs", "cpuBudgetMs", "maxDeliveries",
-          "maxDepth", "disableAfterFailures", "claimIdleMs", "timerPollMs", "shutdownGraceMs"),
+          "maxDepth", "disableAfterFailures", "claimIdleMs", "timerPollMs", "shutdownGraceMs", "maxLogBytes",
+          "maxStateValueBytes", "maxStateBytes", "maxStripeCallsPerRun", "maxDispatchesPerRun", "maxValueDepth",
+          "crossNamespaceDispatch"),
       "http", Set.of("port", "host", "maxBodyBytes", "headerTimeoutMs", "idleTimeoutMs", "maxInFlight"),
       "webhooks", Set.of("defaultWorker"));
 

@@ -16,10 +16,11 @@ import io.vertx.core.json.JsonObject;
  * @param claimIdleMs pending tasks idle this long are claimed from a consumer that went away
  * @param timerPollMs how often due {@code flow.after} timers are moved into the stream
  * @param shutdownGraceMs how long a stop waits for running scripts and calls in flight
+ * @param scriptLimits what one flow run may write, call and dispatch (same section: {@code worker.maxLogBytes}, ...)
  */
 public record WorkerOptions(int scriptThreads, int maxInFlight, int readBatch, int blockMs, int cpuBudgetMs,
     int maxDeliveries, int maxDepth, int disableAfterFailures, int claimIdleMs, int timerPollMs,
-    int shutdownGraceMs) {
+    int shutdownGraceMs, ScriptLimits scriptLimits) {
 
   public static final int DEFAULT_SCRIPT_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
   public static final int DEFAULT_MAX_IN_FLIGHT = 256;
@@ -44,12 +45,20 @@ public record WorkerOptions(int scriptThreads, int maxInFlight, int readBatch, i
         DEFAULT_SHUTDOWN_GRACE_MS);
   }
 
-  /** Reads the {@code worker} section; fails naming the key. */
-  public WorkerOptions(JsonObject json) {
-    this(new ConfigReader(json, "worker"));
+  /** The given settings with the default script limits. */
+  public WorkerOptions(int scriptThreads, int maxInFlight, int readBatch, int blockMs, int cpuBudgetMs,
+      int maxDeliveries, int maxDepth, int disableAfterFailures, int claimIdleMs, int timerPollMs,
+      int shutdownGraceMs) {
+    this(scriptThreads, maxInFlight, readBatch, blockMs, cpuBudgetMs, maxDeliveries, maxDepth, disableAfterFailures,
+        claimIdleMs, timerPollMs, shutdownGraceMs, new ScriptLimits());
   }
 
-  private WorkerOptions(ConfigReader config) {
+  /** Reads the {@code worker} section; fails naming the key. */
+  public WorkerOptions(JsonObject json) {
+    this(new ConfigReader(json, "worker"), ScriptLimits.read(json));
+  }
+
+  private WorkerOptions(ConfigReader config, ScriptLimits scriptLimits) {
     this(config.integer("scriptThreads", DEFAULT_SCRIPT_THREADS, 1, 256),
         config.integer("maxInFlight", DEFAULT_MAX_IN_FLIGHT, 1, 100_000),
         config.integer("readBatch", DEFAULT_READ_BATCH, 1, 10_000),
@@ -60,21 +69,26 @@ public record WorkerOptions(int scriptThreads, int maxInFlight, int readBatch, i
         config.integer("disableAfterFailures", DEFAULT_DISABLE_AFTER_FAILURES, 0, 1_000),
         config.integer("claimIdleMs", DEFAULT_CLAIM_IDLE_MS, 1_000, 86_400_000),
         config.integer("timerPollMs", DEFAULT_TIMER_POLL_MS, 10, 60_000),
-        config.integer("shutdownGraceMs", DEFAULT_SHUTDOWN_GRACE_MS, 0, 600_000));
+        config.integer("shutdownGraceMs", DEFAULT_SHUTDOWN_GRACE_MS, 0, 600_000), scriptLimits);
   }
 
   public WorkerOptions withLimits(int newMaxDeliveries, int newMaxDepth, int newDisableAfterFailures) {
     return new WorkerOptions(scriptThreads, maxInFlight, readBatch, blockMs, cpuBudgetMs, newMaxDeliveries,
-        newMaxDepth, newDisableAfterFailures, claimIdleMs, timerPollMs, shutdownGraceMs);
+        newMaxDepth, newDisableAfterFailures, claimIdleMs, timerPollMs, shutdownGraceMs, scriptLimits);
   }
 
   public WorkerOptions withClaimIdleMs(int newClaimIdleMs) {
     return new WorkerOptions(scriptThreads, maxInFlight, readBatch, blockMs, cpuBudgetMs, maxDeliveries, maxDepth,
-        disableAfterFailures, newClaimIdleMs, timerPollMs, shutdownGraceMs);
+        disableAfterFailures, newClaimIdleMs, timerPollMs, shutdownGraceMs, scriptLimits);
+  }
+
+  public WorkerOptions withScriptLimits(ScriptLimits newScriptLimits) {
+    return new WorkerOptions(scriptThreads, maxInFlight, readBatch, blockMs, cpuBudgetMs, maxDeliveries, maxDepth,
+        disableAfterFailures, claimIdleMs, timerPollMs, shutdownGraceMs, newScriptLimits);
   }
 
   public JsonObject toJson() {
-    return new JsonObject()
+    return scriptLimits.addTo(new JsonObject()
         .put("scriptThreads", scriptThreads)
         .put("maxInFlight", maxInFlight)
         .put("readBatch", readBatch)
@@ -85,6 +99,6 @@ public record WorkerOptions(int scriptThreads, int maxInFlight, int readBatch, i
         .put("disableAfterFailures", disableAfterFailures)
         .put("claimIdleMs", claimIdleMs)
         .put("timerPollMs", timerPollMs)
-        .put("shutdownGraceMs", shutdownGraceMs);
+        .put("shutdownGraceMs", shutdownGraceMs));
   }
 }

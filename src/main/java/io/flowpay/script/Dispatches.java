@@ -1,5 +1,6 @@
 package io.flowpay.script;
 
+import io.flowpay.config.ScriptLimits;
 import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.flow.Effects;
 import io.flowpay.flow.FlowNames;
@@ -9,7 +10,10 @@ import java.util.List;
 
 /**
  * {@code flow.dispatch(name, input[, {worker, context}])}: a child task of the running task, and
- * {@code flow.after(ms, name, input[, {worker, context}])}: the same, due {@code ms} later.
+ * {@code flow.after(ms, name, input[, {worker, context}])}: the same, due {@code ms} later. A run
+ * dispatches at most {@link ScriptLimits#maxDispatchesPerRun()} tasks, and only into contexts of its own
+ * namespace (the part of a context id before its first {@code :}; ids without one share the namespace
+ * {@code ""}) unless {@link ScriptLimits#crossNamespaceDispatch()} allows any.
  */
 final class Dispatches {
 
@@ -19,10 +23,22 @@ final class Dispatches {
 
   private final Task task;
   private final Effects effects;
+  private final ScriptLimits limits;
 
   Dispatches(Task task, Effects effects) {
+    this(task, effects, new ScriptLimits());
+  }
+
+  Dispatches(Task task, Effects effects, ScriptLimits limits) {
     this.task = task;
     this.effects = effects;
+    this.limits = limits;
+  }
+
+  /** The namespace of a context id: the part before its first {@code :}, or {@code ""} when it has none. */
+  static String namespace(String contextId) {
+    int colon = contextId.indexOf(':');
+    return colon < 0 ? "" : contextId.substring(0, colon);
   }
 
   /** Records the child task and returns its id. */
@@ -41,6 +57,13 @@ final class Dispatches {
   }
 
   private Task child(String what, String caller, String flow, String inputJson, String optionsJson) {
+    int made = effects.dispatches().size() + effects.delayed().size();
+    if (made >= limits.maxDispatchesPerRun()) {
+      throw ScriptJson.refuse(what + ": this run already dispatched " + made + " tasks, the most one run may"
+          + " (worker.maxDispatchesPerRun)");
+    }
+    ScriptJson.requireDepth(what + ": input", inputJson, limits.maxValueDepth());
+    ScriptJson.requireDepth(what + ": options", optionsJson, limits.maxValueDepth());
     JsonObject options = ScriptJson.options(what, optionsJson, OPTIONS);
     String worker = orDefault(ScriptJson.string(what, options, "worker"), task.workerId());
     String context = orDefault(ScriptJson.string(what, options, "context"), task.contextId());
@@ -51,7 +74,18 @@ final class Dispatches {
     } catch (FlowpayFailure invalid) {
       throw ScriptJson.refuse(what + ": " + invalid.getMessage());
     }
+    requireNamespace(what, context);
     return task.child(flow, worker, context, caller, ScriptJson.value(what + ": input", inputJson), null);
+  }
+
+  private void requireNamespace(String what, String context) {
+    String own = namespace(task.contextId());
+    if (!limits.crossNamespaceDispatch() && !namespace(context).equals(own)) {
+      throw ScriptJson.refuse(what + ": context '" + context + "' is outside this flow's namespace '" + own
+          + "' (context '" + task.contextId() + "'): a flow dispatches only into contexts whose id starts with the"
+          + " same part before the first ':' (ids without ':' share one namespace); set"
+          + " worker.crossNamespaceDispatch to true to allow any");
+    }
   }
 
   private static long delay(String ms) {

@@ -1,5 +1,6 @@
 package io.flowpay.script;
 
+import io.flowpay.config.ScriptLimits;
 import io.flowpay.flow.Effects;
 import io.flowpay.flow.FlowNames;
 import io.flowpay.flow.RunError;
@@ -54,6 +55,7 @@ public final class FlowEngine {
   private final FlowFiles files;
   private final StripeResources resources;
   private final RunBudget.Limits limits;
+  private final ScriptLimits scriptLimits;
   private final Sandbox sandbox;
   private final CompiledFlows flows;
 
@@ -69,8 +71,16 @@ public final class FlowEngine {
    *     {@link RunStatus#TIMED_OUT}
    */
   public FlowEngine(Path flowsDir, StripeResources resources, Duration cpuBudget) {
+    this(flowsDir, resources, cpuBudget, new ScriptLimits());
+  }
+
+  /**
+   * As {@link #FlowEngine(Path, StripeResources, Duration)}, with what one run may log, store, call and
+   * dispatch ({@code worker.maxLogBytes}, ...).
+   */
+  public FlowEngine(Path flowsDir, StripeResources resources, Duration cpuBudget, ScriptLimits scriptLimits) {
     this(flowsDir, resources,
-        new RunBudget.Limits(positive(cpuBudget).toNanos(), DEFAULT_MEMORY_BUDGET, FIRST_RUN_GRACE_NANOS));
+        new RunBudget.Limits(positive(cpuBudget).toNanos(), DEFAULT_MEMORY_BUDGET, FIRST_RUN_GRACE_NANOS), scriptLimits);
   }
 
   /**
@@ -78,19 +88,27 @@ public final class FlowEngine {
    * checked ({@link FlowCheck}) before it loads: a version with errors does not load, and the one
    * loaded before it keeps running ({@code serve}).
    */
-  public static FlowEngine checking(Path flowsDir, StripeResources resources, Duration cpuBudget) {
+  public static FlowEngine checking(Path flowsDir, StripeResources resources, Duration cpuBudget,
+      ScriptLimits scriptLimits) {
     return new FlowEngine(flowsDir, resources,
-        new RunBudget.Limits(positive(cpuBudget).toNanos(), DEFAULT_MEMORY_BUDGET, FIRST_RUN_GRACE_NANOS), true);
+        new RunBudget.Limits(positive(cpuBudget).toNanos(), DEFAULT_MEMORY_BUDGET, FIRST_RUN_GRACE_NANOS), scriptLimits,
+        true);
   }
 
   FlowEngine(Path flowsDir, StripeResources resources, RunBudget.Limits limits) {
-    this(flowsDir, resources, limits, false);
+    this(flowsDir, resources, limits, new ScriptLimits());
   }
 
-  private FlowEngine(Path flowsDir, StripeResources resources, RunBudget.Limits limits, boolean checked) {
+  FlowEngine(Path flowsDir, StripeResources resources, RunBudget.Limits limits, ScriptLimits scriptLimits) {
+    this(flowsDir, resources, limits, scriptLimits, false);
+  }
+
+  private FlowEngine(Path flowsDir, StripeResources resources, RunBudget.Limits limits, ScriptLimits scriptLimits,
+      boolean checked) {
     this.files = new FlowFiles(flowsDir);
     this.resources = resources;
     this.limits = limits;
+    this.scriptLimits = scriptLimits;
     long watchInterval = Math.min(Math.max(limits.cpuNanos() / 4, 10_000_000L), 100_000_000L);
     this.sandbox = new Sandbox(resources.toScriptTable().encode(), watchInterval);
     this.flows = new CompiledFlows(files, sandbox, checked ? new FlowCheck(files, resources) : null);
@@ -195,8 +213,9 @@ public final class FlowEngine {
     RunBudget budget = new RunBudget(limits, !compiled.warm());
     Throwable thrown;
     try {
-      Host host = new Host(new ContextState(snapshot, effects), new StripeCalls(resources, task, effects),
-          new Dispatches(task, effects), effects);
+      Host host = new Host(new ContextState(snapshot, effects, scriptLimits),
+          new StripeCalls(resources, task, effects, scriptLimits), new Dispatches(task, effects, scriptLimits), effects,
+          scriptLimits);
       thrown = sandbox.run(compiled.script(), host, task, budget, "flow " + file + " of task " + task.taskId());
     } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
       thrown = e;

@@ -1,5 +1,6 @@
 package io.flowpay.script;
 
+import io.flowpay.config.ScriptLimits;
 import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.flow.Effects;
 import java.lang.System.Logger.Level;
@@ -19,13 +20,20 @@ final class Host extends AbstractJSObject {
   private final StripeCalls stripe;
   private final Dispatches dispatches;
   private final Effects effects;
+  private final long maxLogBytes;
+  private long logBytes;
   private volatile boolean closed;
 
   Host(ContextState ctx, StripeCalls stripe, Dispatches dispatches, Effects effects) {
+    this(ctx, stripe, dispatches, effects, new ScriptLimits());
+  }
+
+  Host(ContextState ctx, StripeCalls stripe, Dispatches dispatches, Effects effects, ScriptLimits limits) {
     this.ctx = ctx;
     this.stripe = stripe;
     this.dispatches = dispatches;
     this.effects = effects;
+    this.maxLogBytes = limits.maxLogBytes();
   }
 
   /** The run ended: every later call is refused, whoever kept a way to make it. */
@@ -69,8 +77,19 @@ final class Host extends AbstractJSObject {
     };
   }
 
+  /** Past the run's log bytes a line is dropped; the first dropped one leaves a marker. The run goes on. */
   private String log(String level, String message) {
-    effects.log(level, message);
+    if (logBytes > maxLogBytes) {
+      return "";
+    }
+    long bytes = ScriptJson.utf8Length(String.valueOf(message));
+    logBytes += bytes;
+    if (logBytes > maxLogBytes) {
+      effects.log("warn", "[flowpay] log limit reached: a run may log " + maxLogBytes
+          + " bytes (worker.maxLogBytes); this line of " + bytes + " bytes and later ones were dropped");
+    } else {
+      effects.log(level, message);
+    }
     return "";
   }
 

@@ -20,6 +20,7 @@ import org.openjdk.nashorn.api.tree.IdentifierTree;
 import org.openjdk.nashorn.api.tree.LabeledStatementTree;
 import org.openjdk.nashorn.api.tree.LiteralTree;
 import org.openjdk.nashorn.api.tree.Parser;
+import org.openjdk.nashorn.api.tree.PropertyTree;
 import org.openjdk.nashorn.api.tree.SimpleTreeVisitorES6;
 import org.openjdk.nashorn.api.tree.StatementTree;
 import org.openjdk.nashorn.api.tree.Tree;
@@ -38,10 +39,10 @@ import org.openjdk.nashorn.api.tree.WithTree;
  *
  * <p>The guarded flow is wrapped as {@code (function (__flowpay_guard, __flowpay_caught, input, meta,
  * ...) { 'use strict'; return function () {<flow>}; })}: the script evaluates to a factory the
- * prelude calls with the guards and this run's names ({@link #NAMES}), then calls the flow with the
- * frozen global as {@code this}. So the guards and the run's names are closure variables (fast to
- * reach, no property a flow could overwrite, fresh for every run although the global is reused), the
- * flow's top-level variables are locals (Nashorn reaches those far faster than globals), and a flow
+ * prelude calls with the guards and this run's names ({@link #NAMES}), then calls the flow with a
+ * frozen view of the global's built-ins as {@code this}. So the guards and the run's names are closure
+ * variables (fast to reach, no property a flow could overwrite, fresh for every run although the
+ * global is reused), the flow's top-level variables are locals (Nashorn reaches those far faster than globals), and a flow
  * may still declare its own {@code let error = ...}. Flows run in strict mode. Since the flow alone parses as a program,
  * its braces cannot close the wrapper. Names starting with {@code __flowpay}, which could shadow a
  * guard, and {@code with}, which could hide one, are refused.
@@ -249,6 +250,19 @@ final class LoopGuard {
     public Void visitLabeledStatement(LabeledStatementTree node, Void unused) {
       checkName(node.getLabel(), node);
       return super.visitLabeledStatement(node, unused);
+    }
+
+    /**
+     * {@code {__proto__: null}} makes an object without Object.prototype at compile time, out of the
+     * prelude's reach (on such an object Nashorn would store its Java exception when it is thrown).
+     */
+    @Override
+    public Void visitProperty(PropertyTree node, Void unused) {
+      if (!node.isComputed() && node.getKey() instanceof IdentifierTree key && key.getName().equals("__proto__")) {
+        throw refuse(node, "'__proto__' as a key of an object literal is not allowed in flows: use"
+            + " Object.create(proto) or Object.setPrototypeOf(object, proto)");
+      }
+      return super.visitProperty(node, unused);
     }
 
     @Override

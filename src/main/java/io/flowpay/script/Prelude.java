@@ -5,7 +5,11 @@ package io.flowpay.script;
  * evaluates to {@code setup(tableJson, javaNamesJson)}, which Java calls once: it strips the Nashorn
  * extensions that reach Java or the file system, disables {@code eval} and {@code Function}, shadows the
  * Java members of primitives, builds the facades ({@code ctx}, {@code stripe}, {@code flow}, {@code log})
- * once, then freezes everything reachable from the global, the global included. It returns
+ * once, then freezes everything reachable from the global, the global included. On the way it takes
+ * away what freezing leaves open (see {@code plainErrors}, {@code noSharedSlots}, {@code globalView}):
+ * Java exceptions on errors, hidden state behind Error.prototype's accessors, internal slots of shared
+ * built-ins. It returns {@code {run, unchanged}}: {@code unchanged()} is the check after every run (all
+ * shared objects still frozen, no shared array longer, no internal slot moved), and
  * {@code run(factory, host, inputJson, metaJson, replyJson, budget)}, which Java calls for every run:
  * it points the facades and the loop guard at this run's {@link Host} and {@link RunBudget}, clears
  * the RegExp statics, and calls the flow's factory ({@link LoopGuard}) with the run's names.
@@ -41,17 +45,31 @@ final class Prelude {
         // The count lives in an array: a plain `var` would box a new Double on every loop iteration.
         var left = [0];
         var guard = freeze(function () { if (--left[0] <= 0) left[0] = budget(); });
-        var caught = freeze(function (e) { budget(e); });
+        var caught = freeze(function (e) { budget(e); plain(e); });
+
+        // What Nashorn keeps in an error: its Java exception (own property `nashornException`, set when an
+        // error is made or an object thrown) and the accessors of Error.prototype that read it. Both go:
+        // these four become own data properties of each error, read once from the Java exception, which
+        // is then deleted before a flow can see it (see plainErrors).
+        var ERRORS = ['Error', 'EvalError', 'RangeError', 'ReferenceError', 'SyntaxError', 'TypeError', 'URIError'];
+        var INFO = ['stack', 'lineNumber', 'columnNumber', 'fileName'], JAVA = 'nashornException';
+        var noJava = {get: function () { return undefined; }, set: function () {}, enumerable: false, configurable: false};
+        var hasOwn = Object.prototype.hasOwnProperty, infoOf = {}, preludeLine = /flowpay:prelude/, flowFrame = /\\(([^()]*):(\\d+)\\)\\s*$/;
 
         return function setup(tableJson, javaNamesJson) {
           harden();
+          plainErrors();
+          noSharedSlots();
           shadowJava(parse(javaNamesJson));
           var call = hostCall(), log = logFacade(call);
           var facades = {ctx: ctxFacade(call), stripe: stripeFacade(call, parse(tableJson)), flow: flowFacade(call),
-            log: log, print: log.info};
-          freezeAll(facades);
-          freezeAll(global);
-          return freeze(function run(factory, runHost, inputJson, metaJson, replyJson, runBudget) {
+            log: log, print: log.info, self: globalView()};
+          var seen = new Set(), shared = [];
+          freezeAll(facades, seen);
+          freezeAll(global, seen);
+          seen.forEach(function (value) { shared.push(value); });
+          var arrays = shared.filter(Array.isArray), lengths = arrays.map(function (array) { return array.length; });
+          var slots = slotsOf(), run = freeze(function run(factory, runHost, inputJson, metaJson, replyJson, runBudget) {
             host = runHost;
             budget = runBudget;
             left[0] = 0;
@@ -63,15 +81,127 @@ final class Prelude {
               budget = null;
             }
           });
+          // The production check after every run: nothing shared grew a property, no shared array grew, no
+          // internal slot moved.
+          var unchanged = freeze(function unchanged() {
+            if (slotsOf() !== slots) return false;
+            for (var i = 0; i < shared.length; i++) if (!Object.isFrozen(shared[i])) return false;
+            for (var j = 0; j < arrays.length; j++) if (arrays[j].length !== lengths[j]) return false;
+            return true;
+          });
+          return freeze({run: run, unchanged: unchanged});
         };
 
-        // Runs a guarded flow (LoopGuard's wrapper) with this run's names, `this` the frozen global.
+        // The internal values of shared built-ins that their own methods can change (see noSharedSlots).
+        function slotsOf() {
+          var re = RegExp.prototype;
+          return Date.prototype.getTime() + '|' + re.source + '|' + re.global + re.ignoreCase + re.multiline + '|'
+            + re.lastIndex;
+        }
+
+        // Error objects hold no Java object and Error.prototype no hidden state (see INFO above). The
+        // constructors become wrappers that hand out plain errors; errors the engine throws are made plain
+        // in every catch (LoopGuard's __flowpay_caught); an inherited accessor makes Nashorn call a no-op
+        // setter instead of adding the Java exception to any other object thrown (frozen ones included).
+        function plainErrors() {
+          INFO.forEach(function (name) {
+            infoOf[name] = describe(Error.prototype, name).get;
+            delete Error.prototype[name];
+          });
+          define(Object.prototype, JAVA, noJava);
+          // An object whose prototype chain does not reach Object.prototype gets the same accessor itself.
+          var create = Object.create, setProto = Object.setPrototypeOf, proto = describe(Object.prototype, '__proto__');
+          define(Object, 'create', {value: function (parent, properties) {
+            return rooted(arguments.length > 1 ? create(parent, properties) : create(parent));
+          }, writable: false, enumerable: false, configurable: false});
+          define(Object, 'setPrototypeOf', {value: function (object, parent) {
+            return rooted(setProto(object, parent));
+          }, writable: false, enumerable: false, configurable: false});
+          define(Object.prototype, '__proto__', {get: proto.get, set: function (parent) {
+            proto.set.call(this, parent);
+            rooted(this);
+          }, enumerable: false, configurable: false});
+          ERRORS.forEach(function (name) {
+            var Native = global[name], proto = Native.prototype;
+            var Plain = function (message) { return plain(arguments.length === 0 ? new Native() : new Native(message)); };
+            Plain.prototype = proto;
+            define(proto, 'constructor', {value: Plain, writable: false, enumerable: false, configurable: false});
+            constant(name, Plain);
+          });
+        }
+
+        function rooted(object) {
+          if (object !== null && typeof object === 'object' && protoOf(object) === null && !hasOwn.call(object, JAVA)
+              && Object.isExtensible(object)) {
+            define(object, JAVA, noJava);
+          }
+          return object;
+        }
+
+        function plain(e) {
+          if (e === null || (typeof e !== 'object' && typeof e !== 'function') || !hasOwn.call(e, JAVA)) return e;
+          if (!('value' in describe(e, JAVA))) return e;  // Object.prototype's own accessor
+          var info = {};
+          INFO.forEach(function (name) { info[name] = infoOf[name].call(e); });
+          delete e[JAVA];
+          if (typeof info.stack === 'string') {
+            var lines = info.stack.split('\\n').filter(function (line) { return !preludeLine.test(line); });
+            info.stack = lines.join('\\n');
+            var at = lines.length > 1 ? flowFrame.exec(lines[1]) : null;
+            if (preludeLine.test(String(info.fileName)) && at !== null) {
+              info.fileName = at[1];
+              info.lineNumber = Number(at[2]);
+              info.columnNumber = undefined;
+            }
+          }
+          INFO.forEach(function (name) {
+            if (info[name] !== undefined) define(e, name, {value: info[name], writable: true, enumerable: false, configurable: true});
+          });
+          return e;
+        }
+
+        // A frozen object's internal slots still change through its own methods: Date.prototype is a Date,
+        // RegExp.prototype a RegExp. Those methods refuse the shared prototype as `this`; unshift refuses
+        // any frozen array.
+        function noSharedSlots() {
+          // Nashorn's unshift writes into frozen arrays (found by SandboxBoundaryTest).
+          var unshift = Array.prototype.unshift;
+          define(Array.prototype, 'unshift', {value: function () {
+            if (arguments.length > 0 && !Object.isExtensible(Object(this))) throw new TypeError('unshift cannot add to a frozen array');
+            return unshift.apply(this, arguments);
+          }, writable: false, enumerable: false, configurable: false});
+          [[Date.prototype, /^set/], [RegExp.prototype, /^compile$/]].forEach(function (pair) {
+            var proto = pair[0];
+            names(proto).filter(function (name) { return pair[1].test(name); }).forEach(function (name) {
+              var method = proto[name];
+              define(proto, name, {value: function () {
+                if (this === proto) throw new TypeError(name + ' cannot change a built-in prototype');
+                return method.apply(this, arguments);
+              }, writable: false, enumerable: false, configurable: false});
+            });
+          });
+        }
+
+        // Runs a guarded flow (LoopGuard's wrapper) with this run's names; `this` is the frozen view of the
+        // global's built-ins (globalView).
         function enter(factory, facades, input, meta, reply) {
           var success = reply !== null && reply.success, failure = reply !== null && !reply.success;
           factory(guard, caught, input, meta, facades.ctx, facades.stripe, facades.flow, facades.log, facades.print,
             success ? input : undefined, success ? input : undefined, failure ? input : undefined,
             failure ? input : undefined, reply === null ? undefined : reply.request,
-            reply === null ? undefined : reply.carry).call(global);
+            reply === null ? undefined : reply.carry).call(facades.self);
+        }
+
+        // A flow's `this`: the global's standard names, without the global itself, whose __FILE__, __DIR__
+        // and __LINE__ hold a Java object (Nashorn's placeholder, neither writable nor configurable).
+        function globalView() {
+          var view = {};
+          names(global).forEach(function (name) {
+            if (!/^__/.test(name) && ['engine', 'context', 'arguments'].indexOf(name) < 0) {
+              define(view, name, {value: global[name], writable: false, enumerable: false, configurable: false});
+            }
+          });
+          return view;
         }
 
         function harden() {
@@ -280,10 +410,9 @@ final class Prelude {
 
         // Freezes `root` and everything reachable from it: own properties (symbol keys too), getters and
         // setters, prototypes. After this no object a flow can reach without creating it can change.
-        function freezeAll(root) {
+        function freezeAll(root, seen) {
           var todo = [root, protoOf([][Symbol.iterator]()), protoOf(new Map()[Symbol.iterator]()),
             protoOf(new Set()[Symbol.iterator]()), protoOf(''[Symbol.iterator]())];
-          var seen = new Set();
           while (todo.length > 0) {
             var value = todo.pop();
             if (value === null || (typeof value !== 'object' && typeof value !== 'function') || seen.has(value)) continue;

@@ -4,6 +4,8 @@ import io.flowpay.flow.Task;
 import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.script.Bindings;
 import javax.script.Compilable;
@@ -20,7 +22,8 @@ import org.openjdk.nashorn.api.scripting.ScriptObjectMirror;
  * filter that exposes no class), and one hardened, frozen global per script thread, reused by every
  * run on that thread (a global is not thread-safe). A run's names are arguments of its flow, never
  * global properties, so nothing of one run is left for the next (see {@link Prelude}); a global that
- * saw a Java error or a watchdog stop is thrown away. Compiled scripts are shared between globals and
+ * saw a Java error or a watchdog stop is thrown away, and so is one whose check after the run
+ * ({@code unchanged}: every shared object still frozen, no internal slot of a shared built-in moved) fails. Compiled scripts are shared between globals and
  * threads. Flows are compiled with the loop guard ({@link LoopGuard}) and run under the {@link Watchdog}.
  */
 final class Sandbox {
@@ -29,6 +32,9 @@ final class Sandbox {
   // Eager compilation: a flow's functions compile with the flow, not on first call inside its CPU budget.
   private static final String[] OPTIONS =
       {"--language=es6", "--no-java", "--no-syntax-extensions", "--lazy-compilation=false"};
+
+  /** {@code flows/x.js:2:16 ES6 generator is not yet implemented}: Nashorn's compiler on ES6 it lacks. */
+  private static final Pattern UNSUPPORTED = Pattern.compile("^.*?:(\\d+):(\\d+) (.*)$");
 
   private final ScriptEngine engine;
   private final CompiledScript prelude;
@@ -53,12 +59,35 @@ final class Sandbox {
     }
   }
 
-  /** Compiles a script as it is (no loop guard); its errors and stack lines name {@code fileName}. */
+  /**
+   * Compiles a script as it is (no loop guard); its errors and stack lines name {@code fileName}.
+   * Syntax Nashorn parses but cannot compile (generators, classes, destructuring, spread) is a
+   * {@link ScriptException} at its line too, not a bare RuntimeException.
+   */
   CompiledScript compile(String source, String fileName) throws ScriptException {
     synchronized (compileLock) {
       engine.getContext().setAttribute(ScriptEngine.FILENAME, fileName, ScriptContext.ENGINE_SCOPE);
-      return ((Compilable) engine).compile(source);
+      try {
+        return ((Compilable) engine).compile(source);
+      } catch (RuntimeException unsupported) {
+        throw unsupported(unsupported, fileName);
+      }
     }
+  }
+
+  private static ScriptException unsupported(RuntimeException e, String fileName) {
+    String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+    Matcher at = UNSUPPORTED.matcher(first);
+    if (!at.matches()) {
+      throw e;
+    }
+    String what = at.group(3).replace(" is not yet implemented", " is not supported in flows")
+        .replace(" are not yet implemented", " are not supported in flows");
+    String message = fileName + ":" + at.group(1) + ":" + at.group(2) + " " + what;
+    ScriptException syntax = new ScriptException(message, fileName, Integer.parseInt(at.group(1)),
+        Integer.parseInt(at.group(2)));
+    syntax.initCause(new IllegalArgumentException(message, e));  // what ScriptFailures.syntaxMessage reads
+    return syntax;
   }
 
   /**
@@ -92,11 +121,22 @@ final class Sandbox {
 
     private final Bindings bindings;
     private final ScriptObjectMirror run;
+    private final ScriptObjectMirror unchanged;
     private final Map<CompiledScript, Object> factories = new WeakHashMap<>();
 
-    private Global(Bindings bindings, ScriptObjectMirror run) {
+    private Global(Bindings bindings, ScriptObjectMirror entries) {
       this.bindings = bindings;
-      this.run = run;
+      this.run = (ScriptObjectMirror) entries.getMember("run");
+      this.unchanged = (ScriptObjectMirror) entries.getMember("unchanged");
+    }
+
+    /** Whether every shared object is still frozen and no internal slot of a shared built-in moved. */
+    boolean unchanged() {
+      try {
+        return Boolean.TRUE.equals(unchanged.call(null));
+      } catch (RuntimeException | StackOverflowError broken) {
+        return false;
+      }
     }
 
     private Object factory(CompiledScript flow) throws ScriptException {
@@ -136,7 +176,8 @@ final class Sandbox {
    * Runs a flow compiled by {@link #compileFlow} in this thread's global, with {@code task}'s names
    * and {@code host}, under the watchdog. Returns what ended it: null when it returned, else what it
    * threw, including the {@link ThreadDeath} of a watchdog stop. Never throws. The host is closed
-   * afterwards; the global is thrown away unless the run returned or threw a JavaScript error.
+   * afterwards; the global is thrown away unless the run returned or threw a JavaScript error and the
+   * global's check finds it unchanged.
    *
    * @param what names the run in the watchdog's log line
    */
@@ -154,7 +195,7 @@ final class Sandbox {
     Throwable thrown = watchdog.run(budget, what,
         () -> global.run.call(null, global.factory(flow), host, input, meta, reply, budget));
     host.close();
-    if (!reusable(thrown, budget)) {
+    if (!reusable(thrown, budget) || !global.unchanged()) {
       globals.remove();
     }
     return thrown;

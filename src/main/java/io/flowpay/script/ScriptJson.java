@@ -15,6 +15,56 @@ final class ScriptJson {
     return new FlowpayFailure(FlowpayFailure.Kind.SCRIPT_ERROR, message);
   }
 
+  /**
+   * Refuses JSON text that nests deeper than {@code max} objects and arrays: deep values cost every
+   * reader (Redis, the API, the next run) a stack frame per level, and past ~1000 they cannot be read.
+   */
+  static void requireDepth(String what, String json, int max) {
+    if (json == null) {
+      return;
+    }
+    int depth = 0;
+    boolean inString = false;
+    for (int i = 0; i < json.length(); i++) {
+      char c = json.charAt(i);
+      if (inString) {
+        if (c == '\\') {
+          i++;
+        } else if (c == '"') {
+          inString = false;
+        }
+      } else if (c == '"') {
+        inString = true;
+      } else if (c == '{' || c == '[') {
+        if (++depth > max) {
+          throw refuse(what + " nests deeper than " + max + " levels of objects and arrays (worker.maxValueDepth):"
+              + " flatten it");
+        }
+      } else if (c == '}' || c == ']') {
+        depth--;
+      }
+    }
+  }
+
+  /** How many bytes {@code text} takes in UTF-8, without encoding it. */
+  static long utf8Length(String text) {
+    long bytes = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        bytes++;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
+  }
+
   /** A JSON value (JsonObject, JsonArray, String, Number, Boolean or null); null text is null. */
   static Object value(String what, String json) {
     if (json == null) {

@@ -1,5 +1,6 @@
 package io.flowpay.script;
 
+import io.flowpay.config.ScriptLimits;
 import io.flowpay.flow.Call;
 import io.flowpay.flow.Effects;
 import io.flowpay.flow.Ids;
@@ -28,11 +29,17 @@ final class StripeCalls {
   private final StripeResources resources;
   private final Task task;
   private final Effects effects;
+  private final ScriptLimits limits;
 
   StripeCalls(StripeResources resources, Task task, Effects effects) {
+    this(resources, task, effects, new ScriptLimits());
+  }
+
+  StripeCalls(StripeResources resources, Task task, Effects effects, ScriptLimits limits) {
     this.resources = resources;
     this.task = task;
     this.effects = effects;
+    this.limits = limits;
   }
 
   String call(String resource, String verb, String id, String paramsJson, String optionsJson) {
@@ -60,6 +67,12 @@ final class StripeCalls {
   }
 
   private String record(Target target, String paramsJson, String optionsJson) {
+    if (effects.calls().size() >= limits.maxStripeCallsPerRun()) {
+      throw ScriptJson.refuse(target.what() + ": this run already made " + effects.calls().size()
+          + " Stripe calls, the most one run may (worker.maxStripeCallsPerRun)");
+    }
+    ScriptJson.requireDepth(target.what() + ": params", paramsJson, limits.maxValueDepth());
+    ScriptJson.requireDepth(target.what() + ": options", optionsJson, limits.maxValueDepth());
     JsonObject params = ScriptJson.object(target.what() + ": params", paramsJson);
     Amounts.check(target.what(), params);
     CallOptions options = CallOptions.parse(target.what(), optionsJson, target.onSuccess(), target.onError());

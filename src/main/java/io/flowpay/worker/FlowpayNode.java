@@ -73,7 +73,7 @@ public final class FlowpayNode {
   /** As {@link #start(Vertx, FlowpayOptions, StripeClient)}, recording runs, calls and dead letters in {@code metrics}. */
   public static Future<FlowpayNode> start(Vertx vertx, FlowpayOptions options, StripeClient stripe, FlowMetrics metrics) {
     FlowEngine engine = FlowEngine.checking(options.flowsDir(), StripeResources.standard(),
-        Duration.ofMillis(options.worker().cpuBudgetMs()));
+        Duration.ofMillis(options.worker().cpuBudgetMs()), options.worker().scriptLimits());
     return connect(vertx, options).compose(node -> node.deployWorkers(options, engine, stripe, metrics).map(node));
   }
 

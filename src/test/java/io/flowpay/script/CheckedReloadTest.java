@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowpay.config.ScriptLimits;
 import io.flowpay.flow.RunResult;
 import io.flowpay.flow.RunStatus;
 import io.flowpay.stripe.StripeResources;
@@ -26,7 +27,7 @@ class CheckedReloadTest {
 
   @BeforeEach
   void setUp() {
-    engine = FlowEngine.checking(flows, StripeResources.standard(), Duration.ofMillis(200));
+    engine = FlowEngine.checking(flows, StripeResources.standard(), Duration.ofMillis(200), new ScriptLimits());
   }
 
   @Test

@@ -290,6 +290,33 @@ class FlowEngineTest {
     assertEquals(flows + "/broken.js", result.error().file());
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {
+      "function* ids() { yield 1; }",
+      "var g = function* () { yield 1; };",
+      "class Order {}",
+      "var {a, b} = {a: 1, b: 2};",
+      "var xs = [...[1, 2]];",
+      "async function f() {}",
+      "var p = new Promise(function () {});",
+      "var o = {a, ...rest};",
+      "import x from 'y';",
+  })
+  void unsupportedSyntaxIsFlowInvalidWithItsLine(String line) throws IOException {
+    write("modern", "var a = 1, rest = {};\n" + line + "\nlog.info('ran');");
+    RunResult result = run(main("modern", null));
+    if (line.contains("Promise")) {
+      assertFailed(result, "script_error", "ReferenceError: \"Promise\" is not defined", 2);
+      return;
+    }
+    assertFailed(result, "flow_invalid", null, 2);
+    assertEquals(flows + "/modern.js", result.error().file());
+    assertTrue(result.error().message().startsWith("SyntaxError: "), result.error().message());
+    if (line.startsWith("function*")) {
+      assertEquals("SyntaxError: ES6 generator is not supported in flows", result.error().message());
+    }
+  }
+
   @Test
   void thrownErrorsAreScriptErrorsAtTheirLine() throws IOException {
     write("thrower", "log.info('before');\n\nthrow new Error('boom');");

@@ -100,6 +100,29 @@ class GlobalReuseIsolationTest {
             "log.info(typeof Error.prepareStackTrace, typeof Error.stackTraceLimit, String(new Error('x')),"
                 + " new TypeError('t').name);",
             "undefined undefined Error: x TypeError"),
+        Arguments.of("error accessors (code planted in Error.prototype.stack)",
+            "var evil = {toString: function () { ctx.set('stolen', ctx.all()); return 'planted'; }};\n"
+                + "attempt(function () { Error.prototype.stack = evil; }); attempt(function () { Error.prototype.lineNumber = evil; });\n"
+                + "attempt(function () { Error.prototype.fileName = evil; }); attempt(function () { Error.prototype.columnNumber = evil; });\n"
+                + "attempt(function () { TypeError.prototype.stack = evil; }); attempt(function () { Object.prototype.stack = evil; });",
+            "try { null.x; } catch (e) { log.info(typeof e.stack, String(e.stack).indexOf('planted'), typeof e.lineNumber,"
+                + " typeof new Error('x').fileName); }",
+            "string -1 number string"),
+        Arguments.of("internal slots of shared built-ins",
+            "attempt(function () { Date.prototype.setTime.call(Date.prototype, 4242); });\n"
+                + "attempt(function () { Date.prototype.setFullYear.call(Date.prototype, 1999); });\n"
+                + "attempt(function () { RegExp.prototype.compile.call(RegExp.prototype, '4242', 'g'); });\n"
+                + "attempt(function () { RegExp.prototype.exec.call(RegExp.prototype, 'x4242x4242'); });\n"
+                + "attempt(function () { 'a4242'.replace(RegExp.prototype, ''); });\n"
+                + "attempt(function () { Array.prototype.unshift.call(Array.prototype, 'card', 4242); });",
+            "log.info(Date.prototype.getTime(), RegExp.prototype.source, RegExp.prototype.global, RegExp.prototype.lastIndex,"
+                + " Array.prototype.length, [].concat(Array.prototype).length);",
+            "null (?:) false 0 0 0"),
+        Arguments.of("objects thrown (the engine adds its Java exception even to frozen ones)",
+            "attempt(function () { throw Math; }); attempt(function () { throw JSON; }); attempt(function () { throw log; });\n"
+                + "attempt(function () { throw Object.prototype; }); attempt(function () { throw stripe.customers; });",
+            "log.info(Object.isFrozen(Math), Object.isFrozen(JSON), Object.getOwnPropertyNames(log).length, typeof Math.nashornException);",
+            "true true 3 undefined"),
         Arguments.of("closures kept in shared objects",
             "var stash = function () { ctx.set('stale', 'yes'); };\n"
                 + "attempt(function () { Array.prototype.push.stash = stash; }); attempt(function () { Math.max.stash = stash; });\n"

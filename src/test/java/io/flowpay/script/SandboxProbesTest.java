@@ -113,8 +113,8 @@ class SandboxProbesTest {
     write("probe", "log.info(Object.getOwnPropertyNames(this).sort().join(' '), Object.isFrozen(this));");
     RunResult result = engine.run(main("probe", null), Map.of());
     assertEquals(List.of("Array Boolean Date Error EvalError Function Infinity JSON Map Math NaN Number Object RangeError"
-        + " ReferenceError RegExp Set String Symbol SyntaxError TypeError URIError WeakMap WeakSet __DIR__ __FILE__"
-        + " __LINE__ arguments context decodeURI decodeURIComponent encodeURI encodeURIComponent engine escape eval"
+        + " ReferenceError RegExp Set String Symbol SyntaxError TypeError URIError WeakMap WeakSet decodeURI"
+        + " decodeURIComponent encodeURI encodeURIComponent escape eval"
         + " isFinite isNaN parseFloat parseInt undefined unescape true"), messages(result));
   }
 
@@ -145,6 +145,46 @@ class SandboxProbesTest {
     RunResult result = engine.run(main("catches", null), Map.of());
     assertOk(result);
     assertEquals(List.of("true undefined", "plain", "finally", "true"), messages(result));
+  }
+
+  @Test
+  void noErrorAFlowCanGetHoldsAJavaObject() throws IOException {
+    write("errors", "function java(e) { return typeof e.nashornException + Object.getOwnPropertyNames(e).indexOf('nashornException'); }\n"
+        + "var made = [new Error('a'), Error('b'), new TypeError('c'), RangeError('d'), new (Error.bind(null, 'e'))(),"
+        + " new (Object.getPrototypeOf(new SyntaxError('f')).constructor)('g')];\n"
+        + "var caught = [];\n"
+        + "[function () { null.x; }, function () { JSON.parse('{'); }, function () { ctx.get(1); }, function () { throw {a: 1}; },"
+        + " function () { stripe.customers.create(5); },"
+        + " function () { [1].forEach(function () { undefinedName; }); }, function () { decodeURI('%'); },"
+        + " function () { new Array(-1); }].forEach(function (f) { try { f(); } catch (e) { caught.push(e); } });\n"
+        + "var kept = {}; try { try { throw kept; } finally { caught.push(kept); } } catch (e) {}\n"
+        + "log.info(made.concat(caught).map(java).join(' '));\n"
+        + "var e = new Error('x'); log.info(typeof e.stack, e.stack.indexOf('errors.js:7') >= 0, e.lineNumber, e.fileName.endsWith('errors.js'),"
+        + " e.stack.indexOf('prelude') < 0, made[0] instanceof Error, made[2] instanceof TypeError, made[2].name);");
+    RunResult result = engine.run(main("errors", null), Map.of());
+    assertOk(result);
+    assertEquals(List.of(String.join(" ", java.util.Collections.nCopies(15, "undefined-1")),
+        "string true 7 true true true true TypeError"), messages(result));
+  }
+
+  @Test
+  void anObjectWithoutPrototypeThrownThroughAFinallyHoldsNoJavaObject() throws IOException {
+    write("rootless", "var k = '__proto__', made = [Object.create(null), Object.setPrototypeOf({}, null), {[k]: null},"
+        + " Object.create(Object.create(null)), Object.freeze(Object.create(null))];\n"
+        + "(function () { var o = {}; o.__proto__ = null; made.push(o); })();\n"
+        + "log.info(made.map(function (o) {\n"
+        + "  try { try { throw o; } finally { return typeof o.nashornException; } } catch (e) { return 'caught'; }\n"
+        + "}).join(' '));");
+    RunResult result = engine.run(main("rootless", null), Map.of());
+    assertOk(result);
+    assertEquals(List.of("undefined undefined undefined undefined undefined undefined"), messages(result));
+  }
+
+  @Test
+  void aProtoKeyInAnObjectLiteralIsRefusedWhenTheFlowCompiles() throws IOException {
+    write("literal", "var a = 1;\nvar o = {__proto__: null};");
+    assertFailed(engine.run(main("literal", null), Map.of()), "flow_invalid", "'__proto__' as a key of an object"
+        + " literal is not allowed in flows: use Object.create(proto) or Object.setPrototypeOf(object, proto)", 2);
   }
 
   @Test
