@@ -3,6 +3,7 @@ package io.flowpay.cli;
 import io.flowpay.config.FlowpayOptions;
 import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.flow.FlowNames;
+import io.flowpay.flow.Task;
 import io.flowpay.queue.QueueReader;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
@@ -21,7 +22,9 @@ import picocli.CommandLine.Option;
 @Command(name = "runs", mixinStandardHelpOptions = true,
     description = "Recent runs of every context, newest first: time, status, flow, worker, context, caller, duration,"
         + " chain, and the error of a failed run. Reads each context's run records (a SCAN of Redis): an operator's"
-        + " look-up.%nExit code: 0, 1 when Redis fails, 2 for usage/config errors.")
+        + " look-up. With --retry TASK_ID --context C, runs a failed run's task again as a fresh attempt (same"
+        + " idempotency keys), audited.%nExit code: 0, 1 when Redis fails or there is no such failed run, 2 for"
+        + " usage/config errors.")
 public final class RunsCommand extends CommandSupport {
 
   private static final Pattern AGO = Pattern.compile("(\\d+)([smhd])");
@@ -42,6 +45,15 @@ public final class RunsCommand extends CommandSupport {
   @Option(names = "--json", description = "One JSON run record per line.")
   boolean json;
 
+  @Option(names = "--retry", paramLabel = "TASK_ID", description = "Run again the task of this failed run (with --context).")
+  String retry;
+
+  @Option(names = "--context", description = "With --retry: the context the failed run is in.")
+  String context;
+
+  @Option(names = "--by", description = "With --retry: who is acting, for the audit (default: $USER).")
+  String by;
+
   @Option(names = "--config", description = "Config file (default: conf/flowpay.json if present).")
   Path config;
 
@@ -52,6 +64,9 @@ public final class RunsCommand extends CommandSupport {
   @Override
   int run(PrintWriter out) {
     FlowpayOptions options = options(config, false);
+    if (retry != null) {
+      return retry(out, options);
+    }
     String onlyFlow = flow == null ? null : FlowNames.require(flow);
     long sinceMs = since == null ? 0 : sinceMillis(since, Instant.now());
     int max = Math.max(1, limit);
@@ -66,6 +81,26 @@ public final class RunsCommand extends CommandSupport {
         out.println("no runs" + (failed ? " failed" : "") + (onlyFlow == null ? "" : " of flow " + onlyFlow)
             + (since == null ? "" : " since " + Times.iso(sinceMs)));
       }
+      return ExitCodes.OK;
+    });
+  }
+
+  private int retry(PrintWriter out, FlowpayOptions options) {
+    if (context == null) {
+      throw new FlowpayFailure(FlowpayFailure.Kind.BAD_REQUEST, "--retry needs --context: the context the failed run is in"
+          + " (see 'flowpay runs --failed')");
+    }
+    String contextId = FlowNames.requireId("--context", context);
+    String who = by != null ? by : env.getOrDefault("USER", "unknown");
+    return withNode(options, node -> {
+      Task task = node.queue().retryRun(contextId, retry, who).await();
+      if (task == null) {
+        out.println("no failed run of task " + retry + " in context " + contextId + " (it succeeded since, or its record"
+            + " is no longer kept): see 'flowpay runs --failed'");
+        return ExitCodes.FAILED;
+      }
+      out.printf("retried task %s of flow %s in context %s on worker %s (chain %s)%n", task.taskId(), task.flow(),
+          contextId, task.workerId(), task.chainId());
       return ExitCodes.OK;
     });
   }

@@ -49,10 +49,23 @@ public record RunRecord(
             .map(timer -> dispatchSummary(timer.task()).put("delay_ms", timer.delayMs())).toList()))
         .put("writes", new JsonArray(writes));
     if (error != null) {
+      // What a failed run was given, whole: enough to run its task again (flowpay runs --retry).
       json.put("error", error.toJson());
       json.put("input", task.input());
+      json.put("reply", task.reply() == null ? null : task.reply().toJson());
     }
     return json;
+  }
+
+  /**
+   * The task a failed run record was made for, as a fresh attempt of it (same task id, so its Stripe
+   * calls carry the same idempotency keys: Stripe acts on each at most once).
+   */
+  public static Task retryOf(JsonObject record) {
+    return new Task(record.getString("task_id"), record.getString("flow"), record.getString("worker_id"),
+        record.getString("context_id"), record.getString("caller_id"), record.getValue("input"),
+        Reply.fromJson(record.getJsonObject("reply")), record.getString("chain_id"), record.getString("parent_id"),
+        record.getInteger("depth", 0), 1, System.currentTimeMillis(), record.getString("event_id"));
   }
 
   private static JsonObject callSummary(Call call) {

@@ -45,6 +45,7 @@ public final class RedisTaskQueue {
   private final LuaScript dead = LuaScript.load("dead");
   private final LuaScript deadRetry = LuaScript.load("dead_retry");
   private final LuaScript deadDrop = LuaScript.load("dead_drop");
+  private final LuaScript retryRun = LuaScript.load("retry_run");
 
   private final int disableAfterFailures;
   private final String chainTtl;
@@ -449,6 +450,35 @@ public final class RedisTaskQueue {
       return ensureGroup(task.workerId())
           .compose(ready -> deadRetry.run(redis, keys, args))
           .map(response -> response.toInteger() == 1);
+    });
+  }
+
+  /**
+   * Runs again, as a fresh attempt, the task of the newest failed (or timed out) run of task
+   * {@code taskId} in context {@code contextId}, among the context's kept run records; its chain is
+   * pending again. Returns the task, or null when no such failed run is kept. Leaves an audit entry.
+   */
+  public Future<Task> retryRun(String contextId, String taskId, String by) {
+    Request newest = Request.cmd(Command.XREVRANGE).arg(RedisKeys.runs(contextId)).arg("+").arg("-")
+        .arg("COUNT").arg(RUNS_PER_CONTEXT);
+    return redis.send(newest).compose(records -> {
+      JsonObject failed = null;
+      for (Response entry : records) {
+        JsonObject record = new JsonObject(entry.get(1).get(1).toString());
+        if (taskId.equals(record.getString("task_id"))) {
+          failed = Set.of("failed", "timed_out").contains(record.getString("status")) ? record : null;
+          break;
+        }
+      }
+      if (failed == null) {
+        return Future.succeededFuture(null);
+      }
+      Task task = RunRecord.retryOf(failed);
+      List<String> keys = List.of(RedisKeys.chain(task.chainId()), RedisKeys.tasks(task.workerId()),
+          RedisKeys.deadAudit(task.workerId()));
+      List<String> args = List.of(task.encode(), by, String.valueOf(System.currentTimeMillis()), chainTtl, contextId,
+          taskId);
+      return ensureGroup(task.workerId()).compose(ready -> retryRun.run(redis, keys, args)).map(entry -> task);
     });
   }
 

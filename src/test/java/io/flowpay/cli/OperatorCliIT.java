@@ -126,6 +126,46 @@ class OperatorCliIT {
     }
   }
 
+  /**
+   * A run that failed on a bug is run again once the flow is fixed: the same task (its reply, carry
+   * and idempotency keys), a fresh attempt, in its chain, audited.
+   */
+  @Test
+  void aFailedRunIsRetriedOnceItsFlowIsFixed(TestRedis redis) throws IOException {
+    Path flows = dir.resolve("flows");
+    String flow = "ship_" + Ids.newId().substring(0, 8);
+    write(flows, flow, "ctx.set('carrier', input.carrier.toUpperCase(1, 2, 3).nope.x);");
+    try (FlowpayHarness flowpay = new FlowpayHarness(redis, flows)) {
+      String context = "ctx-" + Ids.newId();
+      Task task = flowpay.start(flow, context, new JsonObject().put("carrier", "ups"));
+      assertEquals("failed", flowpay.settle(task).get(0).getString("status"));
+      String config = config(redis, flows, flowpay.worker);
+      write(flows, flow, "ctx.set('carrier', input.carrier.toUpperCase());");
+
+      LocalServeIT.Result retried = cli(Map.of(), "runs", "--retry", task.taskId(), "--context", context, "--by", "ops-ada",
+          "--config", config);
+
+      assertEquals(0, retried.code(), retried.err());
+      assertTrue(retried.out().startsWith("retried task " + task.taskId() + " of flow " + flow), retried.out());
+      List<JsonObject> runs = flowpay.awaitRuns(task.chainId(), 2);
+      assertEquals(List.of("failed", "ok"), runs.stream().map(run -> run.getString("status")).toList());
+      assertEquals(task.taskId(), runs.get(1).getString("task_id"), "the same task, run again");
+      assertEquals("UPS", flowpay.state(context).getString("carrier"));
+      assertEquals("settled", flowpay.queue.chain(task.chainId()).await().status());
+      JsonObject audit = flowpay.queue.deadAudit(flowpay.worker).await().stream()
+          .filter(entry -> "retry_run".equals(entry.getString("action"))).findFirst().orElseThrow();
+      assertEquals("ops-ada", audit.getString("by"));
+      assertEquals(task.taskId(), audit.getString("task_id"));
+
+      LocalServeIT.Result again = cli(Map.of(), "runs", "--retry", task.taskId(), "--context", context, "--config", config);
+      assertEquals(1, again.code(), "its last run succeeded: nothing to retry");
+      assertTrue(again.out().contains("no failed run of task " + task.taskId()), again.out());
+      LocalServeIT.Result noContext = cli(Map.of(), "runs", "--retry", task.taskId(), "--config", config);
+      assertEquals(2, noContext.code());
+      assertTrue(noContext.err().contains("--retry needs --context"), noContext.err());
+    }
+  }
+
   @Test
   void flowListShowsEachFlowOkFailingOrDisabledWithItsLastError(TestRedis redis) throws IOException {
     Path flows = dir.resolve("flows");
