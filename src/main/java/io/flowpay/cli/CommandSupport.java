@@ -5,6 +5,8 @@ import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.flow.FlowNames;
 import io.flowpay.worker.FlowpayNode;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,5 +82,15 @@ abstract class CommandSupport implements Callable<Integer> {
       case CONFIG_INVALID, BAD_REQUEST, FLOW_INVALID, FLOW_NOT_FOUND -> ExitCodes.USAGE;
       default -> ExitCodes.FAILED;
     };
+  }
+
+  /** A {@code --input} option's JSON value; a clear error when it is not JSON. */
+  static Object parseInput(String input) {
+    try {
+      return Json.decodeValue(input);
+    } catch (DecodeException bad) {
+      throw new FlowpayFailure(FlowpayFailure.Kind.BAD_REQUEST,
+          "--input is not JSON (" + bad.getMessage().lines().findFirst().orElse("") + "): e.g. --input '{\"amount\": 2000}'");
+    }
   }
 }

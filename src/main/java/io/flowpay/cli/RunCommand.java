@@ -10,8 +10,6 @@ import io.flowpay.queue.QueueReader;
 import io.flowpay.queue.WorkerStats;
 import io.flowpay.worker.FlowpayNode;
 import java.util.List;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -65,7 +63,7 @@ public final class RunCommand extends CommandSupport {
   @Override
   int run(PrintWriter out) {
     FlowpayOptions options = options(config, false);
-    Task task = Task.main(FlowNames.require(flow), workerId(options, worker), contextId(), "cli", parseInput());
+    Task task = Task.main(FlowNames.require(flow), workerId(options, worker), contextId(), "cli", CommandSupport.parseInput(input));
     requireFlowFile(options);
     return withNode(options, node -> {
       node.queue().start(task).await();
@@ -111,15 +109,6 @@ public final class RunCommand extends CommandSupport {
 
   private String contextId() {
     return FlowNames.requireId("--context", context == null ? "ctx-" + Ids.newId().substring(0, 12) : context);
-  }
-
-  private Object parseInput() {
-    try {
-      return Json.decodeValue(input);
-    } catch (DecodeException bad) {
-      throw new FlowpayFailure(FlowpayFailure.Kind.BAD_REQUEST,
-          "--input is not JSON (" + bad.getMessage().lines().findFirst().orElse("") + "): e.g. --input '{\"amount\": 2000}'");
-    }
   }
 
   /** When the flows folder is here, a missing flow is caught before anything is enqueued. */

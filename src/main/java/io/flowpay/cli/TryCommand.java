@@ -9,8 +9,6 @@ import io.flowpay.flow.RunStatus;
 import io.flowpay.flow.Task;
 import io.flowpay.script.FlowEngine;
 import io.flowpay.stripe.StripeResources;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +57,7 @@ public final class TryCommand extends CommandSupport {
   int run(PrintWriter out) {
     FlowpayOptions options = options(config, false);
     String contextId = FlowNames.requireId("--context", context == null ? "try-" + Ids.newId().substring(0, 12) : context);
-    Task task = Task.main(FlowNames.require(flow), workerId(options, worker), contextId, "cli", parseInput());
+    Task task = Task.main(FlowNames.require(flow), workerId(options, worker), contextId, "cli", CommandSupport.parseInput(input));
     requireFlowFile(options.flowsDir());
     Map<String, String> state = context == null ? Map.of()
         : withNode(options, node -> node.queue().snapshot(contextId).await().values());
@@ -73,15 +71,6 @@ public final class TryCommand extends CommandSupport {
       printer.text(task, state, context != null, result);
     }
     return result.status() == RunStatus.OK ? ExitCodes.OK : ExitCodes.FAILED;
-  }
-
-  private Object parseInput() {
-    try {
-      return Json.decodeValue(input);
-    } catch (DecodeException bad) {
-      throw new FlowpayFailure(FlowpayFailure.Kind.BAD_REQUEST,
-          "--input is not JSON (" + bad.getMessage().lines().findFirst().orElse("") + "): e.g. --input '{\"amount\": 2000}'");
-    }
   }
 
   private void requireFlowFile(Path dir) {
