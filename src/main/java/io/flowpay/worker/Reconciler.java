@@ -94,10 +94,13 @@ final class Reconciler {
     calls.due(workerId, System.currentTimeMillis(), PER_PUMP)
         .onComplete(done -> pumping = false)
         .onSuccess(due -> due.forEach(this::attempt))
-        .compose(attempted -> calls.counts(workerId))
-        .onSuccess(counts -> metrics.reconciling(workerId, counts[0], counts[1]))
         .onFailure(error -> LOG.log(System.Logger.Level.DEBUG, "worker {0}: reconcile pump: {1}", workerId,
             error.getMessage()));
+  }
+
+  /** Refreshes the reconciling and unresolved gauges (the worker calls this on its gauge timer, not every pump). */
+  void refreshGauges() {
+    calls.counts(workerId).onSuccess(counts -> metrics.reconciling(workerId, counts[0], counts[1]));
   }
 
   private void attempt(Due due) {

@@ -46,7 +46,7 @@ public final class WorkerVerticle extends VerticleBase {
   private static final int MAX_REDIS_ATTEMPTS = 12;
   private static final long MAX_BACKOFF_MS = 5_000;
   private static final int TIMERS_PER_MOVE = 500;
-  /** How often gauges read from Redis (stuck chains) are refreshed. */
+  /** How often gauges read from Redis (stuck chains, reconciling calls) are refreshed. */
   private static final long GAUGES_MS = 5_000;
   private static final long SNAPSHOT_CACHE_CHARS = 16L << 20;
   /** Group commit: runs (or answers) at most in one request to Redis, and such requests at once. */
@@ -123,7 +123,7 @@ public final class WorkerVerticle extends VerticleBase {
               id -> claim(options.claimIdleMs(), "-"));
           timersTimer = vertx.setPeriodic(options.timerPollMs(), id -> moveDueTimers());
           reconciler.start(options.timerPollMs());
-          gaugesTimer = vertx.setPeriodic(GAUGES_MS, id -> queue.stuckChains().onSuccess(metrics::stuckChains));
+          gaugesTimer = vertx.setPeriodic(GAUGES_MS, id -> refreshGauges());
           readMore();
         });
   }
@@ -319,6 +319,12 @@ public final class WorkerVerticle extends VerticleBase {
               workerId, delivery.entryId(), failed.getMessage());
           return Future.succeededFuture();
         });
+  }
+
+  /** Gauges read from Redis: stuck chains, and this worker's reconciling and unresolved calls. */
+  private void refreshGauges() {
+    queue.stuckChains().onSuccess(metrics::stuckChains);
+    reconciler.refreshGauges();
   }
 
   private void forgetRuns(Delivery delivery) {
