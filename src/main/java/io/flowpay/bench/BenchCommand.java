@@ -41,7 +41,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--warmup", description = "Warm-up in seconds before the rounds of each mode and concurrency (default 30: Nashorn and the JIT need about a minute to settle).")
   Double warmup;
 
-  @Option(names = "--concurrency", split = ",", defaultValue = "16,256", description = "Operations in flight (default 16,256).")
+  @Option(names = "--concurrency", split = ",", defaultValue = "1,16,256", description = "Operations in flight (default 1,16,256).")
   List<Integer> concurrency;
 
   @Option(names = "--modes", split = ",", defaultValue = "flowpay,ceiling,stripe-java",
@@ -55,6 +55,10 @@ public final class BenchCommand implements Callable<Integer> {
       description = "The stand-in answers this many ms after each request, as Stripe does (default 0: at once).")
   long stripeLatencyMs;
 
+  @Option(names = "--redis-persist", description = "The embedded Redis writes every change to disk before it answers"
+      + " (appendonly yes, appendfsync always), as Redis for money should: what durability on disk costs.")
+  boolean redisPersist;
+
   @Option(names = "--soak", description = "Instead: Flowpay at the highest --concurrency for this many seconds, heap after a GC at start and end.")
   Integer soak;
 
@@ -62,6 +66,7 @@ public final class BenchCommand implements Callable<Integer> {
   CommandSpec spec;
 
   private final Map<String, String> env;
+  private Path persistDir;
 
   public BenchCommand(Map<String, String> env) {
     this.env = env;
@@ -74,7 +79,11 @@ public final class BenchCommand implements Callable<Integer> {
     String loadBefore = loadAverage();
     String externalRedis = env.get("REDIS_URL");
     boolean embedded = externalRedis == null || externalRedis.isBlank();
-    try (EmbeddedRedis redis = embedded ? EmbeddedRedis.start() : null;
+    if (redisPersist && !embedded) {
+      throw new ParameterException(spec.commandLine(), "--redis-persist configures the embedded Redis: with REDIS_URL,"
+          + " set appendonly yes and appendfsync always on your own server instead");
+    }
+    try (EmbeddedRedis redis = embedded ? startRedis() : null;
         StandInServer standIn = StandInServer.start(stripeLatencyMs);
         Probe probe = new Probe(embedded ? redis.url() : externalRedis, standIn)) {
       Bench bench = new Bench(embedded ? redis.url() : externalRedis, standIn, probe, settings(),
@@ -83,12 +92,12 @@ public final class BenchCommand implements Callable<Integer> {
           + " CPU(s) (nproc); load average before: " + loadBefore,
           "JVM " + System.getProperty("java.vm.version") + ", max heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024)
               + " MB, GC " + String.join("/", ManagementFactory.getGarbageCollectorMXBeans().stream().map(gc -> gc.getName()).toList()),
-          "Redis " + (embedded ? "embedded" : "from REDIS_URL") + "; Stripe stand-in: Vert.x HTTP server, "
+          "Redis " + (embedded ? "embedded" + (redisPersist ? ", appendfsync always" : ", no persistence") : "from REDIS_URL") + "; Stripe stand-in: Vert.x HTTP server, "
               + standIn.bodyBytes() + "-byte payment_intent"
               + (stripeLatencyMs > 0 ? ", answered after " + stripeLatencyMs + " ms" : "")));
       Report report = soak == null ? bench.run(modes, concurrency, notes) : bench.soak(Collections.max(concurrency), soak, notes);
       notes.add("load average after: " + loadAverage() + " (a busy or shared machine makes every number noisy)");
-      report = new Report(report.rows(), notes);
+      report = new Report(report.rows(), notes, stripeLatencyMs, ManagementFactory.getThreadMXBean().getPeakThreadCount());
       printer.println(String.join(System.lineSeparator(), notes));
       printer.println();
       printer.print(report.table());
@@ -101,6 +110,33 @@ public final class BenchCommand implements Callable<Integer> {
     } catch (FlowpayFailure failure) {
       spec.commandLine().getErr().println("flowpay: " + failure.getMessage());
       return 1;
+    } finally {
+      deletePersistDir();
+    }
+  }
+
+  /** The append-only files of {@code --redis-persist} are of no use after the run. */
+  private void deletePersistDir() {
+    if (persistDir == null) {
+      return;
+    }
+    try (var files = Files.walk(persistDir)) {
+      files.sorted(Collections.reverseOrder()).forEach(file -> file.toFile().delete());
+    } catch (IOException e) {
+      spec.commandLine().getErr().println("flowpay: could not delete " + persistDir + ": " + e.getMessage());
+    }
+  }
+
+  private EmbeddedRedis startRedis() {
+    if (!redisPersist) {
+      return EmbeddedRedis.start();
+    }
+    try {
+      persistDir = Files.createTempDirectory("flowpay-bench-redis");
+      return EmbeddedRedis.persistent(persistDir);
+    } catch (IOException e) {
+      throw new FlowpayFailure(FlowpayFailure.Kind.CONFIG_INVALID, "cannot create a folder for the persistent Redis: "
+          + e.getMessage());
     }
   }
 

@@ -44,7 +44,8 @@ class BenchSmokeIT {
     assertEquals(Set.of("flowpay@2", "flowpay@4", "ceiling@2", "ceiling@4", "stripe-java@2", "stripe-java@4"), rows);
     assertEquals(csv.size() - 1, rows.size(), "one row per mode and concurrency: " + csv);
     String markdown = Files.readString(out.resolve("bench.md"));
-    assertTrue(markdown.contains("| flowpay | 4 |") && markdown.contains("Targets of issue 5"), markdown);
+    assertTrue(markdown.contains("| flowpay | 4 |") && markdown.contains("Targets (reported, not asserted)")
+        && markdown.contains("at 4 in flight: CPU per hop (JVM + Redis)"), markdown);
     assertTrue(stdout.toString().contains("stripe-java"), stdout.toString());
   }
 
@@ -66,5 +67,35 @@ class BenchSmokeIT {
       assertTrue(Double.parseDouble(line.split(",")[p50]) >= 100, "an operation took less than the stand-in's 100 ms: " + line);
     }
     assertTrue(stdout.toString().contains("answered after 100 ms"), stdout.toString());
+    assertTrue(stdout.toString().contains("at 3 in flight and 100 ms per Stripe call: "), stdout.toString());
+  }
+
+  /** --redis-persist measures against an embedded Redis that writes every change to disk before it answers. */
+  @Test
+  void redisPersistRunsAgainstAnAppendOnlyRedis(@TempDir Path out) throws IOException {
+    StringWriter stdout = new StringWriter();
+    StringWriter stderr = new StringWriter();
+
+    int code = Main.execute(Map.of(), new PrintWriter(stdout, true), new PrintWriter(stderr, true),
+        "bench", "--redis-persist", "--modes", "flowpay", "--rounds", "1", "--seconds", "0.3", "--warmup", "0.2",
+        "--concurrency", "2", "--out", out.toString());
+
+    assertEquals(0, code, stdout + "\n" + stderr);
+    assertTrue(stdout.toString().contains("Redis embedded, appendfsync always"), stdout.toString());
+    List<String> csv = Files.readAllLines(out.resolve("bench.csv"));
+    assertEquals(2, csv.size(), String.join("\n", csv));
+    assertTrue(csv.get(1).startsWith("flowpay,2,1,") && csv.get(1).endsWith(",0"), "no errors: " + csv.get(1));
+  }
+
+  @Test
+  void redisPersistWithRedisUrlSaysToConfigureThatServer(TestRedis redis, @TempDir Path out) {
+    StringWriter stdout = new StringWriter();
+    StringWriter stderr = new StringWriter();
+
+    int code = Main.execute(Map.of("REDIS_URL", redis.url()), new PrintWriter(stdout, true), new PrintWriter(stderr, true),
+        "bench", "--redis-persist", "--quick", "--out", out.toString());
+
+    assertEquals(2, code, stdout + "\n" + stderr);
+    assertTrue(stderr.toString().contains("appendfsync always on your own server"), stderr.toString());
   }
 }
