@@ -11,8 +11,9 @@ import io.flowpay.queue.Commit;
 import io.flowpay.queue.Delivery;
 import io.flowpay.queue.ReconcilingCalls;
 import io.flowpay.queue.RedisTaskQueue;
-import io.flowpay.queue.RedisTaskQueue.Answer;
-import io.flowpay.queue.RedisTaskQueue.PreparedCommit;
+import io.flowpay.queue.Replied;
+import io.flowpay.queue.Answer;
+import io.flowpay.queue.PreparedCommit;
 import io.flowpay.queue.Snapshot;
 import io.flowpay.script.FlowEngine;
 import io.flowpay.stripe.StripeClient;
@@ -263,7 +264,7 @@ public final class WorkerVerticle extends VerticleBase {
    */
   private Future<List<Boolean>> storeAnswers(List<Answer> answers) {
     int count = reserve();
-    Future<RedisTaskQueue.Replied> stored;
+    Future<Replied> stored;
     try {
       stored = queue.reply(answers, count);
     } catch (RuntimeException | StackOverflowError unexpected) {
