@@ -12,8 +12,7 @@ redis.call('XDEL', KEYS[1], ARGV[1])
 local task = flowpay_field(entries[1][2], 'task')
 if redis.call('EXISTS', KEYS[3]) == 1 then
   redis.call('HINCRBY', KEYS[3], 'dropped', 1)
-  if redis.call('HINCRBY', KEYS[3], 'dead', -1) <= 0 then
-    redis.call('ZREM', KEYS[4], KEYS[3])
+  if flowpay_one_dead_fewer(KEYS[3], KEYS[4]) then
     if tonumber(redis.call('HGET', KEYS[3], 'pending') or '0') <= 0 then
       redis.call('HSET', KEYS[3], 'status', 'settled', 'settled_at', ARGV[3])
     else

@@ -10,14 +10,11 @@ local entry = redis.call('XADD', KEYS[2], '*', 'task', ARGV[2])
 if redis.call('EXISTS', KEYS[3]) == 1 then
   redis.call('HINCRBY', KEYS[3], 'pending', 1)
   -- still stuck while another dead letter of the chain waits for an operator
-  if redis.call('HINCRBY', KEYS[3], 'dead', -1) <= 0 then
+  if flowpay_one_dead_fewer(KEYS[3], KEYS[5]) then
     redis.call('HSET', KEYS[3], 'status', 'running')
     redis.call('HDEL', KEYS[3], 'settled_at', 'stuck_at')
-    redis.call('ZREM', KEYS[5], KEYS[3])
   end
-  if redis.call('TTL', KEYS[3]) < tonumber(ARGV[5]) - 60 then
-    redis.call('EXPIRE', KEYS[3], ARGV[5])
-  end
+  flowpay_keep(KEYS[3], tonumber(ARGV[5]))
 end
 redis.call('XADD', KEYS[4], '*', 'action', 'retry', 'dead_id', ARGV[1], 'entry_id', entry, 'task', ARGV[2],
   'by', ARGV[3], 'at', ARGV[4])

@@ -33,3 +33,20 @@ local function flowpay_keep_chain(chain, runs, ttl)
   end
 end
 
+
+-- Keeps one key ttl seconds more, under the same rule as flowpay_keep_chain.
+local function flowpay_keep(key, ttl)
+  if redis.call('TTL', key) < ttl - 60 then
+    redis.call('EXPIRE', key, ttl)
+  end
+end
+
+-- One dead letter of a chain fewer (retried or dropped). Returns true when none is left: the chain
+-- leaves the stuck chains' index (the caller says what it is now).
+local function flowpay_one_dead_fewer(chain, stuck)
+  if redis.call('HINCRBY', chain, 'dead', -1) <= 0 then
+    redis.call('ZREM', stuck, chain)
+    return true
+  end
+  return false
+end

@@ -11,9 +11,7 @@ if redis.call('EXISTS', KEYS[1]) == 1 then
     redis.call('HSET', KEYS[1], 'status', 'running')
     redis.call('HDEL', KEYS[1], 'settled_at')
   end
-  if redis.call('TTL', KEYS[1]) < tonumber(ARGV[4]) - 60 then
-    redis.call('EXPIRE', KEYS[1], ARGV[4])
-  end
+  flowpay_keep(KEYS[1], tonumber(ARGV[4]))
 end
 redis.call('XADD', KEYS[3], '*', 'action', 'retry_run', 'context_id', ARGV[5], 'task_id', ARGV[6],
   'entry_id', entry, 'task', ARGV[1], 'by', ARGV[2], 'at', ARGV[3])

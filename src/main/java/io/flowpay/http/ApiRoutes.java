@@ -7,15 +7,12 @@ import io.flowpay.flow.Task;
 import io.flowpay.queue.ChainStatus;
 import io.flowpay.queue.DeadLetter;
 import io.flowpay.queue.ReconcilingCalls;
-import io.flowpay.queue.RedisKeys;
+import io.flowpay.queue.StartMark;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.List;
@@ -71,10 +68,10 @@ final class ApiRoutes {
       return;
     }
     JsonObject sent = new JsonObject(body);
-    String mark = RedisKeys.apiRequest(keySpace(scope) + key);
+    StartMark mark = StartMark.apiRequest(keySpace(scope) + key);
     String record = new JsonObject().put("request", sent).put("answer", answer).encode();
-    redis(services.redis().send(Request.cmd(Command.GET).arg(mark)))
-        .compose(earlier -> earlier != null ? Future.succeededFuture(earlier.toString())
+    redis(services.queue().chains().marked(mark))
+        .compose(earlier -> earlier != null ? Future.succeededFuture(earlier)
             : startable(request.flow())
                 .compose(found -> redis(services.queue().startOnce(task, mark, record, IDEMPOTENCY_TTL_SECONDS))))
         .onSuccess(earlier -> {
@@ -174,13 +171,12 @@ final class ApiRoutes {
     String id = chainId(ctx);
     Future<ChainStatus> status = redis(services.queue().chain(id));
     Future<Boolean> visible = scope.allNamespaces() ? Future.succeededFuture(true)
-        : redis(services.redis().send(Request.cmd(Command.HGET).arg(RedisKeys.chain(id)).arg("context_id")))
-            .map(context -> context != null && scope.mayUse(context.toString()));
+        : redis(services.queue().chains().contextOf(id)).map(context -> context != null && scope.mayUse(context));
     Future.all(status, visible)
         .compose(both -> status.result() == null || !visible.result()
             ? Future.failedFuture(ApiProblem.notFound("id", "no chain '" + id + "' (chains are kept "
                 + options.redis().chainRetentionDays() + " days after their last run)"))
-            : range(RedisKeys.chainRuns(id), false, MAX_LIMIT).map(runs -> chainJson(status.result(), inScope(scope, runs))))
+            : redis(services.queue().chains().runs(id, MAX_LIMIT)).map(runs -> chainJson(status.result(), inScope(scope, runs))))
         .onSuccess(json -> Answers.json(ctx, 200, json))
         .onFailure(ctx::fail);
   }
@@ -209,7 +205,7 @@ final class ApiRoutes {
       throw noContext(id);
     }
     redis(services.queue().contextState(id))
-        .compose(state -> range(RedisKeys.runs(id), true, limit).map(runs -> new JsonObject()
+        .compose(state -> redis(services.queue().contexts().runs(id, limit)).map(runs -> new JsonObject()
             .put("context_id", id).put("state", state).put("runs", runs)))
         .compose(json -> json.getJsonObject("state").isEmpty() && json.getJsonArray("runs").isEmpty()
             ? Future.failedFuture(noContext(id))
@@ -272,25 +268,6 @@ final class ApiRoutes {
     redis(events.recentUnhandled(limit(ctx)))
         .onSuccess(list -> Answers.json(ctx, 200, new JsonObject().put("unhandled", new JsonArray(list))))
         .onFailure(ctx::fail);
-  }
-
-  /** Run records of a stream ({@code run} field of each entry), oldest or newest first. */
-  private Future<JsonArray> range(String key, boolean newestFirst, int count) {
-    Request request = newestFirst
-        ? Request.cmd(Command.XREVRANGE).arg(key).arg("+").arg("-")
-        : Request.cmd(Command.XRANGE).arg(key).arg("-").arg("+");
-    return redis(services.redis().send(request.arg("COUNT").arg(count))).map(ApiRoutes::records);
-  }
-
-  private static JsonArray records(Response response) {
-    JsonArray records = new JsonArray();
-    response.forEach(entry -> {
-      Response fields = entry.get(1);
-      if (fields != null && fields.size() >= 2) {
-        records.add(new JsonObject(fields.get(1).toString()));
-      }
-    });
-    return records;
   }
 
   private static <T> Future<T> redis(Future<T> call) {

@@ -4,7 +4,6 @@ import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.flow.Call;
 import io.flowpay.flow.Delayed;
 import io.flowpay.flow.Effects;
-import io.flowpay.flow.RunRecord;
 import io.flowpay.flow.RunResult;
 import io.flowpay.flow.Task;
 import java.util.ArrayList;
@@ -12,16 +11,58 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The arguments {@code lua/commit.lua} takes after its fixed ones: a run's effects as ready-made
- * strings, each its own argument, so that Lua only moves text and decodes no JSON (no escaping on
- * the way in, and its cjson would round large integers).
+ * A run's effects as {@code lua/commit.lua} takes them: how many of each ({@link Counts}), and the
+ * effects themselves as ready-made strings, each its own argument, so that Lua only moves text and
+ * decodes no JSON (no escaping on the way in, and its cjson would round large integers).
+ *
+ * @param effects call id and call json per outbox entry, task json per dispatch, delay ms and task json
+ *     per timer, key and value json per context write, key per context delete: commit.lua's ARGV 10..
  */
-final class CommitPlan {
+record CommitPlan(Counts counts, List<String> effects) {
 
-  private CommitPlan() {}
+  /** How a run ended, as far as its flow's failure streak goes. */
+  enum Failure {
+    /** The run succeeded. */
+    NONE("0"),
+    /** It failed: a flow's own throw, a TypeError on an odd input, a timeout. */
+    FAILED("1"),
+    /**
+     * It failed because the flow itself cannot run (no such file, a syntax error), whatever its input:
+     * only these count toward {@code worker.disableAfterFailures}. Flowpay cannot tell a bad input from a
+     * bug otherwise, and one caller's bad input must not stop other callers' payments.
+     */
+    CANNOT_RUN("2");
 
-  /** ARGV 4 (the counts) and ARGV 8 onwards, in commit.lua's order. */
-  static Plan of(RunResult result, RunRecord record) {
+    private final String code;
+
+    Failure(String code) {
+      this.code = code;
+    }
+
+    static Failure of(RunResult result) {
+      if (result.ok()) {
+        return NONE;
+      }
+      String code = result.error() == null ? "" : result.error().code();
+      return FlowpayFailure.Kind.FLOW_INVALID.code().equals(code) || FlowpayFailure.Kind.FLOW_NOT_FOUND.code().equals(code)
+          ? CANNOT_RUN : FAILED;
+    }
+  }
+
+  /**
+   * commit.lua's ARGV[4]: how many of each effect follow, the change to the chain's pending count
+   * (tasks and calls started less the one that ran), how the run ended, and the time.
+   */
+  record Counts(int outboxes, int dispatches, int timers, int sets, int dels, int delta, Failure failure, long nowMs) {
+
+    /** Space-joined, in this order: the one argument commit.lua splits. */
+    String encode() {
+      return outboxes + " " + dispatches + " " + timers + " " + sets + " " + dels + " " + delta + " " + failure.code
+          + " " + nowMs;
+    }
+  }
+
+  static CommitPlan of(RunResult result) {
     List<String> outbox = new ArrayList<>();
     List<String> dispatch = new ArrayList<>();
     List<String> timers = new ArrayList<>();
@@ -50,39 +91,14 @@ final class CommitPlan {
       }
     }
     int started = outbox.size() / 2 + dispatch.size() + timers.size() / 2;
-    String counts = String.join(" ", String.valueOf(outbox.size() / 2), String.valueOf(dispatch.size()),
-        String.valueOf(timers.size() / 2), String.valueOf(set.size() / 2), String.valueOf(del.size()),
-        String.valueOf(started - 1), failure(result), String.valueOf(System.currentTimeMillis()));
-    List<String> texts = new ArrayList<>(2 + outbox.size() + dispatch.size() + timers.size() + set.size() + del.size());
-    texts.add(record.toJson().encode());
-    texts.add(result.error() == null ? "" : result.error().toString());
+    Counts counts = new Counts(outbox.size() / 2, dispatch.size(), timers.size() / 2, set.size() / 2, del.size(),
+        started - 1, Failure.of(result), System.currentTimeMillis());
+    List<String> texts = new ArrayList<>(outbox.size() + dispatch.size() + timers.size() + set.size() + del.size());
     texts.addAll(outbox);
     texts.addAll(dispatch);
     texts.addAll(timers);
     texts.addAll(set);
     texts.addAll(del);
-    return new Plan(counts, texts);
+    return new CommitPlan(counts, texts);
   }
-
-  /**
-   * {@code 0}: the run succeeded; {@code 1}: it failed; {@code 2}: it failed because the flow itself
-   * cannot run (no such file, a syntax error), whatever its input: only these count toward
-   * {@code worker.disableAfterFailures}. A flow's own {@code throw}, a TypeError on an odd input, a
-   * timeout: Flowpay cannot tell a bad input from a bug there, and one caller's bad input must not
-   * stop other callers' payments, so those fail their own run only.
-   */
-  static String failure(RunResult result) {
-    if (result.ok()) {
-      return "0";
-    }
-    String code = result.error() == null ? "" : result.error().code();
-    return FlowpayFailure.Kind.FLOW_INVALID.code().equals(code) || FlowpayFailure.Kind.FLOW_NOT_FOUND.code().equals(code)
-        ? "2" : "1";
-  }
-
-  /**
-   * @param counts ARGV 4
-   * @param texts ARGV 8 onwards
-   */
-  record Plan(String counts, List<String> texts) {}
 }

@@ -28,7 +28,7 @@ public record DeadLetter(String id, String workerId, String entryId, Task task, 
 
   /** {@code [id, [field, value, ...]]} as XRANGE gives it. */
   static DeadLetter of(String worker, Response entry) {
-    return of(worker, entry.get(0).toString(), RedisTaskQueue.toMap(entry.get(1)));
+    return of(worker, entry.get(0).toString(), Fields.toMap(entry.get(1)));
   }
 
   public JsonObject toJson() {

@@ -31,7 +31,7 @@ public final class FlowHealth {
     return redis.batch(reads).map(answers -> {
       List<JsonObject> flows = new ArrayList<>();
       for (int i = 0; i < names.size(); i++) {
-        flows.add(health(names.get(i), RedisTaskQueue.toMap(answers.get(i))));
+        flows.add(health(names.get(i), Fields.toMap(answers.get(i))));
       }
       return flows;
     });

@@ -12,12 +12,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A Lua script kept in {@code src/main/resources/lua/}, run with EVALSHA and sent whole (EVAL)
  * only when Redis does not know it yet (first use, or after a restart flushed its script cache).
+ * Each script has one typed twin in this package ({@code <Name>Script}) that writes its KEYS and ARGV
+ * and decodes its answer; callers use the twin, not this class.
  */
 public final class LuaScript {
 
@@ -63,23 +64,6 @@ public final class LuaScript {
         .recover(error -> isNoScript(error)
             ? redis.send(request(Command.EVAL, source, call.keys(), call.args()))
             : Future.failedFuture(error));
-  }
-
-  /**
-   * Several runs of this script as one request, for a script that takes them so: ARGV
-   * {@code 'batch', n}, then each run's number of keys and of arguments, then every run's
-   * arguments; KEYS every run's keys, run after run.
-   */
-  public Call batch(List<Call> calls) {
-    List<String> keys = new ArrayList<>();
-    List<String> args = new ArrayList<>(List.of("batch", String.valueOf(calls.size())));
-    for (Call call : calls) {
-      keys.addAll(call.keys());
-      args.add(String.valueOf(call.keys().size()));
-      args.add(String.valueOf(call.args().size()));
-    }
-    calls.forEach(call -> args.addAll(call.args()));
-    return prepare(keys, args);
   }
 
   /** One encoded run of the script. */

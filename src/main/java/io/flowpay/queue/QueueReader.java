@@ -60,7 +60,7 @@ public final class QueueReader {
   private static List<WorkerStats.Consumer> toConsumers(Response response) {
     List<WorkerStats.Consumer> consumers = new ArrayList<>();
     for (Response item : response) {
-      Map<String, String> fields = RedisTaskQueue.toMap(item);
+      Map<String, String> fields = Fields.toMap(item);
       consumers.add(new WorkerStats.Consumer(fields.get("name"), Long.parseLong(fields.getOrDefault("pending", "0")),
           Long.parseLong(fields.getOrDefault("idle", "0"))));
     }

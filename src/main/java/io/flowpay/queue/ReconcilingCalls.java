@@ -19,10 +19,11 @@ import java.util.List;
 public final class ReconcilingCalls {
 
   private final Redis redis;
-  private final LuaScript hold = LuaScript.load("reconcile_hold");
+  private final ReconcileHoldScript hold;
 
   public ReconcilingCalls(Redis redis) {
     this.redis = redis;
+    this.hold = new ReconcileHoldScript(QueueScope.of(redis));
   }
 
   /**
@@ -30,10 +31,7 @@ public final class ReconcilingCalls {
    * was answered meanwhile (nothing kept).
    */
   public Future<Boolean> hold(Call call, ReconcileState state, long dueAt) {
-    String worker = call.origin().workerId();
-    return hold.run(redis, List.of(RedisKeys.outbox(worker), RedisKeys.reconciling(worker), RedisKeys.reconcileDue(worker)),
-            List.of(call.callId(), state.toJson().encode(), String.valueOf(dueAt)))
-        .map(answer -> answer.toInteger() == 1);
+    return hold.run(call, state, dueAt);
   }
 
   /**
@@ -102,9 +100,9 @@ public final class ReconcilingCalls {
     return redis.batch(List.of(Request.cmd(Command.HGETALL).arg(RedisKeys.reconciling(worker)),
             Request.cmd(Command.ZRANGE).arg(RedisKeys.reconcileDue(worker)).arg(0).arg(-1).arg("WITHSCORES")))
         .compose(answers -> {
-          var due = RedisTaskQueue.toMap(answers.get(1));
+          var due = Fields.toMap(answers.get(1));
           List<JsonObject> calls = new ArrayList<>();
-          RedisTaskQueue.toMap(answers.get(0)).forEach((id, state) -> calls.add(new JsonObject(state)
+          Fields.toMap(answers.get(0)).forEach((id, state) -> calls.add(new JsonObject(state)
               .put("call_id", id).put("next_attempt_at", due.containsKey(id) ? (long) Double.parseDouble(due.get(id)) : null)));
           calls.sort((a, b) -> Long.compare(a.getLong("since", 0L), b.getLong("since", 0L)));
           return describe(worker, calls);
@@ -136,7 +134,7 @@ public final class ReconcilingCalls {
   public Future<List<JsonObject>> unresolved(String worker) {
     return redis.send(Request.cmd(Command.HGETALL).arg(RedisKeys.unresolved(worker))).map(answer -> {
       List<JsonObject> calls = new ArrayList<>();
-      RedisTaskQueue.toMap(answer).forEach((id, record) -> calls.add(new JsonObject(record).put("call_id", id)));
+      Fields.toMap(answer).forEach((id, record) -> calls.add(new JsonObject(record).put("call_id", id)));
       return calls;
     });
   }

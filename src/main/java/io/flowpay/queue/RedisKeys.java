@@ -11,26 +11,30 @@ public final class RedisKeys {
 
   private RedisKeys() {}
 
+  private static String ofWorker(String worker, String what) {
+    return "flowpay:{w:" + worker + "}:" + what;
+  }
+
   public static String tasks(String worker) {
-    return "flowpay:{w:" + worker + "}:tasks";
+    return ofWorker(worker, "tasks");
   }
 
   public static String outbox(String worker) {
-    return "flowpay:{w:" + worker + "}:outbox";
+    return ofWorker(worker, "outbox");
   }
 
   public static String dead(String worker) {
-    return "flowpay:{w:" + worker + "}:dead";
+    return ofWorker(worker, "dead");
   }
 
   /** What operators did to the dead letters: retry and drop, by whom, when. */
   public static String deadAudit(String worker) {
-    return "flowpay:{w:" + worker + "}:dead:audit";
+    return ofWorker(worker, "dead:audit");
   }
 
   /** Tasks due later ({@code flow.after}), scored by due time in ms. */
   public static String timers(String worker) {
-    return "flowpay:{w:" + worker + "}:timers";
+    return ofWorker(worker, "timers");
   }
 
   /** A flow's failure streak and, once disabled, when and why. */
@@ -51,6 +55,11 @@ public final class RedisKeys {
     return "flowpay:api:idempotency:" + idempotencyKey;
   }
 
+  /** A Stripe event taken (a chain started or the event recorded as unhandled): its chain id, or {@code unhandled}. */
+  public static String stripeEvent(String eventId) {
+    return "flowpay:event:" + eventId;
+  }
+
   public static String chain(String chain) {
     return "flowpay:chain:" + chain;
   }
@@ -65,22 +74,22 @@ public final class RedisKeys {
    * {@code {since, attempts, last_error, last_status}} (the call itself stays in the outbox).
    */
   public static String reconciling(String worker) {
-    return "flowpay:{w:" + worker + "}:reconciling";
+    return ofWorker(worker, "reconciling");
   }
 
   /** When each reconciling call is tried next, scored in ms. */
   public static String reconcileDue(String worker) {
-    return "flowpay:{w:" + worker + "}:reconcile:due";
+    return ofWorker(worker, "reconcile:due");
   }
 
   /** Calls whose outcome stayed unknown through the whole reconcile window: for an operator. */
   public static String unresolved(String worker) {
-    return "flowpay:{w:" + worker + "}:unresolved";
+    return ofWorker(worker, "unresolved");
   }
 
   /** Runs started of tasks that were delivered again (their earlier run may have died): entry id to count. */
   public static String runsStarted(String worker) {
-    return "flowpay:{w:" + worker + "}:runs:started";
+    return ofWorker(worker, "runs:started");
   }
 
   public static String chainRuns(String chain) {

@@ -6,7 +6,7 @@ import io.flowpay.metrics.FlowMetrics;
 import io.flowpay.queue.ReconcileState;
 import io.flowpay.queue.ReconcilingCalls;
 import io.flowpay.queue.ReconcilingCalls.Due;
-import io.flowpay.queue.RedisTaskQueue.Answer;
+import io.flowpay.queue.Answer;
 import io.flowpay.stripe.StripeAnswer;
 import io.flowpay.stripe.StripeClient;
 import io.vertx.core.Future;

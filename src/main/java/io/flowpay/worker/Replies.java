@@ -2,7 +2,7 @@ package io.flowpay.worker;
 
 import io.flowpay.flow.Call;
 import io.flowpay.flow.Task;
-import io.flowpay.queue.RedisTaskQueue.Answer;
+import io.flowpay.queue.Answer;
 import io.flowpay.stripe.StripeAnswer;
 import java.util.function.Supplier;
 

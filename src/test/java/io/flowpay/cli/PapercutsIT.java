@@ -83,7 +83,7 @@ class PapercutsIT {
       @Override
       public void close() {}
     };
-    Logger logger = Logger.getLogger("io.flowpay.worker.WorkerVerticle");
+    Logger logger = Logger.getLogger("io.flowpay.worker");
     logger.addHandler(capture);
     try (FlowpayHarness flowpay = new FlowpayHarness(redis, flows, null, options -> options.withWorker(
         options.worker().withLimits(WorkerOptions.DEFAULT_MAX_DELIVERIES, WorkerOptions.DEFAULT_MAX_DEPTH, 2)))) {

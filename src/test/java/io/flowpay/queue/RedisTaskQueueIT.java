@@ -319,9 +319,9 @@ class RedisTaskQueueIT {
     assertTrue(queue.reply(second, second.replyTask(true, new JsonObject().put("id", "pi_2"))).await());
     Task firstAnswer = first.replyTask(true, RawJson.object("{\"id\": \"pi_1\"}"));
 
-    RedisTaskQueue.Replied replied = queue.reply(List.of(
-        RedisTaskQueue.Answer.of(first, firstAnswer),
-        RedisTaskQueue.Answer.of(second, second.replyTask(false, new JsonObject().put("id", "again")))), 10).await();
+    Replied replied = queue.reply(List.of(
+        Answer.of(first, firstAnswer),
+        Answer.of(second, second.replyTask(false, new JsonObject().put("id", "again")))), 10).await();
 
     assertEquals(List.of(true, false), replied.enqueued(), "the second call had been answered before");
     assertEquals(List.of(new JsonObject().put("id", "pi_2"), new JsonObject().put("id", "pi_1")),

@@ -12,7 +12,7 @@ import io.flowpay.queue.Commit;
 import io.flowpay.queue.Delivery;
 import io.flowpay.queue.RedisKeys;
 import io.flowpay.queue.RedisTaskQueue;
-import io.flowpay.queue.RedisTaskQueue.PreparedCommit;
+import io.flowpay.queue.PreparedCommit;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

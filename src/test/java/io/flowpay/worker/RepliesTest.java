@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.flowpay.flow.Call;
 import io.flowpay.flow.RawJson;
 import io.flowpay.flow.Task;
-import io.flowpay.queue.RedisTaskQueue.Answer;
+import io.flowpay.queue.Answer;
 import io.flowpay.stripe.StripeAnswer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;

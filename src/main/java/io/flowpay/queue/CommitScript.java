@@ -1,0 +1,116 @@
+package io.flowpay.queue;
+
+import io.flowpay.failure.FlowpayFailure;
+import io.flowpay.flow.RunRecord;
+import io.flowpay.flow.RunResult;
+import io.flowpay.flow.Task;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Twin of {@code lua/commit.lua}: commits runs, each all or nothing (see the script). Writes its
+ * KEYS and ARGV here and only here: {@link #prepare} one run, {@link #batch} several in one call.
+ */
+record CommitScript(QueueScope scope) {
+
+  private static final LuaScript SCRIPT = LuaScript.load("commit");
+
+  /**
+   * One run's ARGV, in commit.lua's order.
+   *
+   * @param expectedVersion the context version the run started from ('' = do not check: a failed run
+   *     writes no state)
+   * @param runRecord the run record json
+   * @param error the run's error text ('' when it succeeded)
+   */
+  record Run(String entryId, String expectedVersion, CommitPlan plan, String runRecord, String error) {
+
+    /** ARGV 5-7 are what every commit of the queue passes the same ({@link QueueScope}). */
+    List<String> args(QueueScope scope) {
+      List<String> args = new ArrayList<>(9 + plan.effects().size());
+      args.addAll(List.of(RedisKeys.GROUP, entryId, expectedVersion, plan.counts().encode(), scope.chainTtl(),
+          String.valueOf(scope.runsPerContext()), String.valueOf(scope.disableAfterFailures()), runRecord, error));
+      args.addAll(plan.effects());
+      return args;
+    }
+  }
+
+  /** The answer's first element: what happened to one run. */
+  private enum Answer {
+    OK, CONFLICT, DUPLICATE, DISABLED;
+
+    static Answer of(String text) {
+      for (Answer answer : values()) {
+        if (answer.name().equalsIgnoreCase(text)) {
+          return answer;
+        }
+      }
+      throw new FlowpayFailure(FlowpayFailure.Kind.REDIS_ERROR, "commit.lua answered '" + text + "'");
+    }
+  }
+
+  /**
+   * Encodes a run's commit without sending it (any thread may do this). KEYS: 1 context hash, 2 own
+   * task stream, 3 outbox, 4 context runs, 5 chain hash, 6 chain runs, 7 flow hash, 8.. one task
+   * stream per dispatched task, then one timers zset per timer.
+   */
+  PreparedCommit prepare(Delivery delivery, Snapshot snapshot, RunResult result) {
+    Task task = delivery.task();
+    List<String> keys = new ArrayList<>(List.of(
+        RedisKeys.context(task.contextId()), RedisKeys.tasks(delivery.workerId()),
+        RedisKeys.outbox(delivery.workerId()), RedisKeys.runs(task.contextId()),
+        RedisKeys.chain(task.chainId()), RedisKeys.chainRuns(task.chainId()), RedisKeys.flow(task.flow())));
+    if (result.ok()) {
+      result.effects().dispatches().forEach(child -> keys.add(RedisKeys.tasks(child.workerId())));
+      result.effects().delayed().forEach(timer -> keys.add(RedisKeys.timers(timer.task().workerId())));
+    }
+    Run run = new Run(delivery.entryId(), result.ok() ? snapshot.version() : "", CommitPlan.of(result),
+        RunRecord.of(task, result).toJson().encode(), result.error() == null ? "" : result.error().toString());
+    Snapshot after = result.ok() ? snapshot.after(result.effects().writes(), null) : snapshot;
+    return new PreparedCommit(delivery, result, after.values(), SCRIPT.prepare(keys, run.args(scope)));
+  }
+
+  Future<Commit> run(PreparedCommit prepared) {
+    return SCRIPT.run(scope.redis(), prepared.call()).map(response -> toCommit(prepared.delivery().task(), response));
+  }
+
+  /** Several runs in one call, each committed on its own; one answer per run, in order. */
+  Future<List<Commit>> run(List<PreparedCommit> batch) {
+    return SCRIPT.run(scope.redis(), batch(batch.stream().map(PreparedCommit::call).toList())).map(response -> {
+      List<Commit> commits = new ArrayList<>(batch.size());
+      for (int i = 0; i < batch.size(); i++) {
+        commits.add(toCommit(batch.get(i).delivery().task(), response.get(i)));
+      }
+      return commits;
+    });
+  }
+
+  /**
+   * ARGV {@code 'batch', n}, then each run's number of keys and of arguments, then every run's
+   * arguments; KEYS every run's keys, run after run.
+   */
+  private LuaScript.Call batch(List<LuaScript.Call> calls) {
+    List<String> keys = new ArrayList<>();
+    List<String> args = new ArrayList<>(List.of("batch", String.valueOf(calls.size())));
+    for (LuaScript.Call call : calls) {
+      keys.addAll(call.keys());
+      args.add(String.valueOf(call.keys().size()));
+      args.add(String.valueOf(call.args().size()));
+    }
+    calls.forEach(call -> args.addAll(call.args()));
+    return SCRIPT.prepare(keys, args);
+  }
+
+  /** {'ok', version} | {'conflict', current version} | {'duplicate', ''} | {'disabled', last error}. */
+  private static Commit toCommit(Task task, Response response) {
+    String detail = response.get(1).toString();
+    return switch (Answer.of(response.get(0).toString())) {
+      case OK -> new Commit(Commit.Outcome.COMMITTED, detail, null);
+      case CONFLICT -> new Commit(Commit.Outcome.CONFLICT, detail, null);
+      case DUPLICATE -> new Commit(Commit.Outcome.DUPLICATE, null, null);
+      case DISABLED -> new Commit(Commit.Outcome.FLOW_DISABLED, null, FlowSwitches.disabled(task.flow(), detail));
+    };
+  }
+}
