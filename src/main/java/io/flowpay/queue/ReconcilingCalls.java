@@ -20,9 +20,16 @@ public final class ReconcilingCalls {
 
   private final Redis redis;
   private final LuaScript hold = LuaScript.load("reconcile_hold");
+  private final Fences fences;
 
   public ReconcilingCalls(Redis redis) {
+    this(redis, new Fences());
+  }
+
+  /** @param fences the lease tokens a worker's holds are fenced with (its queue's) */
+  public ReconcilingCalls(Redis redis, Fences fences) {
     this.redis = redis;
+    this.fences = fences;
   }
 
   /**
@@ -31,8 +38,9 @@ public final class ReconcilingCalls {
    */
   public Future<Boolean> hold(Call call, ReconcileState state, long dueAt) {
     String worker = call.origin().workerId();
-    return hold.run(redis, List.of(RedisKeys.outbox(worker), RedisKeys.reconciling(worker), RedisKeys.reconcileDue(worker)),
-            List.of(call.callId(), state.toJson().encode(), String.valueOf(dueAt)))
+    return hold.run(redis, List.of(RedisKeys.outbox(worker), RedisKeys.reconciling(worker), RedisKeys.reconcileDue(worker),
+            RedisKeys.lease(worker)), List.of(call.callId(), state.toJson().encode(), String.valueOf(dueAt),
+            fences.token(worker)))
         .map(answer -> answer.toInteger() == 1);
   }
 

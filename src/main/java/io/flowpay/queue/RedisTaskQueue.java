@@ -48,6 +48,7 @@ public final class RedisTaskQueue {
   private final LuaScript retryRun = LuaScript.load("retry_run");
 
   private final int disableAfterFailures;
+  private final Fences fences = new Fences();
   private final String chainTtl;
   /** Workers whose group this queue made sure of; a group lost later is made again by its worker (NOGROUP). */
   private final Set<String> groupsMade = ConcurrentHashMap.newKeySet();
@@ -64,6 +65,11 @@ public final class RedisTaskQueue {
     this.redis = redis;
     this.disableAfterFailures = disableAfterFailures;
     this.chainTtl = String.valueOf(chainTtlSeconds);
+  }
+
+  /** The lease tokens this queue's worker writes are fenced with. */
+  public Fences fences() {
+    return fences;
   }
 
   /** Creates the worker's stream and consumer group if missing (from the start of the stream). */
@@ -146,9 +152,10 @@ public final class RedisTaskQueue {
    */
   public Future<Claimed> claim(String worker, long minIdleMs, int count, String after, Collection<String> held) {
     List<String> args = new ArrayList<>(List.of(RedisKeys.GROUP, worker, String.valueOf(minIdleMs), String.valueOf(count),
-        "-".equals(after) ? "-" : "(" + after));
+        "-".equals(after) ? "-" : "(" + after, fences.token(worker)));
     args.addAll(held);
-    return claim.run(redis, List.of(RedisKeys.tasks(worker), RedisKeys.runsStarted(worker)), args).map(response -> {
+    return claim.run(redis, List.of(RedisKeys.tasks(worker), RedisKeys.runsStarted(worker), RedisKeys.lease(worker)),
+        args).map(response -> {
       List<Delivery> deliveries = new ArrayList<>();
       for (Response item : response.get(1)) {
         String raw = item.get(2).toString();
@@ -185,7 +192,8 @@ public final class RedisTaskQueue {
 
   /** Moves up to {@code count} due {@code flow.after} timers of {@code worker} into its stream. */
   public Future<Integer> moveDueTimers(String worker, int count) {
-    return timers.run(redis, List.of(RedisKeys.timers(worker), RedisKeys.tasks(worker)), List.of(String.valueOf(count)))
+    return timers.run(redis, List.of(RedisKeys.timers(worker), RedisKeys.tasks(worker), RedisKeys.lease(worker)),
+            List.of(String.valueOf(count), fences.token(worker)))
         .map(Response::toInteger);
   }
 
@@ -267,16 +275,19 @@ public final class RedisTaskQueue {
     List<String> keys = new ArrayList<>(List.of(
         RedisKeys.context(task.contextId()), RedisKeys.tasks(delivery.workerId()),
         RedisKeys.outbox(delivery.workerId()), RedisKeys.runs(task.contextId()),
-        RedisKeys.chain(task.chainId()), RedisKeys.chainRuns(task.chainId()), RedisKeys.flow(task.flow())));
+        RedisKeys.chain(task.chainId()), RedisKeys.chainRuns(task.chainId()), RedisKeys.flow(task.flow()),
+        RedisKeys.lease(delivery.workerId())));
     if (result.ok()) {
       result.effects().dispatches().forEach(child -> keys.add(RedisKeys.tasks(child.workerId())));
       result.effects().delayed().forEach(timer -> keys.add(RedisKeys.timers(timer.task().workerId())));
     }
     CommitPlan.Plan plan = CommitPlan.of(result, record);
-    List<String> args = new ArrayList<>(7 + plan.texts().size());
+    List<String> args = new ArrayList<>(8 + plan.texts().size());
     args.addAll(List.of(RedisKeys.GROUP, delivery.entryId(), result.ok() ? snapshot.version() : "", plan.counts(),
         chainTtl, String.valueOf(RUNS_PER_CONTEXT), String.valueOf(disableAfterFailures)));
-    args.addAll(plan.texts());
+    args.addAll(plan.texts().subList(0, 2));
+    args.add(fences.token(delivery.workerId()));
+    args.addAll(plan.texts().subList(2, plan.texts().size()));
     Snapshot after = result.ok() ? snapshot.after(result.effects().writes(), null) : snapshot;
     return new PreparedCommit(delivery, result, after.values(), commit.prepare(keys, args));
   }
@@ -305,7 +316,7 @@ public final class RedisTaskQueue {
   public Future<Replied> reply(List<Answer> answers, int read) {
     String worker = answers.get(0).call().origin().workerId();
     List<String> args = new ArrayList<>(3 + 3 * answers.size());
-    args.addAll(List.of(RedisKeys.GROUP, worker, String.valueOf(read)));
+    args.addAll(List.of(RedisKeys.GROUP, worker, String.valueOf(read), fences.token(worker)));
     for (Answer answer : answers) {
       if (!answer.call().origin().workerId().equals(worker)) {
         return Future.failedFuture(new IllegalArgumentException("answers to calls of workers " + worker + " and "
@@ -316,7 +327,7 @@ public final class RedisTaskQueue {
       args.add(answer.ending());
     }
     List<String> keys = List.of(RedisKeys.outbox(worker), RedisKeys.tasks(worker), RedisKeys.reconciling(worker),
-        RedisKeys.reconcileDue(worker), RedisKeys.unresolved(worker));
+        RedisKeys.reconcileDue(worker), RedisKeys.unresolved(worker), RedisKeys.lease(worker));
     return reply.run(redis, keys, args).map(response -> replied(worker, answers, response));
   }
 
@@ -409,10 +420,10 @@ public final class RedisTaskQueue {
     String record = task == null ? "" : RunRecord.dead(task, new RunError(reason, error, null, 0), now).toJson().encode();
     List<String> keys = List.of(RedisKeys.tasks(worker), RedisKeys.dead(worker),
         RedisKeys.chain(task == null ? "-" : task.chainId()), RedisKeys.chainRuns(task == null ? "-" : task.chainId()),
-        RedisKeys.runs(task == null ? "-" : task.contextId()), RedisKeys.stuckChains());
+        RedisKeys.runs(task == null ? "-" : task.contextId()), RedisKeys.stuckChains(), RedisKeys.lease(worker));
     List<String> args = List.of(RedisKeys.GROUP, delivery.entryId(), String.valueOf(delivery.raw()), reason, error,
         String.valueOf(delivery.deliveries()), String.valueOf(now), record, chainTtl,
-        String.valueOf(RUNS_PER_CONTEXT));
+        String.valueOf(RUNS_PER_CONTEXT), fences.token(worker));
     return dead.run(redis, keys, args).map(response -> response.toInteger() == 1);
   }
 
