@@ -15,6 +15,9 @@ public final class Fences {
   /** The mark in Redis's error for a fenced write. */
   public static final String FENCED = "FLOWPAY_FENCED";
 
+  /** A token no lease ever has (leases are random ids): what a worker id's dropped lease leaves. */
+  private static final String GONE = "!gone";
+
   private final Map<String, String> tokens = new ConcurrentHashMap<>();
 
   /** This process holds {@code worker}'s lease with {@code token}. */
@@ -22,9 +25,12 @@ public final class Fences {
     tokens.put(worker, token);
   }
 
-  /** This process no longer holds the lease taken with {@code token} (a newer one stays). */
+  /**
+   * This process no longer holds the lease taken with {@code token} (a newer one stays). Its writes
+   * for the worker id stay refused (even while nobody holds the lease) until it takes the lease again.
+   */
   public void drop(String worker, String token) {
-    tokens.remove(worker, token);
+    tokens.replace(worker, token, GONE);
   }
 
   /** The token to write {@code worker}'s keys with, {@code ""} when this process holds no lease for it. */

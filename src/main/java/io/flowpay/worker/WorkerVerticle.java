@@ -9,6 +9,7 @@ import io.flowpay.flow.Task;
 import io.flowpay.metrics.FlowMetrics;
 import io.flowpay.queue.Commit;
 import io.flowpay.queue.Delivery;
+import io.flowpay.queue.Fences;
 import io.flowpay.queue.ReconcilingCalls;
 import io.flowpay.queue.RedisTaskQueue;
 import io.flowpay.queue.RedisTaskQueue.Answer;
@@ -38,6 +39,11 @@ import java.util.function.Supplier;
  * its unanswered calls re-sent with their keys; while running, tasks idle past
  * {@code claimIdleMs} are claimed from consumers that went away. A task delivered too often, too
  * deep in its chain, or of a disabled flow is parked in the dead-letter stream instead of run.
+ *
+ * <p>It runs while its process holds the worker id's lease ({@link WorkerPool}); every write it does
+ * is fenced by the lease. When it learns the lease is lost (a write refused as fenced, or the pool
+ * could not renew it) it stops serving at once: no more reads, no run commits, no call sent for work
+ * not committed; the new holder claims and runs that work.
  */
 public final class WorkerVerticle extends VerticleBase {
 
@@ -86,6 +92,9 @@ public final class WorkerVerticle extends VerticleBase {
   private long timersTimer = -1;
   private long gaugesTimer = -1;
   private Promise<Void> drained;
+  /** Set once the lease is lost: nothing more is committed, read or sent for this worker id here. */
+  private boolean leaseLost;
+  private java.util.function.Consumer<String> onLeaseLost = why -> {};
 
   /**
    * @param readClient a client of its own: its one connection is held by blocking reads
@@ -119,8 +128,10 @@ public final class WorkerVerticle extends VerticleBase {
         .compose(resent -> claim(0, "-"))
         .compose(claimed -> connectReader())
         .onSuccess(connected -> {
-          claimTimer = vertx.setPeriodic(Math.max(1_000, options.claimIdleMs() / 2),
-              id -> claim(options.claimIdleMs(), "-"));
+          // With a lease, a pending entry this process does not hold was left by a holder that is gone
+          // or fenced: it is claimed once idle for the lease's TTL, not only after claimIdleMs.
+          int claimIdle = Math.min(options.claimIdleMs(), options.leaseTtlMs());
+          claimTimer = vertx.setPeriodic(Math.max(1_000, claimIdle / 2), id -> claim(claimIdle, "-"));
           timersTimer = vertx.setPeriodic(options.timerPollMs(), id -> moveDueTimers());
           reconciler.start(options.timerPollMs());
           gaugesTimer = vertx.setPeriodic(GAUGES_MS, id -> refreshGauges());
@@ -141,6 +152,9 @@ public final class WorkerVerticle extends VerticleBase {
     vertx.cancelTimer(gaugesTimer);
     vertx.cancelTimer(timersTimer);
     drained = Promise.promise();
+    if (leaseLost) {
+      drained.tryComplete();
+    }
     drainedIfIdle();
     long timer = vertx.setTimer(Math.max(1, options.shutdownGraceMs()), id -> {
       if (!drained.future().isComplete()) {
@@ -153,6 +167,52 @@ public final class WorkerVerticle extends VerticleBase {
         .onComplete(done -> vertx.cancelTimer(timer))
         .eventually(() -> reader == null ? Future.succeededFuture() : reader.close())
         .eventually(readClient::close);
+  }
+
+  /** Tells this worker who to tell when it finds its lease lost (its pool). */
+  void onLeaseLost(java.util.function.Consumer<String> listener) {
+    onLeaseLost = listener;
+  }
+
+  /**
+   * The lease is lost (another process serves the worker id now, or it could not be renewed in
+   * time): stops at once. Reading stops, held tasks are dropped uncommitted (they stay pending for
+   * the new holder), calls of uncommitted runs are never sent. Runs on this worker's event loop.
+   */
+  void leaseLost(String why) {
+    if (leaseLost) {
+      return;
+    }
+    leaseLost = true;
+    stopping = true;
+    LOG.log(System.Logger.Level.WARNING, "worker {0}: lost its lease ({1}); stopped serving it at once: {2} task(s)"
+        + " dropped uncommitted and {3} call(s) in flight left to the new holder, which claims and re-sends them",
+        workerId, why, lanes.held(), callsInFlight);
+    reconciler.stop();
+    vertx.cancelTimer(claimTimer);
+    vertx.cancelTimer(gaugesTimer);
+    vertx.cancelTimer(timersTimer);
+    if (reader != null) {
+      reader.close();  // a blocked read would take entries that the new holder should get
+    }
+    if (drained != null) {
+      drained.tryComplete();
+    }
+    onLeaseLost.accept(why);
+  }
+
+  /** As {@link #leaseLost}, from any thread: the pool found the lease lost. */
+  void loseLease(String why) {
+    context.runOnContext(now -> leaseLost(why));
+  }
+
+  /** Reacts to a write refused because the lease is lost; true when it was that. */
+  private boolean fencedBy(Throwable error) {
+    if (!Fences.isFenced(error)) {
+      return false;
+    }
+    leaseLost("a write was refused: " + error.getMessage());
+    return true;
   }
 
   private void drainedIfIdle() {
@@ -191,6 +251,9 @@ public final class WorkerVerticle extends VerticleBase {
         })
         .onComplete(done -> claiming = false)
         .recover(error -> {
+          if (fencedBy(error)) {
+            return Future.failedFuture(error);
+          }
           LOG.log(System.Logger.Level.WARNING, "worker {0}: could not claim unacknowledged tasks ({1}); will try again",
               workerId, error.getMessage());
           return Future.succeededFuture();
@@ -209,8 +272,11 @@ public final class WorkerVerticle extends VerticleBase {
             vertx.runOnContext(more -> moveDueTimers());
           }
         })
-        .onFailure(error -> LOG.log(System.Logger.Level.DEBUG, "worker {0}: timers not moved ({1})", workerId,
-            error.getMessage()));
+        .onFailure(error -> {
+          if (!fencedBy(error)) {
+            LOG.log(System.Logger.Level.DEBUG, "worker {0}: timers not moved ({1})", workerId, error.getMessage());
+          }
+        });
   }
 
   private Future<RedisConnection> connectReader() {
@@ -262,6 +328,9 @@ public final class WorkerVerticle extends VerticleBase {
    * a busy worker seldom waits on its blocking read.
    */
   private Future<List<Boolean>> storeAnswers(List<Answer> answers) {
+    if (leaseLost) {
+      return Future.failedFuture(Fences.FENCED + " worker " + workerId + ": lease lost");
+    }
     int count = reserve();
     Future<RedisTaskQueue.Replied> stored;
     try {
@@ -366,6 +435,10 @@ public final class WorkerVerticle extends VerticleBase {
 
   /** Runs one task to its commit, then sends its calls. Never fails: the lane moves on. */
   private Future<?> process(Delivery delivery) {
+    if (leaseLost) {
+      held.remove(delivery.entryId());
+      return Future.succeededFuture();
+    }
     Task task = delivery.task();
     Admission.Mode mode = gate.modeOf(delivery);
     boolean recorded = mode == Admission.Mode.RUN_RECORDED || mode == Admission.Mode.RUN_ALONE;
@@ -380,6 +453,9 @@ public final class WorkerVerticle extends VerticleBase {
           }
         })
         .recover(error -> {
+          if (leaseLost) {
+            return Future.succeededFuture(List.of());  // said once when the lease was lost
+          }
           LOG.log(System.Logger.Level.ERROR, "worker {0}: task {1} (flow {2}, context {3}) left pending, to be"
                   + " claimed again after worker.claimIdleMs: {4}",
               workerId, task.taskId(), task.flow(), task.contextId(), error.getMessage());
@@ -424,6 +500,9 @@ public final class WorkerVerticle extends VerticleBase {
     Delivery delivery = prepared.delivery();
     Task task = delivery.task();
     RunResult result = prepared.result();
+    if (leaseLost) {
+      return Future.failedFuture(new IllegalStateException(Fences.FENCED + " worker " + workerId + ": lease lost"));
+    }
     return commits.send(prepared).compose(commit -> {
       switch (commit.outcome()) {
         case CONFLICT -> {
@@ -465,9 +544,10 @@ public final class WorkerVerticle extends VerticleBase {
         .compose(answer -> ReconcilePlan.needed(call, answer)
             ? retry(() -> reconciler.hold(call, answer), 1, Integer.MAX_VALUE)
             : store(Replies.of(call, answer)))
-        .onFailure(error -> LOG.log(System.Logger.Level.ERROR,
+        .onFailure(error -> LOG.log(leaseLost ? System.Logger.Level.INFO : System.Logger.Level.ERROR,
             "worker {0}: answer to call {1} not stored ({2}); the call stays in the outbox and is re-sent"
-                + " with the same idempotency key when the worker restarts", workerId, call.callId(), error.getMessage()))
+                + " with the same idempotency key by the worker id's next holder", workerId, call.callId(),
+            error.getMessage()))
         .onComplete(done -> {
           callsInFlight--;
           drainedIfIdle();
@@ -481,8 +561,11 @@ public final class WorkerVerticle extends VerticleBase {
 
   /** Retries a Redis step with exponential back-off while Redis is unreachable or failing. */
   private <T> Future<T> retry(Supplier<Future<T>> step, int attempt, int maxAttempts) {
+    if (leaseLost) {
+      return Future.failedFuture(Fences.FENCED + " worker " + workerId + ": lease lost");
+    }
     return step.get().recover(error -> {
-      if (stopping && drained != null && drained.future().isComplete() || attempt >= maxAttempts
+      if (fencedBy(error) || stopping && drained != null && drained.future().isComplete() || attempt >= maxAttempts
           || !isRedisTrouble(error)) {
         return Future.failedFuture(error);
       }
