@@ -76,7 +76,9 @@ public final class FlowpayNode {
 
   private Future<Void> deployWorkers(FlowpayOptions options, FlowEngine engine, StripeClient stripe, FlowMetrics metrics) {
     scripts = vertx.createSharedWorkerExecutor("flowpay-scripts", options.worker().scriptThreads());
-    WorkerPool workers = new WorkerPool(options.workers(), options.worker().leaseTtlMs(), redis, queue.fences(),
+    // Leases get a connection of their own: a renewal must not queue behind a burst of commits.
+    Redis leaseClient = Redis.createClient(vertx, redisOptions(options.redis(), 1));
+    WorkerPool workers = new WorkerPool(options.workers(), options.worker().leaseTtlMs(), leaseClient, queue.fences(),
         metrics, workerId -> newWorker(workerId, options, engine, stripe, metrics));
     return vertx.deployVerticle(workers).onSuccess(id -> {
       poolDeployment = id;

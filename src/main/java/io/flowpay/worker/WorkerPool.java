@@ -56,7 +56,9 @@ final class WorkerPool extends VerticleBase {
   /** What {@link #serving()} reports, readable from any thread. */
   private final Map<String, Boolean> serving = new ConcurrentHashMap<>();
   private int live = 1;
-  private boolean ticking;
+  /** A heartbeat and renewal round is under way (never waits behind a rebalance: that may deploy a worker). */
+  private boolean renewing;
+  private boolean rebalancing;
   private boolean stopping;
   private long timer = -1;
 
@@ -78,6 +80,7 @@ final class WorkerPool extends VerticleBase {
 
   /**
    * @param ids the worker ids of the pool (every process of the pool should be given the same)
+   * @param redis a client for the pool alone (closed when it stops), so that renewals never wait for commits
    * @param newWorker makes the verticle that serves a worker id once its lease is held
    */
   WorkerPool(List<String> ids, int ttlMs, Redis redis, Fences fences, FlowMetrics metrics,
@@ -110,7 +113,14 @@ final class WorkerPool extends VerticleBase {
   /** Joins the pool and takes its first leases before the deployment completes. */
   @Override
   public Future<?> start() {
-    return tick().onSuccess(first -> timer = vertx.setPeriodic(Math.max(100, ttlMs / 3), id -> tick()));
+    renewing = true;
+    rebalancing = true;
+    return renew()
+        .compose(renewed -> rebalance())
+        .onComplete(first -> {
+          rebalancing = false;
+          timer = vertx.setPeriodic(Math.max(100, ttlMs / 3), id -> tick());
+        });
   }
 
   /** Drains every worker it serves, releases their leases, and leaves the pool. */
@@ -121,7 +131,7 @@ final class WorkerPool extends VerticleBase {
     List<Future<Void>> released = new ArrayList<>();
     new ArrayList<>(held.values()).forEach(lease -> released.add(drain(lease, "this process is stopping")));
     return Future.join(released).transform(done -> heartbeat.run(redis, List.of(poolKey),
-        List.of(process, String.valueOf(ttlMs), "leave"))).otherwiseEmpty();
+        List.of(process, String.valueOf(ttlMs), "leave"))).otherwiseEmpty().eventually(redis::close);
   }
 
   /** The worker ids this process serves now; false for one being drained. */
@@ -129,22 +139,35 @@ final class WorkerPool extends VerticleBase {
     return new TreeMap<>(serving);
   }
 
-  private Future<Void> tick() {
-    if (ticking || stopping) {
-      return Future.succeededFuture();
+  /**
+   * Every third of the TTL: the heartbeat and the renewals, then (unless one is still under way) a
+   * rebalance. Renewals never wait for a rebalance, which may be starting or draining a worker.
+   */
+  private void tick() {
+    if (renewing || stopping) {
+      return;
     }
-    ticking = true;
+    renewing = true;
+    renew().onSuccess(renewed -> {
+      if (!rebalancing && !stopping) {
+        rebalancing = true;
+        rebalance()
+            .onFailure(error -> LOG.log(System.Logger.Level.WARNING, "pool {0}: leases not balanced ({1}); trying"
+                + " again in {2} ms", poolKey, error.getMessage(), ttlMs / 3))
+            .onComplete(done -> rebalancing = false);
+      }
+    });
+  }
+
+  /** The heartbeat, then every lease's renewal; never fails. */
+  private Future<Void> renew() {
     return beat()
         .recover(error -> {
           LOG.log(System.Logger.Level.WARNING, "pool {0}: heartbeat not stored ({1})", poolKey, error.getMessage());
           return Future.succeededFuture();
         })
         .compose(alive -> renewAll())
-        .compose(renewed -> rebalance())
-        .onFailure(error -> LOG.log(System.Logger.Level.WARNING, "pool {0}: leases not checked ({1}); trying again"
-            + " in {2} ms", poolKey, error.getMessage(), ttlMs / 3))
-        .otherwiseEmpty()
-        .onComplete(done -> ticking = false);
+        .onComplete(done -> renewing = false);
   }
 
   private Future<Void> beat() {

@@ -44,6 +44,8 @@ final class PaymentChains implements AutoCloseable {
 
   private final Vertx vertx;
   private final HttpServer server;
+  /** Stripe's example payment intent, read once (not on the event loop per request). */
+  private final JsonObject example = fixture("payment_intent");
   /** Requests seen per {@code path|Idempotency-Key}. */
   final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
   private volatile int minDelayMs;
@@ -104,7 +106,7 @@ final class PaymentChains implements AutoCloseable {
       wait = gate.future();
       arrived.complete(key);
     }
-    JsonObject intent = fixture("payment_intent").put("id", "pi_" + Integer.toHexString(String.valueOf(key).hashCode()));
+    JsonObject intent = example.copy().put("id", "pi_" + Integer.toHexString(String.valueOf(key).hashCode()));
     if (request.path().endsWith("/confirm")) {
       intent.put("status", "succeeded");
     }
