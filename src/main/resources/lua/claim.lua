@@ -6,14 +6,15 @@
 -- claim counts as a delivery.
 -- With each entry come the runs of it that were started after an earlier claim and never committed
 -- (all of them, and those that ran alone on their worker): a claim is not a run, runs are what count.
--- KEYS: 1 task stream, 2 runs started (hash: entry id -> count, entry id .. ':solo' -> count).
--- ARGV: 1 group, 2 consumer, 3 min idle (ms), 4 count, 5 first id ('-' or '(' .. id),
---       6.. entry ids the claiming process holds
+-- KEYS: 1 task stream, 2 runs started (hash: entry id -> count, entry id .. ':solo' -> count), 3 lease.
+-- ARGV: 1 group, 2 consumer, 3 min idle (ms), 4 count, 5 first id ('-' or '(' .. id), 6 lease token,
+--       7.. entry ids the claiming process holds
 -- Returns {last id looked at, or '' when there are no more,
 --          {{id, deliveries, task json, runs started, solo runs}, ...}}
+flowpay_fence(KEYS[3], ARGV[6])
 local pending = redis.call('XPENDING', KEYS[1], ARGV[1], 'IDLE', tonumber(ARGV[3]), ARGV[5], '+', tonumber(ARGV[4]))
 local held = {}
-for i = 6, #ARGV do
+for i = 7, #ARGV do
   held[ARGV[i]] = true
 end
 local claimed = {}

@@ -3,13 +3,13 @@
 -- calls, dispatched tasks, timers, the run record, chain counters, the flow's failure streak (and
 -- its disabling), and the XACK of the task.
 -- KEYS: 1 context hash, 2 own task stream, 3 outbox, 4 context runs, 5 chain hash, 6 chain runs,
---       7 flow hash, 8.. one task stream per dispatched task, then one timers zset per timer
+--       7 flow hash, 8 the worker's lease, 9.. one task stream per dispatched task, then one timers zset per timer
 -- ARGV: 1 group, 2 entry id, 3 expected version ('' = do not check: a failed run writes no state),
 --       4 counts 'outboxes dispatches timers sets dels delta failed(0|1|2: the flow cannot run) now(ms)',
 --       5 ttl (s) of chain keys past the chain's last run or timer, 6 max run records per context,
 --       7 runs in a row that failed because the flow cannot run (no file, syntax error) that disable
---       it (0 = never), 8 run record json, 9 error text,
---       10.. call id and call json per outbox entry, task json per dispatch, delay ms and task json
+--       it (0 = never), 8 run record json, 9 error text, 10 lease token,
+--       11.. call id and call json per outbox entry, task json per dispatch, delay ms and task json
 --       per timer, key and value json per context write, key per context delete.
 --       Texts are passed as they are: Lua moves them and decodes no JSON.
 -- Returns {'ok', version} | {'conflict', current version} | {'duplicate', ''}
@@ -38,6 +38,7 @@ local function many(command, key, A, first, count, field, value)
 end
 
 local function commit(K, A)
+  flowpay_fence(K[8], A[10])
   local flow = redis.call('HMGET', K[7], 'disabled_at', 'last_error', 'failures')
   if flow[1] then
     return {'disabled', flow[2] or ''}
@@ -63,11 +64,11 @@ local function commit(K, A)
     tonumber(counts[4]), tonumber(counts[5])
   -- failed: '0' ok, '1' failed, '2' failed because the flow cannot run at all (counts toward disabling)
   local delta, failed, broken, now = tonumber(counts[6]), counts[7] ~= '0', counts[7] == '2', counts[8]
-  local run, arg = A[8], 10
+  local run, arg = A[8], 11
   many('HSET', K[3], A, arg, 2 * outboxes)
   arg = arg + 2 * outboxes
   for i = 0, dispatches - 1 do
-    redis.call('XADD', K[8 + i], '*', 'task', A[arg + i])
+    redis.call('XADD', K[9 + i], '*', 'task', A[arg + i])
   end
   arg = arg + dispatches
   local longest = 0
@@ -76,7 +77,7 @@ local function commit(K, A)
     for i = 0, timers - 1 do
       local delay = tonumber(A[arg + 2 * i])
       longest = math.max(longest, delay)
-      redis.call('ZADD', K[8 + dispatches + i], at + delay, A[arg + 2 * i + 1])
+      redis.call('ZADD', K[9 + dispatches + i], at + delay, A[arg + 2 * i + 1])
     end
   end
   arg = arg + 2 * timers

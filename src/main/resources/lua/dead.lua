@@ -2,10 +2,13 @@
 -- the worker's dead-letter stream and acknowledges it, atomically, so it is neither lost nor read
 -- again. A task of a chain also leaves a run record with status 'dead', and its chain is 'stuck'
 -- (it needs an operator: 'flowpay dead retry' or 'drop') until no dead letter of it is left.
--- KEYS: 1 task stream, 2 dead stream, 3 chain hash, 4 chain runs, 5 context runs, 6 stuck chains (sorted set of chain keys by when they got stuck)
+-- KEYS: 1 task stream, 2 dead stream, 3 chain hash, 4 chain runs, 5 context runs, 6 stuck chains (sorted set of chain keys by when they got stuck),
+--       7 lease
 -- ARGV: 1 group, 2 entry id, 3 raw entry, 4 reason, 5 error, 6 deliveries, 7 now,
---       8 run record json ('' when the entry is no task), 9 ttl (s) of chain keys, 10 max run records per context
+--       8 run record json ('' when the entry is no task), 9 ttl (s) of chain keys, 10 max run records per context,
+--       11 lease token
 -- Returns 1 when parked, 0 when the entry had been acknowledged already (nothing done).
+flowpay_fence(KEYS[7], ARGV[11])
 if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then
   return 0
 end

@@ -50,3 +50,15 @@ local function flowpay_one_dead_fewer(chain, stuck)
   end
   return false
 end
+
+-- Fencing: a worker's writes happen only while it holds its worker id's lease (see lease.lua).
+-- lease: the lease key; token: the writer's token, or '' for a writer that holds no leases (a test,
+-- an older process), which may write only while nobody holds the lease. Raises FLOWPAY_FENCED before
+-- the script writes anything otherwise, so a paused or partitioned old holder commits nothing.
+local function flowpay_fence(lease, token)
+  local holder = redis.call('GET', lease)
+  if holder == token or (not holder and token == '') then
+    return
+  end
+  error('FLOWPAY_FENCED ' .. lease .. ' is not held by this process (lost the lease)', 0)
+end

@@ -5,13 +5,14 @@
 -- the whole window is listed for an operator. Then, in the same round trip, hands the caller up
 -- to ARGV[3] new tasks of its stream, as XREADGROUP would (those just added first in line when
 -- nothing older waits): the worker runs an answer without waiting for its blocking read.
--- KEYS: 1 outbox, 2 task stream, 3 reconciling calls, 4 reconcile schedule, 5 unresolved calls.
--- ARGV: 1 group, 2 consumer, 3 how many new tasks to hand out (0: none), then per answer: call id,
+-- KEYS: 1 outbox, 2 task stream, 3 reconciling calls, 4 reconcile schedule, 5 unresolved calls, 6 lease.
+-- ARGV: 1 group, 2 consumer, 3 how many new tasks to hand out (0: none), 4 lease token, then per answer: call id,
 --       task json, and '' (a plain answer), 'r' (ends a reconciliation) or the unresolved record json.
 -- Returns {one entry id (enqueued) or false (answered before) per answer, in order;
 --          the XREADGROUP answer, or false}
+flowpay_fence(KEYS[6], ARGV[4])
 local ids = {}
-for i = 4, #ARGV, 3 do
+for i = 5, #ARGV, 3 do
   local call, ending = ARGV[i], ARGV[i + 2]
   if redis.call('HDEL', KEYS[1], call) == 1 then
     ids[#ids + 1] = redis.call('XADD', KEYS[2], '*', 'task', ARGV[i + 1])

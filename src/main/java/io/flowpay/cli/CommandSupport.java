@@ -3,6 +3,7 @@ package io.flowpay.cli;
 import io.flowpay.config.FlowpayOptions;
 import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.flow.FlowNames;
+import io.flowpay.flow.Placement;
 import io.flowpay.worker.FlowpayNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
@@ -65,6 +66,14 @@ abstract class CommandSupport implements Callable<Integer> {
   /** The {@code --worker} value, or the first of the config's workers; fails naming {@code --worker} when invalid. */
   static String workerId(FlowpayOptions options, String worker) {
     return FlowNames.requireId("--worker", worker == null ? options.workers().get(0) : worker);
+  }
+
+  /**
+   * The {@code --worker} value, or the context's placed worker among the config's workers
+   * ({@link Placement}): the worker that the API and webhooks would pick for it too.
+   */
+  static String workerFor(FlowpayOptions options, String worker, String contextId) {
+    return worker == null ? Placement.workerFor(contextId, options.workers()) : FlowNames.requireId("--worker", worker);
   }
 
   /** Connects to the config's Redis (no workers), hands the node to {@code work}, and disconnects. */

@@ -63,7 +63,9 @@ public final class RunCommand extends CommandSupport {
   @Override
   int run(PrintWriter out) {
     FlowpayOptions options = options(config, false);
-    Task task = Task.main(FlowNames.require(flow), workerId(options, worker), contextId(), "cli", CommandSupport.parseInput(input));
+    String contextId = contextId();
+    Task task = Task.main(FlowNames.require(flow), workerFor(options, worker, contextId), contextId, "cli",
+        CommandSupport.parseInput(input));
     requireFlowFile(options);
     return withNode(options, node -> {
       node.queue().start(task).await();

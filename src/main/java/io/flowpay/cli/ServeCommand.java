@@ -2,6 +2,7 @@ package io.flowpay.cli;
 
 import io.flowpay.config.FlowpayOptions;
 import io.flowpay.config.Secrets;
+import io.flowpay.config.WorkerIds;
 import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.http.HttpServices;
 import io.flowpay.http.HttpVerticle;
@@ -50,6 +51,11 @@ public final class ServeCommand extends CommandSupport {
       description = "With --local: folder for the embedded Redis's data (default: ${DEFAULT-VALUE}), kept across restarts.")
   Path data;
 
+  @Option(names = "--workers", split = ",", arity = "1..*", paramLabel = "ID",
+      description = "Worker ids this process may serve, instead of the config's workers: ids or ranges such as"
+          + " 'w{0..15}'. It serves a fair share of them among the live processes given the same ids.")
+  List<String> workers;
+
   @Option(names = "--status-every", defaultValue = "60",
       description = "Seconds between one-line status reports (default: ${DEFAULT-VALUE}; 0: none).")
   long statusEvery;
@@ -81,7 +87,8 @@ public final class ServeCommand extends CommandSupport {
     }
   }
 
-  private int serve(PrintWriter out, FlowpayOptions options, LocalStack stack) throws InterruptedException {
+  private int serve(PrintWriter out, FlowpayOptions configured, LocalStack stack) throws InterruptedException {
+    FlowpayOptions options = workers == null ? configured : configured.withWorkers(workerIds(workers));
     Secrets secrets = new Secrets(env);
     String key = stack != null ? LocalStack.STAND_IN_KEY : stripeKey(secrets);
     List<String> tokens = stack != null ? stack.tokens : options.http().enabled() ? apiTokens(secrets) : List.of();
@@ -98,9 +105,10 @@ public final class ServeCommand extends CommandSupport {
       vertx.close().await();
       throw failed;
     }
-    out.printf("flowpay: serving workers %s, flows from %s (a changed file is used from its next run), Redis at %s,"
-        + " Stripe at %s (key %s)%n", options.workers(), options.flowsDir(), options.redis().safeUrl(),
-        options.stripe().apiBase(), Secrets.mask(key));
+    out.printf("flowpay: serving workers %s (leases held; pool of %d worker id(s)), flows from %s (a changed file"
+        + " is used from its next run), Redis at %s, Stripe at %s (key %s)%n", node.workers().keySet(),
+        options.workers().size(), options.flowsDir(), options.redis().safeUrl(), options.stripe().apiBase(),
+        Secrets.mask(key));
     printFindings(options.flowsDir(), out);
     if (stack != null) {
       printLocal(out, stack);
@@ -123,6 +131,14 @@ public final class ServeCommand extends CommandSupport {
       removeHook(hook);
     }
     return ExitCodes.OK;
+  }
+
+  private static List<String> workerIds(List<String> entries) {
+    try {
+      return WorkerIds.expand(entries);
+    } catch (IllegalArgumentException bad) {
+      throw new FlowpayFailure(FlowpayFailure.Kind.CONFIG_INVALID, "--workers " + bad.getMessage());
+    }
   }
 
   private static void awaitQuietly(CountDownLatch latch) {

@@ -17,7 +17,8 @@ import java.util.Set;
  * Everything a Flowpay process needs to start, read from {@code conf/flowpay.json} (no secrets in
  * it). A bad value stops the start with a message naming the file, the key and the fix.
  *
- * @param workers worker ids this process serves
+ * @param workers worker ids this process may serve: it serves those whose lease it holds, a fair share
+ *     among the live processes configured with the same ids ({@code "w{0..15}"} names w0 to w15)
  * @param flowsDir where {@code <flow>.js} files live
  * @param http the HTTP API; off unless {@code http.port} is set
  * @param webhooks inbound Stripe webhooks; off unless the config has a {@code webhooks} section
@@ -38,7 +39,7 @@ public record FlowpayOptions(RedisOptions redis, StripeOptions stripe, WorkerOpt
       "worker", Set.of("scriptThreads", "maxInFlight", "readBatch", "blockMs", "cpuBudgetMs", "maxDeliveries",
           "maxDepth", "disableAfterFailures", "claimIdleMs", "timerPollMs", "shutdownGraceMs", "maxLogBytes",
           "maxStateValueBytes", "maxStateBytes", "maxStripeCallsPerRun", "maxDispatchesPerRun", "maxValueDepth",
-          "crossNamespaceDispatch"),
+          "crossNamespaceDispatch", "leaseTtlMs"),
       "http", Set.of("port", "host", "maxBodyBytes", "headerTimeoutMs", "idleTimeoutMs", "maxInFlight"),
       "webhooks", Set.of("defaultWorker"));
 
@@ -174,11 +175,15 @@ public record FlowpayOptions(RedisOptions redis, StripeOptions stripe, WorkerOpt
       throw config.invalid("workers", "must name at least one worker id, e.g. [\"w1\"]");
     }
     for (Object id : list) {
-      if (!(id instanceof String text) || !FlowNames.isValidId(text)) {
+      if (!(id instanceof String)) {
         throw config.invalid("workers", "has an invalid worker id " + id + ": use 1-128 letters, digits, '_', '-', '.' or ':'");
       }
     }
-    return list.stream().map(String.class::cast).toList();
+    try {
+      return WorkerIds.expand(list.stream().map(String.class::cast).toList());
+    } catch (IllegalArgumentException bad) {
+      throw config.invalid("workers", bad.getMessage());
+    }
   }
 
   /** {@code " (line 3, column 5)"} from Jackson's parse error, or "" when it gives none. */

@@ -1,6 +1,7 @@
 package io.flowpay.config;
 
 import io.flowpay.flow.FlowNames;
+import io.flowpay.flow.Placement;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
@@ -32,9 +33,12 @@ public record WebhookOptions(boolean enabled, String defaultWorker) {
     return worker;
   }
 
-  /** The worker that runs events without routing metadata. */
-  public String defaultWorker(List<String> workers) {
-    return defaultWorker == null ? workers.get(0) : defaultWorker;
+  /**
+   * The worker that runs an event for {@code contextId} without routing metadata: {@code defaultWorker}
+   * when configured, else the context's placed worker among {@code workers} ({@link Placement}).
+   */
+  public String defaultWorker(String contextId, List<String> workers) {
+    return defaultWorker == null ? Placement.workerFor(contextId, workers) : defaultWorker;
   }
 
   public JsonObject toJson() {

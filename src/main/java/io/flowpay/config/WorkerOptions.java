@@ -17,10 +17,12 @@ import io.vertx.core.json.JsonObject;
  * @param timerPollMs how often due {@code flow.after} timers are moved into the stream
  * @param shutdownGraceMs how long a stop waits for running scripts and calls in flight
  * @param scriptLimits what one flow run may write, call and dispatch (same section: {@code worker.maxLogBytes}, ...)
+ * @param leaseTtlMs how long a worker id's lease lasts unless renewed (every third of it): how long a dead
+ *     process's worker ids wait before another process of the pool takes them over
  */
 public record WorkerOptions(int scriptThreads, int maxInFlight, int readBatch, int blockMs, int cpuBudgetMs,
     int maxDeliveries, int maxDepth, int disableAfterFailures, int claimIdleMs, int timerPollMs,
-    int shutdownGraceMs, ScriptLimits scriptLimits) {
+    int shutdownGraceMs, ScriptLimits scriptLimits, int leaseTtlMs) {
 
   public static final int DEFAULT_SCRIPT_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
   public static final int DEFAULT_MAX_IN_FLIGHT = 256;
@@ -33,6 +35,7 @@ public record WorkerOptions(int scriptThreads, int maxInFlight, int readBatch, i
   public static final int DEFAULT_CLAIM_IDLE_MS = 60_000;
   public static final int DEFAULT_TIMER_POLL_MS = 250;
   public static final int DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+  public static final int DEFAULT_LEASE_TTL_MS = 10_000;
 
   public WorkerOptions() {
     this(DEFAULT_SCRIPT_THREADS, DEFAULT_MAX_IN_FLIGHT, DEFAULT_READ_BATCH, DEFAULT_BLOCK_MS);
@@ -50,7 +53,7 @@ public record WorkerOptions(int scriptThreads, int maxInFlight, int readBatch, i
       int maxDeliveries, int maxDepth, int disableAfterFailures, int claimIdleMs, int timerPollMs,
       int shutdownGraceMs) {
     this(scriptThreads, maxInFlight, readBatch, blockMs, cpuBudgetMs, maxDeliveries, maxDepth, disableAfterFailures,
-        claimIdleMs, timerPollMs, shutdownGraceMs, new ScriptLimits());
+        claimIdleMs, timerPollMs, shutdownGraceMs, new ScriptLimits(), DEFAULT_LEASE_TTL_MS);
   }
 
   /** Reads the {@code worker} section; fails naming the key. */
@@ -69,22 +72,28 @@ public record WorkerOptions(int scriptThreads, int maxInFlight, int readBatch, i
         config.integer("disableAfterFailures", DEFAULT_DISABLE_AFTER_FAILURES, 0, 1_000),
         config.integer("claimIdleMs", DEFAULT_CLAIM_IDLE_MS, 1_000, 86_400_000),
         config.integer("timerPollMs", DEFAULT_TIMER_POLL_MS, 10, 60_000),
-        config.integer("shutdownGraceMs", DEFAULT_SHUTDOWN_GRACE_MS, 0, 600_000), scriptLimits);
+        config.integer("shutdownGraceMs", DEFAULT_SHUTDOWN_GRACE_MS, 0, 600_000), scriptLimits,
+        config.integer("leaseTtlMs", DEFAULT_LEASE_TTL_MS, 1_000, 600_000));
   }
 
   public WorkerOptions withLimits(int newMaxDeliveries, int newMaxDepth, int newDisableAfterFailures) {
     return new WorkerOptions(scriptThreads, maxInFlight, readBatch, blockMs, cpuBudgetMs, newMaxDeliveries,
-        newMaxDepth, newDisableAfterFailures, claimIdleMs, timerPollMs, shutdownGraceMs, scriptLimits);
+        newMaxDepth, newDisableAfterFailures, claimIdleMs, timerPollMs, shutdownGraceMs, scriptLimits, leaseTtlMs);
   }
 
   public WorkerOptions withClaimIdleMs(int newClaimIdleMs) {
     return new WorkerOptions(scriptThreads, maxInFlight, readBatch, blockMs, cpuBudgetMs, maxDeliveries, maxDepth,
-        disableAfterFailures, newClaimIdleMs, timerPollMs, shutdownGraceMs, scriptLimits);
+        disableAfterFailures, newClaimIdleMs, timerPollMs, shutdownGraceMs, scriptLimits, leaseTtlMs);
   }
 
   public WorkerOptions withScriptLimits(ScriptLimits newScriptLimits) {
     return new WorkerOptions(scriptThreads, maxInFlight, readBatch, blockMs, cpuBudgetMs, maxDeliveries, maxDepth,
-        disableAfterFailures, claimIdleMs, timerPollMs, shutdownGraceMs, newScriptLimits);
+        disableAfterFailures, claimIdleMs, timerPollMs, shutdownGraceMs, newScriptLimits, leaseTtlMs);
+  }
+
+  public WorkerOptions withLeaseTtlMs(int newLeaseTtlMs) {
+    return new WorkerOptions(scriptThreads, maxInFlight, readBatch, blockMs, cpuBudgetMs, maxDeliveries, maxDepth,
+        disableAfterFailures, claimIdleMs, timerPollMs, shutdownGraceMs, scriptLimits, newLeaseTtlMs);
   }
 
   public JsonObject toJson() {
@@ -99,6 +108,7 @@ public record WorkerOptions(int scriptThreads, int maxInFlight, int readBatch, i
         .put("disableAfterFailures", disableAfterFailures)
         .put("claimIdleMs", claimIdleMs)
         .put("timerPollMs", timerPollMs)
-        .put("shutdownGraceMs", shutdownGraceMs));
+        .put("shutdownGraceMs", shutdownGraceMs)
+        .put("leaseTtlMs", leaseTtlMs));
   }
 }

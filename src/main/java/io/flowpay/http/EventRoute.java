@@ -17,6 +17,11 @@ record EventRoute(String flow, String workerId, String contextId, String problem
   static final String CONTEXT_KEY = "flowpay_context";
 
   static EventRoute of(JsonObject event, String defaultWorker) {
+    return of(event, context -> defaultWorker);
+  }
+
+  /** @param defaultWorker the worker of a context when the object's metadata names none */
+  static EventRoute of(JsonObject event, java.util.function.UnaryOperator<String> defaultWorker) {
     String type = event.getString("type");
     String flow = "on_" + type.replace('.', '_');
     if (!FlowNames.isValid(flow)) {
@@ -24,14 +29,14 @@ record EventRoute(String flow, String workerId, String contextId, String problem
     }
     JsonObject object = object(event);
     JsonObject metadata = object.getValue("metadata") instanceof JsonObject json ? json : new JsonObject();
-    String worker = text(metadata.getValue(WORKER_KEY), defaultWorker);
     String context = text(metadata.getValue(CONTEXT_KEY), text(object.getValue("id"), event.getString("id")));
-    if (!FlowNames.isValidId(worker)) {
-      return unroutable(flow, "metadata[" + WORKER_KEY + "] '" + worker + "' is not a valid worker id");
-    }
     if (!FlowNames.isValidId(context)) {
       return unroutable(flow, "context '" + context + "' (from metadata[" + CONTEXT_KEY + "] or the object's id)"
           + " is not a valid context id");
+    }
+    String worker = text(metadata.getValue(WORKER_KEY), defaultWorker.apply(context));
+    if (!FlowNames.isValidId(worker)) {
+      return unroutable(flow, "metadata[" + WORKER_KEY + "] '" + worker + "' is not a valid worker id");
     }
     return new EventRoute(flow, worker, context, null);
   }

@@ -103,7 +103,7 @@ public final class HttpVerticle extends VerticleBase {
         .handler(PrometheusScrapingHandler.create(services.metrics().registry()));
     if (options.webhooks().enabled()) {
       router.post("/webhooks/stripe").handler(shedder).handler(body).handler(new StripeWebhook(vertx, webhookSecret,
-          options.flowsDir(), options.webhooks().defaultWorker(options.workers()), events, services.metrics()));
+          options.flowsDir(), context -> options.webhooks().defaultWorker(context, options.workers()), events, services.metrics()));
     }
     new ConsoleRoutes(options, services).mount(router, tokens, shedder, body);
     router.post("/v1/runs").handler(tokens).handler(shedder).handler(body).handler(api::startRun);

@@ -2,6 +2,7 @@ package io.flowpay.http;
 
 import io.flowpay.flow.FlowNames;
 import io.flowpay.flow.Ids;
+import io.flowpay.flow.Placement;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -23,7 +24,7 @@ record RunRequest(String flow, Object input, String contextId, String workerId) 
 
   /**
    * @param body the raw request body
-   * @param workers the worker ids this process serves; the first is the default
+   * @param workers the configured worker ids; a context with no {@code worker_id} goes to its placed one
    */
   static RunRequest parse(String body, List<String> workers) {
     return parse(body, workers, null);
@@ -47,8 +48,8 @@ record RunRequest(String flow, Object input, String contextId, String workerId) 
       throw ApiProblem.invalid("flow", "flow '" + flow + "' is not a valid flow name: use snake_case like 'main'");
     }
     String context = id(json, "context_id", (namespace == null ? "" : namespace + ":") + "ctx-" + Ids.newId().substring(0, 12));
-    String worker = id(json, "worker_id", workers.get(0));
-    if (!workers.contains(worker)) {
+    String worker = id(json, "worker_id", Placement.workerFor(context, workers));
+    if (!workers.contains(worker)) {  // a bad context id fails first, naming context_id
       throw ApiProblem.invalid("worker_id", "worker '" + worker + "' is not served here (workers: "
           + String.join(", ", workers) + ")");
     }

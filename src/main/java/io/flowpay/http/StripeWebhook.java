@@ -33,11 +33,11 @@ final class StripeWebhook implements Handler<RoutingContext> {
   private final Vertx vertx;
   private final String secret;
   private final Path flowsDir;
-  private final String defaultWorker;
+  private final java.util.function.UnaryOperator<String> defaultWorker;
   private final StripeEvents events;
   private final FlowMetrics metrics;
 
-  StripeWebhook(Vertx vertx, String secret, Path flowsDir, String defaultWorker, StripeEvents events,
+  StripeWebhook(Vertx vertx, String secret, Path flowsDir, java.util.function.UnaryOperator<String> defaultWorker, StripeEvents events,
       FlowMetrics metrics) {
     this.vertx = vertx;
     this.secret = secret;

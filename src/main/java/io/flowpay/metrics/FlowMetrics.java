@@ -148,6 +148,20 @@ public final class FlowMetrics {
     gauge("flowpay.chains.stuck", "Chains with a parked task (status stuck), waiting for an operator", null).set(stuck);
   }
 
+  /**
+   * A worker id's lease changed hands at this process: {@code flowpay_leases_total{worker,event}}, and
+   * {@code flowpay_lease_held{worker}} (1 while this process serves the worker id, else 0).
+   *
+   * @param event {@code taken}, {@code released} (given up after draining) or {@code lost} (found held by
+   *     another process, or not renewed in time: this process stopped serving the id at once)
+   */
+  public void lease(String worker, String event) {
+    Counter.builder("flowpay.leases").description("Worker id leases taken, released and lost by this process")
+        .tag("worker", worker).tag("event", event).register(registry).increment();
+    gauge("flowpay.lease.held", "1 while this process holds the worker id's lease and serves it", worker)
+        .set("taken".equals(event) ? 1 : 0);
+  }
+
   private AtomicLong gauge(String name, String description, String worker) {
     return gauges.computeIfAbsent(name + "|" + worker, key -> {
       AtomicLong value = new AtomicLong();

@@ -15,15 +15,15 @@ record ClaimScript(QueueScope scope) {
   private static final LuaScript SCRIPT = LuaScript.load("claim");
 
   /**
-   * KEYS: 1 task stream, 2 runs started. ARGV: 1 group, 2 consumer, 3 min idle (ms), 4 count, 5 first
-   * id ('-' or '(' .. id), 6.. entry ids the caller holds. Answers {last id or '', {{id, deliveries,
+   * KEYS: 1 task stream, 2 runs started, 3 lease. ARGV: 1 group, 2 consumer, 3 min idle (ms), 4 count, 5
+   * first id ('-' or '(' .. id), 6 lease token, 7.. entry ids the caller holds. Answers {last id or '', {{id, deliveries,
    * task json, runs started, solo runs}, ...}}.
    */
   Future<Claimed> run(String worker, long minIdleMs, int count, String after, Collection<String> held) {
     List<String> args = new ArrayList<>(List.of(RedisKeys.GROUP, worker, String.valueOf(minIdleMs),
-        String.valueOf(count), "-".equals(after) ? "-" : "(" + after));
+        String.valueOf(count), "-".equals(after) ? "-" : "(" + after, scope.token(worker)));
     args.addAll(held);
-    return scope.run(SCRIPT, List.of(RedisKeys.tasks(worker), RedisKeys.runsStarted(worker)), args)
+    return scope.run(SCRIPT, List.of(RedisKeys.tasks(worker), RedisKeys.runsStarted(worker), RedisKeys.lease(worker)), args)
         .map(response -> claimed(worker, response));
   }
 

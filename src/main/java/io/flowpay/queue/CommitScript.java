@@ -25,13 +25,13 @@ record CommitScript(QueueScope scope) {
    * @param runRecord the run record json
    * @param error the run's error text ('' when it succeeded)
    */
-  record Run(String entryId, String expectedVersion, CommitPlan plan, String runRecord, String error) {
+  record Run(String entryId, String expectedVersion, CommitPlan plan, String runRecord, String error, String token) {
 
     /** ARGV 5-7 are what every commit of the queue passes the same ({@link QueueScope}). */
     List<String> args(QueueScope scope) {
-      List<String> args = new ArrayList<>(9 + plan.effects().size());
+      List<String> args = new ArrayList<>(10 + plan.effects().size());
       args.addAll(List.of(RedisKeys.GROUP, entryId, expectedVersion, plan.counts().encode(), scope.chainTtl(),
-          String.valueOf(scope.runsPerContext()), String.valueOf(scope.disableAfterFailures()), runRecord, error));
+          String.valueOf(scope.runsPerContext()), String.valueOf(scope.disableAfterFailures()), runRecord, error, token));
       args.addAll(plan.effects());
       return args;
     }
@@ -53,21 +53,23 @@ record CommitScript(QueueScope scope) {
 
   /**
    * Encodes a run's commit without sending it (any thread may do this). KEYS: 1 context hash, 2 own
-   * task stream, 3 outbox, 4 context runs, 5 chain hash, 6 chain runs, 7 flow hash, 8.. one task
-   * stream per dispatched task, then one timers zset per timer.
+   * task stream, 3 outbox, 4 context runs, 5 chain hash, 6 chain runs, 7 flow hash, 8 the worker's lease,
+   * 9.. one task stream per dispatched task, then one timers zset per timer.
    */
   PreparedCommit prepare(Delivery delivery, Snapshot snapshot, RunResult result) {
     Task task = delivery.task();
     List<String> keys = new ArrayList<>(List.of(
         RedisKeys.context(task.contextId()), RedisKeys.tasks(delivery.workerId()),
         RedisKeys.outbox(delivery.workerId()), RedisKeys.runs(task.contextId()),
-        RedisKeys.chain(task.chainId()), RedisKeys.chainRuns(task.chainId()), RedisKeys.flow(task.flow())));
+        RedisKeys.chain(task.chainId()), RedisKeys.chainRuns(task.chainId()), RedisKeys.flow(task.flow()),
+        RedisKeys.lease(delivery.workerId())));
     if (result.ok()) {
       result.effects().dispatches().forEach(child -> keys.add(RedisKeys.tasks(child.workerId())));
       result.effects().delayed().forEach(timer -> keys.add(RedisKeys.timers(timer.task().workerId())));
     }
     Run run = new Run(delivery.entryId(), result.ok() ? snapshot.version() : "", CommitPlan.of(result),
-        RunRecord.of(task, result).toJson().encode(), result.error() == null ? "" : result.error().toString());
+        RunRecord.of(task, result).toJson().encode(), result.error() == null ? "" : result.error().toString(),
+        scope.token(delivery.workerId()));
     Snapshot after = result.ok() ? snapshot.after(result.effects().writes(), null) : snapshot;
     return new PreparedCommit(delivery, result, after.values(), SCRIPT.prepare(keys, run.args(scope)));
   }

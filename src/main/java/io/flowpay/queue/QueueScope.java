@@ -6,17 +6,24 @@ import io.vertx.redis.client.Response;
 import java.util.List;
 
 /**
- * What every part of the queue shares: the Redis client and the retention settings its scripts pass.
+ * What every part of the queue shares: the Redis client, the lease tokens a worker's writes are fenced
+ * with, and the retention settings its scripts pass.
  *
+ * @param fences the lease token this process holds per worker id, passed with every write of a worker
  * @param chainTtlSeconds how long chain keys are kept past a chain's last run or due timer
  * @param runsPerContext run records kept per context
  * @param disableAfterFailures runs in a row that failed because the flow cannot run that disable it (0: never)
  */
-record QueueScope(Redis redis, long chainTtlSeconds, int runsPerContext, int disableAfterFailures) {
+record QueueScope(Redis redis, Fences fences, long chainTtlSeconds, int runsPerContext, int disableAfterFailures) {
 
   /** For scripts that pass no retention setting. */
-  static QueueScope of(Redis redis) {
-    return new QueueScope(redis, 0, 0, 0);
+  static QueueScope of(Redis redis, Fences fences) {
+    return new QueueScope(redis, fences, 0, 0, 0);
+  }
+
+  /** The token {@code worker}'s writes are fenced with ({@code flowpay_fence} in lib.lua checks it). */
+  String token(String worker) {
+    return fences.token(worker);
   }
 
   /** Runs {@code script} with these KEYS and ARGV (a twin's one way to Redis). */

@@ -22,8 +22,13 @@ public final class ReconcilingCalls {
   private final ReconcileHoldScript hold;
 
   public ReconcilingCalls(Redis redis) {
+    this(redis, new Fences());
+  }
+
+  /** @param fences the lease tokens a worker's holds are fenced with (its queue's) */
+  public ReconcilingCalls(Redis redis, Fences fences) {
     this.redis = redis;
-    this.hold = new ReconcileHoldScript(QueueScope.of(redis));
+    this.hold = new ReconcileHoldScript(QueueScope.of(redis, fences));
   }
 
   /**

@@ -92,6 +92,16 @@ public final class RedisKeys {
     return ofWorker(worker, "runs:started");
   }
 
+  /** Who serves the worker id now: the holder's token, with a TTL (see {@code lua/lease.lua}). */
+  public static String lease(String worker) {
+    return "flowpay:{w:" + worker + "}:lease";
+  }
+
+  /** The live processes of a pool of worker ids (see {@code lua/pool.lua}); {@code pool} names the set. */
+  public static String poolMembers(String pool) {
+    return "flowpay:pool:" + pool + ":members";
+  }
+
   public static String chainRuns(String chain) {
     return "flowpay:chain:" + chain + ":runs";
   }

@@ -35,6 +35,7 @@ public final class RedisTaskQueue {
   private final DeadLetters dead;
   private final FlowSwitches flows;
   private final StripeEventLog events;
+  private final Fences fences = new Fences();
 
   public RedisTaskQueue(Redis redis) {
     this(redis, WorkerOptions.DEFAULT_DISABLE_AFTER_FAILURES, new RedisOptions().chainRetentionSeconds());
@@ -45,7 +46,7 @@ public final class RedisTaskQueue {
    * @param chainTtlSeconds how long a chain is kept after its last run or due timer
    */
   public RedisTaskQueue(Redis redis, int disableAfterFailures, long chainTtlSeconds) {
-    QueueScope scope = new QueueScope(redis, chainTtlSeconds, RUNS_PER_CONTEXT, disableAfterFailures);
+    QueueScope scope = new QueueScope(redis, fences, chainTtlSeconds, RUNS_PER_CONTEXT, disableAfterFailures);
     this.tasks = new TaskStream(scope);
     this.contexts = new ContextStore(scope);
     this.commits = new RunCommits(scope);
@@ -54,6 +55,11 @@ public final class RedisTaskQueue {
     this.dead = new DeadLetters(scope);
     this.flows = new FlowSwitches(scope);
     this.events = new StripeEventLog(scope);
+  }
+
+  /** The lease tokens this queue's worker writes are fenced with. */
+  public Fences fences() {
+    return fences;
   }
 
   public ContextStore contexts() {

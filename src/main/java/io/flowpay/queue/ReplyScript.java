@@ -16,14 +16,14 @@ record ReplyScript(QueueScope scope) {
   private static final LuaScript SCRIPT = LuaScript.load("reply");
 
   /**
-   * KEYS: 1 outbox, 2 task stream, 3 reconciling calls, 4 reconcile schedule, 5 unresolved calls.
-   * ARGV: 1 group, 2 consumer, 3 how many new tasks to hand out (0: none), then per answer: call id,
+   * KEYS: 1 outbox, 2 task stream, 3 reconciling calls, 4 reconcile schedule, 5 unresolved calls, 6 lease.
+   * ARGV: 1 group, 2 consumer, 3 how many new tasks to hand out (0: none), 4 lease token, then per answer: call id,
    * task json, ending.
    */
   Future<Replied> run(List<Answer> answers, int read) {
     String worker = answers.get(0).call().origin().workerId();
-    List<String> args = new ArrayList<>(3 + 3 * answers.size());
-    args.addAll(List.of(RedisKeys.GROUP, worker, String.valueOf(read)));
+    List<String> args = new ArrayList<>(4 + 3 * answers.size());
+    args.addAll(List.of(RedisKeys.GROUP, worker, String.valueOf(read), scope.token(worker)));
     for (Answer answer : answers) {
       if (!answer.call().origin().workerId().equals(worker)) {
         return Future.failedFuture(new IllegalArgumentException("answers to calls of workers " + worker + " and "
@@ -34,7 +34,7 @@ record ReplyScript(QueueScope scope) {
       args.add(answer.ending());
     }
     List<String> keys = List.of(RedisKeys.outbox(worker), RedisKeys.tasks(worker), RedisKeys.reconciling(worker),
-        RedisKeys.reconcileDue(worker), RedisKeys.unresolved(worker));
+        RedisKeys.reconcileDue(worker), RedisKeys.unresolved(worker), RedisKeys.lease(worker));
     return scope.run(SCRIPT, keys, args).map(response -> replied(worker, answers, response));
   }
 

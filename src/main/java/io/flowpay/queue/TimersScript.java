@@ -9,9 +9,10 @@ record TimersScript(QueueScope scope) {
 
   private static final LuaScript SCRIPT = LuaScript.load("timers");
 
-  /** KEYS: 1 timers zset, 2 task stream. ARGV: 1 most to move. Returns how many were moved. */
+  /** KEYS: 1 timers zset, 2 task stream, 3 lease. ARGV: 1 most to move, 2 lease token. Returns how many were moved. */
   Future<Integer> run(String worker, int count) {
-    return scope.run(SCRIPT, List.of(RedisKeys.timers(worker), RedisKeys.tasks(worker)), List.of(String.valueOf(count)))
+    return scope.run(SCRIPT, List.of(RedisKeys.timers(worker), RedisKeys.tasks(worker), RedisKeys.lease(worker)),
+            List.of(String.valueOf(count), scope.token(worker)))
         .map(Response::toInteger);
   }
 }

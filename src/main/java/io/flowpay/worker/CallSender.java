@@ -63,10 +63,10 @@ final class CallSender {
         .compose(answer -> ReconcilePlan.needed(call, answer)
             ? scope.retry().retry(() -> reconciler.hold(call, answer), RedisRetry.FOREVER)
             : store(Replies.of(call, answer)))
-        .onFailure(error -> LOG.log(System.Logger.Level.ERROR,
+        .onFailure(error -> LOG.log(scope.lease().lost() ? System.Logger.Level.INFO : System.Logger.Level.ERROR,
             "worker {0}: answer to call {1} not stored ({2}); the call stays in the outbox and is re-sent"
-                + " with the same idempotency key when the worker restarts", scope.workerId(), call.callId(),
-            error.getMessage()))
+                + " with the same idempotency key by the worker id's next holder (this process after a restart,"
+                + " or the process that takes its lease)", scope.workerId(), call.callId(), error.getMessage()))
         .onComplete(done -> {
           inFlight--;
           idle.run();
@@ -83,6 +83,9 @@ final class CallSender {
    * a busy worker seldom waits on its blocking read.
    */
   private Future<List<Boolean>> storeAnswers(List<Answer> answers) {
+    if (scope.lease().lost()) {
+      return scope.lease().refused();
+    }
     int count = reader.reserve();
     Future<Replied> stored;
     try {

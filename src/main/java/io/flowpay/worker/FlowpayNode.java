@@ -18,11 +18,7 @@ import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One Flowpay process's moving parts, wired together: the Redis clients, the task queue, the flow
@@ -34,8 +30,8 @@ public final class FlowpayNode {
   private final Vertx vertx;
   private final Redis redis;
   private final RedisTaskQueue queue;
-  private final List<String> deployments = new ArrayList<>();
-  private final Map<String, String> workerDeployments = new ConcurrentHashMap<>();
+  private String poolDeployment;
+  private WorkerPool pool;
   private WorkerExecutor scripts;
 
   private FlowpayNode(Vertx vertx, Redis redis, FlowpayOptions options) {
@@ -63,7 +59,8 @@ public final class FlowpayNode {
   }
 
   /**
-   * Connects, then deploys a worker verticle for each of {@code options.workers()}. Blocks while it
+   * Connects, then joins the pool of {@code options.workers()}: takes a fair share of their leases and
+   * deploys a worker verticle for each lease it holds (see {@link WorkerPool}). Blocks while it
    * builds the flow engine's sandbox: call it from a plain thread (main, a test), not an event loop.
    */
   public static Future<FlowpayNode> start(Vertx vertx, FlowpayOptions options, StripeClient stripe) {
@@ -79,18 +76,22 @@ public final class FlowpayNode {
 
   private Future<Void> deployWorkers(FlowpayOptions options, FlowEngine engine, StripeClient stripe, FlowMetrics metrics) {
     scripts = vertx.createSharedWorkerExecutor("flowpay-scripts", options.worker().scriptThreads());
-    List<Future<String>> deployed = new ArrayList<>();
-    for (String workerId : options.workers()) {
-      Redis readClient = Redis.createClient(vertx, redisOptions(options.redis(), 1));
-      WorkerVerticle worker = new WorkerVerticle(workerId, options.worker(), options.stripe(), queue,
-          new ReconcilingCalls(redis), readClient, engine,
-          new RetryingStripeClient(vertx, stripe, options.stripe(), metrics), scripts, metrics);
-      deployed.add(vertx.deployVerticle(worker).onSuccess(id -> {
-        deployments.add(id);
-        workerDeployments.put(workerId, id);
-      }));
-    }
-    return Future.all(deployed).mapEmpty();
+    // Leases get a connection of their own: a renewal must not queue behind a burst of commits.
+    Redis leaseClient = Redis.createClient(vertx, redisOptions(options.redis(), 1));
+    WorkerPool workers = new WorkerPool(options.workers(), options.worker().leaseTtlMs(), leaseClient, queue.fences(),
+        metrics, workerId -> newWorker(workerId, options, engine, stripe, metrics));
+    return vertx.deployVerticle(workers).onSuccess(id -> {
+      poolDeployment = id;
+      pool = workers;
+    }).mapEmpty();
+  }
+
+  private WorkerVerticle newWorker(String workerId, FlowpayOptions options, FlowEngine engine, StripeClient stripe,
+      FlowMetrics metrics) {
+    Redis readClient = Redis.createClient(vertx, redisOptions(options.redis(), 1));
+    return new WorkerVerticle(workerId, options.worker(), options.stripe(), queue,
+        new ReconcilingCalls(redis, queue.fences()), readClient, engine,
+        new RetryingStripeClient(vertx, stripe, options.stripe(), metrics), scripts, metrics);
   }
 
   public RedisTaskQueue queue() {
@@ -102,11 +103,12 @@ public final class FlowpayNode {
     return redis;
   }
 
-  /** Each worker id this node deployed, and whether its verticle is still deployed (false while stopping). */
+  /**
+   * Each worker id this node serves now (it holds the id's lease), and whether it is running (false
+   * while it drains to give the lease up). Empty for a standby whose pool holds every id elsewhere.
+   */
   public Map<String, Boolean> workers() {
-    Map<String, Boolean> running = new TreeMap<>();
-    workerDeployments.forEach((worker, id) -> running.put(worker, vertx.deploymentIDs().contains(id)));
-    return running;
+    return pool == null ? Map.of() : pool.serving();
   }
 
   /** A new client for one blocking reader (e.g. following a chain); the caller closes it. */
@@ -114,10 +116,13 @@ public final class FlowpayNode {
     return Redis.createClient(vertx, redisOptions(options.redis(), 1));
   }
 
-  /** Undeploys the workers (each finishes what it holds, within a grace period), then disconnects. */
+  /**
+   * Undeploys the workers (each finishes what it holds, within a grace period), releases their
+   * leases (another process of the pool takes them at once), then disconnects.
+   */
   public Future<Void> stop() {
-    List<Future<Void>> undeployed = deployments.stream().map(vertx::undeploy).toList();
-    return Future.join(undeployed).<Void>mapEmpty().eventually(() -> {
+    Future<Void> undeployed = poolDeployment == null ? Future.succeededFuture() : vertx.undeploy(poolDeployment);
+    return undeployed.eventually(() -> {
       close();
       return Future.succeededFuture();
     });

@@ -40,9 +40,13 @@ final class Reclaimer {
         .compose(resent -> claim(0, "-"));
   }
 
-  /** Claims idle tasks every half {@code claimIdleMs} (at least every second). */
+  /**
+   * Claims idle tasks every half {@code claimIdleMs} (at least every second). With leases, a pending entry
+   * this process does not hold was left by a holder that is gone or fenced: it is claimed once idle for
+   * the lease's TTL, not only after claimIdleMs.
+   */
   void start() {
-    long idleMs = scope.options().claimIdleMs();
+    long idleMs = Math.min(scope.options().claimIdleMs(), scope.options().leaseTtlMs());
     timer = scope.vertx().setPeriodic(Math.max(1_000, idleMs / 2), id -> claim(idleMs, "-"));
   }
 
@@ -76,6 +80,9 @@ final class Reclaimer {
         })
         .onComplete(done -> claiming = false)
         .recover(error -> {
+          if (scope.lease().fencedBy(error)) {
+            return Future.failedFuture(error);
+          }
           LOG.log(System.Logger.Level.WARNING, "worker {0}: could not claim unacknowledged tasks ({1}); will try again",
               scope.workerId(), error.getMessage());
           return Future.succeededFuture();

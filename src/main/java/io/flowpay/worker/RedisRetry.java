@@ -21,11 +21,16 @@ final class RedisRetry {
 
   private final Vertx vertx;
   private final BooleanSupplier givenUp;
+  private final LeaseGuard lease;
 
-  /** @param givenUp true once the worker stopped waiting for what is under way: no more attempts */
-  RedisRetry(Vertx vertx, BooleanSupplier givenUp) {
+  /**
+   * @param givenUp true once the worker stopped waiting for what is under way: no more attempts
+   * @param lease a step is not tried once the lease is lost, nor again when it was refused as fenced
+   */
+  RedisRetry(Vertx vertx, BooleanSupplier givenUp, LeaseGuard lease) {
     this.vertx = vertx;
     this.givenUp = givenUp;
+    this.lease = lease;
   }
 
   <T> Future<T> retry(Supplier<Future<T>> step, int maxAttempts) {
@@ -33,8 +38,11 @@ final class RedisRetry {
   }
 
   private <T> Future<T> retry(Supplier<Future<T>> step, int attempt, int maxAttempts) {
+    if (lease.lost()) {
+      return lease.refused();
+    }
     return step.get().recover(error -> {
-      if (givenUp.getAsBoolean() || attempt >= maxAttempts || !isRedisTrouble(error)) {
+      if (lease.fencedBy(error) || givenUp.getAsBoolean() || attempt >= maxAttempts || !isRedisTrouble(error)) {
         return Future.failedFuture(error);
       }
       long delay = Math.min(MAX_BACKOFF_MS, 50L << Math.min(attempt, 16));

@@ -49,9 +49,14 @@ final class TaskReader {
     stopping = true;
   }
 
+  private Future<Void> closed;
+
+  /** Closes the reading connection and its client, once (a lost lease closes it before the stop does). */
   Future<Void> close() {
-    Future<Void> closed = reader == null ? Future.succeededFuture() : reader.close();
-    return closed.eventually(readClient::close);
+    if (closed == null) {
+      closed = (reader == null ? Future.<Void>succeededFuture() : reader.close()).eventually(readClient::close);
+    }
+    return closed;
   }
 
   void readMore() {

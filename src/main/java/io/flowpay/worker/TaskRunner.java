@@ -58,6 +58,9 @@ final class TaskRunner {
    * @param mode how it was admitted (a run of a task delivered again is recorded first)
    */
   Future<?> process(Delivery delivery, Admission.Mode mode) {
+    if (scope.lease().lost()) {
+      return Future.succeededFuture();  // left pending, uncommitted, for the lease's new holder
+    }
     Task task = delivery.task();
     boolean recorded = mode == Admission.Mode.RUN_RECORDED || mode == Admission.Mode.RUN_ALONE;
     Future<Void> ready = recorded
@@ -72,6 +75,9 @@ final class TaskRunner {
           }
         })
         .recover(error -> {
+          if (scope.lease().lost()) {
+            return Future.succeededFuture(List.of());  // said once when the lease was lost
+          }
           LOG.log(System.Logger.Level.ERROR, "worker {0}: task {1} (flow {2}, context {3}) left pending, to be"
                   + " claimed again after worker.claimIdleMs: {4}",
               scope.workerId(), task.taskId(), task.flow(), task.contextId(), error.getMessage());
@@ -113,6 +119,9 @@ final class TaskRunner {
   private Future<List<Call>> commit(PreparedCommit prepared, int run) {
     Delivery delivery = prepared.delivery();
     Task task = delivery.task();
+    if (scope.lease().lost()) {
+      return scope.lease().refused();
+    }
     return commits.send(prepared).compose(commit -> switch (commit.outcome()) {
       case CONFLICT -> {
         snapshots.remove(task.contextId());

@@ -40,7 +40,10 @@ final class TimerPump {
             scope.vertx().runOnContext(more -> moveDue());
           }
         })
-        .onFailure(error -> LOG.log(System.Logger.Level.DEBUG, "worker {0}: timers not moved ({1})", scope.workerId(),
-            error.getMessage()));
+        .onFailure(error -> {
+          if (!scope.lease().fencedBy(error)) {
+            LOG.log(System.Logger.Level.DEBUG, "worker {0}: timers not moved ({1})", scope.workerId(), error.getMessage());
+          }
+        });
   }
 }

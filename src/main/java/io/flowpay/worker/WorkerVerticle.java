@@ -15,6 +15,7 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.redis.client.Redis;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * One worker: reads its tasks from its Redis stream, runs each flow on a script thread (never on
@@ -31,6 +32,11 @@ import java.util.Set;
  * {@link Reclaimer} (claim, outbox re-send), {@link TimerPump} (due timers), {@link Admission} (run or
  * park), {@link RunGate} and {@link ContextLanes} (order), {@link TaskRunner} (run, commit, re-run),
  * {@link CallSender} (send, store answers, {@link Reconciler}) and {@link Parking} (dead letters).
+ *
+ * <p>It runs while its process holds the worker id's lease ({@link WorkerPool}); every write it does
+ * is fenced by the lease. When it learns the lease is lost ({@link LeaseGuard}: a write refused as
+ * fenced, or the pool could not renew it) it stops serving at once: no more reads, no run commits, no
+ * call sent for work not committed; the new holder claims and runs that work.
  */
 public final class WorkerVerticle extends VerticleBase {
 
@@ -51,6 +57,8 @@ public final class WorkerVerticle extends VerticleBase {
   private TimerPump timers;
   private long gaugesTimer = -1;
   private Promise<Void> drained;
+  private final LeaseGuard lease;
+  private Consumer<String> onLeaseLost = why -> { };
 
   /**
    * @param readClient a client of its own: its one connection is held by blocking reads
@@ -61,6 +69,8 @@ public final class WorkerVerticle extends VerticleBase {
       FlowMetrics metrics) {
     this.parts = new Parts(workerId, options, stripeOptions, queue, reconciling, readClient, engine, stripe, scripts,
         metrics);
+    this.lease = new LeaseGuard(workerId);
+    lease.onLost(this::leaseLost);
   }
 
   /** What this worker is made of; wired into its units on start (they need the verticle's Vert.x). */
@@ -84,8 +94,8 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private void wire() {
-    RedisRetry retry = new RedisRetry(vertx, () -> drained != null && drained.future().isComplete());
-    WorkerScope scope = new WorkerScope(vertx, parts.workerId(), parts.options(), parts.queue(), retry,
+    RedisRetry retry = new RedisRetry(vertx, () -> drained != null && drained.future().isComplete(), lease);
+    WorkerScope scope = new WorkerScope(vertx, parts.workerId(), parts.options(), parts.queue(), retry, lease,
         parts.metrics());
     lanes = new ContextLanes(this::run, this::finished);
     gate = new RunGate(lanes);
@@ -111,6 +121,9 @@ public final class WorkerVerticle extends VerticleBase {
     sender.reconciler().stop();
     vertx.cancelTimer(gaugesTimer);
     drained = Promise.promise();
+    if (lease.lost()) {
+      drained.tryComplete();
+    }
     drainedIfIdle();
     long timer = vertx.setTimer(Math.max(1, parts.options().shutdownGraceMs()), id -> {
       if (!drained.future().isComplete()) {
@@ -123,6 +136,37 @@ public final class WorkerVerticle extends VerticleBase {
     return drained.future()
         .onComplete(done -> vertx.cancelTimer(timer))
         .eventually(reader::close);
+  }
+
+  /** Tells this worker who to tell when it finds its lease lost (its pool). */
+  void onLeaseLost(Consumer<String> listener) {
+    onLeaseLost = listener;
+  }
+
+  /** The pool found the lease lost (from any thread): this worker stops serving at once. */
+  void loseLease(String why) {
+    context.runOnContext(now -> lease.lose(why));
+  }
+
+  /**
+   * The lease is lost (another process serves the worker id now, or it could not be renewed in time):
+   * stops at once. Reading stops, held tasks are dropped uncommitted (they stay pending for the new
+   * holder), calls of uncommitted runs are never sent. Runs on this worker's event loop, once.
+   */
+  private void leaseLost(String why) {
+    LOG.log(System.Logger.Level.WARNING, "worker {0}: lost its lease ({1}); stopped serving it at once: {2} task(s)"
+        + " dropped uncommitted and {3} call(s) in flight left to the new holder, which claims and re-sends them",
+        parts.workerId(), why, lanes.held(), sender.inFlight());
+    reader.stop();
+    reclaimer.stop();
+    timers.stop();
+    sender.reconciler().stop();
+    vertx.cancelTimer(gaugesTimer);
+    reader.close();  // a blocked read would take entries that the new holder should get
+    if (drained != null) {
+      drained.tryComplete();
+    }
+    onLeaseLost.accept(why);
   }
 
   private void drainedIfIdle() {

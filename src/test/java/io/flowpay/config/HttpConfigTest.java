@@ -42,7 +42,8 @@ class HttpConfigTest {
     FlowpayOptions options = load("{\"workers\": [\"a\", \"b\"], \"http\": {\"port\": 0}, \"webhooks\": {}}");
     assertTrue(options.webhooks().enabled());
     assertNull(options.webhooks().defaultWorker());
-    assertEquals("a", options.webhooks().defaultWorker(options.workers()));
+    assertEquals(io.flowpay.flow.Placement.workerFor("ctx-1", options.workers()),
+        options.webhooks().defaultWorker("ctx-1", options.workers()), "no defaultWorker: the context's placed worker");
   }
 
   @Test

@@ -311,11 +311,15 @@ class CrashRecoveryIT {
         .put("workers", new JsonArray().add(worker))
         .put("flowsDir", flows.toString())
         .put("stripe", new JsonObject().put("apiBase", stripeBase).put("timeoutMs", 5_000))
-        .put("worker", new JsonObject().put("claimIdleMs", 1_000).put("disableAfterFailures", 0).mergeIn(workerOptions));
+        .put("worker", new JsonObject().put("claimIdleMs", 1_000).put("disableAfterFailures", 0)
+            .put("leaseTtlMs", 2_000).mergeIn(workerOptions));
     return Files.writeString(dir.resolve("flowpay.json"), config.encode());
   }
 
-  /** Starts {@code flowpay serve} in a child JVM and returns once it says it is serving. */
+  /**
+   * Starts {@code flowpay serve} in a child JVM and returns once it serves the worker id: it took the
+   * id's lease (after a kill -9, once the dead process's lease expired).
+   */
   private static Process serve(Path config, TestRedis redis) throws IOException {
     Path jar = Path.of("target", "flowpay.jar");
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -329,7 +333,7 @@ class CrashRecoveryIT {
     Thread pump = new Thread(() -> {
       try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line = out.readLine(); line != null; line = out.readLine()) {
-          if (line.startsWith("flowpay: serving")) {
+          if (line.contains(": lease taken;")) {
             serving.complete(null);
           }
         }
