@@ -3,14 +3,10 @@ package io.flowpay.worker;
 import io.flowpay.flow.Ids;
 import io.flowpay.metrics.FlowMetrics;
 import io.flowpay.queue.Fences;
-import io.flowpay.queue.LuaScript;
-import io.flowpay.queue.RedisKeys;
+import io.flowpay.queue.Leases;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -41,16 +37,14 @@ final class WorkerPool extends VerticleBase {
 
   private final List<String> ids;
   private final int ttlMs;
-  private final Redis redis;
+  private final Leases leases;
   private final Fences fences;
   private final FlowMetrics metrics;
   private final Function<String, WorkerVerticle> newWorker;
   /** Who this process is, in the pool and in its lease tokens: {@code host/pid/random}, for operators. */
   private final String process = System.getenv().getOrDefault("HOSTNAME", "host") + "/"
       + ProcessHandle.current().pid() + "/" + Ids.newId().substring(0, 8);
-  private final String poolKey;
-  private final LuaScript lease = LuaScript.load("lease");
-  private final LuaScript heartbeat = LuaScript.load("pool");
+  private final String poolName;
   /** Leases held, by worker id, in the order taken. Only touched on this verticle's event loop. */
   private final Map<String, Held> held = new LinkedHashMap<>();
   /** What {@link #serving()} reports, readable from any thread. */
@@ -87,11 +81,11 @@ final class WorkerPool extends VerticleBase {
       Function<String, WorkerVerticle> newWorker) {
     this.ids = List.copyOf(ids);
     this.ttlMs = ttlMs;
-    this.redis = redis;
+    this.leases = new Leases(redis);
     this.fences = fences;
     this.metrics = metrics;
     this.newWorker = newWorker;
-    this.poolKey = RedisKeys.poolMembers(name(ids));
+    this.poolName = name(ids);
   }
 
   /** The pool's name in Redis: the same for the same set of ids, in any order. */
@@ -130,8 +124,8 @@ final class WorkerPool extends VerticleBase {
     vertx.cancelTimer(timer);
     List<Future<Void>> released = new ArrayList<>();
     new ArrayList<>(held.values()).forEach(lease -> released.add(drain(lease, "this process is stopping")));
-    return Future.join(released).transform(done -> heartbeat.run(redis, List.of(poolKey),
-        List.of(process, String.valueOf(ttlMs), "leave"))).otherwiseEmpty().eventually(redis::close);
+    return Future.join(released).transform(done -> leases.leave(poolName, process, ttlMs))
+        .otherwiseEmpty().eventually(leases::close);
   }
 
   /** The worker ids this process serves now; false for one being drained. */
@@ -153,7 +147,7 @@ final class WorkerPool extends VerticleBase {
         rebalancing = true;
         rebalance()
             .onFailure(error -> LOG.log(System.Logger.Level.WARNING, "pool {0}: leases not balanced ({1}); trying"
-                + " again in {2} ms", poolKey, error.getMessage(), ttlMs / 3))
+                + " again in {2} ms", poolName, error.getMessage(), ttlMs / 3))
             .onComplete(done -> rebalancing = false);
       }
     });
@@ -163,7 +157,7 @@ final class WorkerPool extends VerticleBase {
   private Future<Void> renew() {
     return beat()
         .recover(error -> {
-          LOG.log(System.Logger.Level.WARNING, "pool {0}: heartbeat not stored ({1})", poolKey, error.getMessage());
+          LOG.log(System.Logger.Level.WARNING, "pool {0}: heartbeat not stored ({1})", poolName, error.getMessage());
           return Future.succeededFuture();
         })
         .compose(alive -> renewAll())
@@ -171,9 +165,9 @@ final class WorkerPool extends VerticleBase {
   }
 
   private Future<Void> beat() {
-    return heartbeat.run(redis, List.of(poolKey), List.of(process, String.valueOf(ttlMs), "join"))
+    return leases.join(poolName, process, ttlMs)
         .map(members -> {
-          live = Math.max(1, members.toInteger());
+          live = Math.max(1, members);
           return null;
         });
   }
@@ -187,9 +181,9 @@ final class WorkerPool extends VerticleBase {
   /** Renews a lease while this token holds it; a lease not renewed for its whole TTL counts as lost. */
   private Future<Void> renew(Held lease) {
     long sentAt = System.nanoTime();
-    return this.lease.run(redis, List.of(RedisKeys.lease(lease.worker)), List.of("renew", lease.token, ttl()))
-        .<Void>map(answer -> {
-          if (answer.toInteger() == 1) {
+    return leases.renew(lease.worker, lease.token, ttlMs)
+        .<Void>map(renewed -> {
+          if (renewed) {
             lease.renewedAt = sentAt;
           } else {
             lost(lease, "another process holds it, or it expired before it was renewed");
@@ -217,14 +211,12 @@ final class WorkerPool extends VerticleBase {
 
   /** Takes up to {@code wanted} leases that nobody holds, starting at a place of its own among the ids. */
   private Future<Void> takeFree(int wanted) {
-    Request holders = Request.cmd(Command.MGET);
-    ids.forEach(id -> holders.arg(RedisKeys.lease(id)));
-    return redis.send(holders).compose(answer -> {
+    return leases.holders(ids).compose(holders -> {
       List<String> free = new ArrayList<>();
       int start = Math.floorMod(process.hashCode(), ids.size());
       for (int i = 0; i < ids.size(); i++) {
         int at = (start + i) % ids.size();
-        Response holder = answer.get(at);
+        String holder = holders.get(at);
         if (holder == null && !held.containsKey(ids.get(at))) {
           free.add(ids.get(at));
         }
@@ -242,8 +234,8 @@ final class WorkerPool extends VerticleBase {
   private Future<Boolean> take(String worker) {
     String token = process + "/" + Ids.newId().substring(0, 12);
     long sentAt = System.nanoTime();
-    return lease.run(redis, List.of(RedisKeys.lease(worker)), List.of("take", token, ttl())).compose(answer -> {
-      if (answer.toInteger() != 1) {
+    return leases.take(worker, token, ttlMs).compose(got -> {
+      if (!got) {
         return Future.succeededFuture(false);
       }
       Held taken = new Held(worker, token, sentAt);
@@ -288,7 +280,7 @@ final class WorkerPool extends VerticleBase {
   }
 
   private Future<Void> release(Held lease) {
-    return this.lease.run(redis, List.of(RedisKeys.lease(lease.worker)), List.of("release", lease.token, ttl()))
+    return leases.release(lease.worker, lease.token)
         .otherwiseEmpty()
         .onComplete(done -> {
           forget(lease);
@@ -322,9 +314,5 @@ final class WorkerPool extends VerticleBase {
       serving.remove(lease.worker);
     }
     fences.drop(lease.worker, lease.token);
-  }
-
-  private String ttl() {
-    return String.valueOf(ttlMs);
   }
 }
