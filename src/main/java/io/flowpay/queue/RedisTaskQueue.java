@@ -518,6 +518,11 @@ public final class RedisTaskQueue {
     });
   }
 
+  /** The worker's stream as an autoscaler reads it: tasks not done yet, and the oldest one's age. */
+  public Future<Backlog> backlog(String worker) {
+    return Backlog.read(redis, worker);
+  }
+
   /** How many chains are stuck (a task parked) within the chains' retention. */
   public Future<Long> stuckChains() {
     return redis.send(Request.cmd(Command.ZCARD).arg(RedisKeys.stuckChains())).map(Response::toLong);

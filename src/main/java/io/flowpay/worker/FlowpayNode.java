@@ -5,8 +5,10 @@ import io.flowpay.config.RedisOptions;
 import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.metrics.FlowMetrics;
 import io.flowpay.queue.ReconcilingCalls;
+import io.flowpay.queue.ReplicaAck;
 import io.flowpay.queue.RedisTaskQueue;
 import io.flowpay.script.FlowEngine;
+import io.flowpay.stripe.BudgetedStripeClient;
 import io.flowpay.stripe.RetryingStripeClient;
 import io.flowpay.stripe.StripeClient;
 import io.flowpay.stripe.StripeResources;
@@ -16,6 +18,8 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisRole;
 import io.vertx.redis.client.Request;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,18 +83,26 @@ public final class FlowpayNode {
 
   private Future<Void> deployWorkers(FlowpayOptions options, FlowEngine engine, StripeClient stripe, FlowMetrics metrics) {
     scripts = vertx.createSharedWorkerExecutor("flowpay-scripts", options.worker().scriptThreads());
+    StripeClient budgeted = BudgetedStripeClient.wrap(vertx, stripe, options.stripe(), redis, metrics);
+    ReplicaAck ack = options.redis().waitReplicas() == 0 ? null
+        : new ReplicaAck(vertx, redis, options.redis().waitReplicas(), options.redis().waitTimeoutMs());
     List<Future<String>> deployed = new ArrayList<>();
     for (String workerId : options.workers()) {
       Redis readClient = Redis.createClient(vertx, redisOptions(options.redis(), 1));
       WorkerVerticle worker = new WorkerVerticle(workerId, options.worker(), options.stripe(), queue,
           new ReconcilingCalls(redis), readClient, engine,
-          new RetryingStripeClient(vertx, stripe, options.stripe(), metrics), scripts, metrics);
+          sender(ack, new RetryingStripeClient(vertx, budgeted, options.stripe(), metrics), metrics), scripts, metrics);
       deployed.add(vertx.deployVerticle(worker).onSuccess(id -> {
         deployments.add(id);
         workerDeployments.put(workerId, id);
       }));
     }
     return Future.all(deployed).mapEmpty();
+  }
+
+  /** Calls go out after the replicas acknowledged their commit, when {@code redis.waitReplicas} asks for it. */
+  private static StripeClient sender(ReplicaAck ack, StripeClient retrying, FlowMetrics metrics) {
+    return ack == null ? retrying : new ReplicatedSends(ack, retrying, metrics);
   }
 
   public RedisTaskQueue queue() {
@@ -131,8 +143,15 @@ public final class FlowpayNode {
   }
 
   static io.vertx.redis.client.RedisOptions redisOptions(RedisOptions options, int poolSize) {
-    return new io.vertx.redis.client.RedisOptions()
-        .setConnectionString(options.url())
+    io.vertx.redis.client.RedisOptions client = new io.vertx.redis.client.RedisOptions();
+    if (options.mode() == RedisOptions.Mode.SENTINEL) {
+      // The master as the sentinels report it; autoFailover closes connections to an old master on +switch-master.
+      client.setType(RedisClientType.SENTINEL).setEndpoints(new ArrayList<>(options.sentinels()))
+          .setMasterName(options.masterName()).setRole(RedisRole.MASTER).setAutoFailover(true);
+    } else {
+      client.setConnectionString(options.url());
+    }
+    return client
         .setMaxPoolSize(poolSize)
         .setMaxPoolWaiting(Math.max(64, poolSize * 64))
         .setMaxWaitingHandlers(4096)

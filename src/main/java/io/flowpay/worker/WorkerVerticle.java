@@ -321,9 +321,10 @@ public final class WorkerVerticle extends VerticleBase {
         });
   }
 
-  /** Gauges read from Redis: stuck chains, and this worker's reconciling and unresolved calls. */
+  /** Gauges read from Redis: stuck chains, this worker's backlog, and its reconciling and unresolved calls. */
   private void refreshGauges() {
     queue.stuckChains().onSuccess(metrics::stuckChains);
+    queue.backlog(workerId).onSuccess(backlog -> metrics.workerQueue(workerId, backlog.length(), backlog.oldestAgeMs()));
     reconciler.refreshGauges();
   }
 
