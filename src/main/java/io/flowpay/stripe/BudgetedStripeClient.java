@@ -20,8 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>A call that would wait longer than {@link StripeRateLimit#maxWaitMs()} (or the retry deadline), or that
  * finds {@link StripeRateLimit#maxQueued()} calls of this process already waiting, is not sent: it answers a
  * retryable {@code rate_limit_error} ({@code rate_budget_exhausted}), never sent, so the retry policy may try
- * again later and, past its deadline, the error flow sees why. When Redis cannot be asked, the call is sent
- * without a token (the budget protects Stripe's limit, it must not hold back committed calls).
+ * again later and, past its deadline, the error flow sees why. While Redis does not answer, the take is tried
+ * again with back-off; once the call's wait is spent it is sent without a token (the budget protects Stripe's
+ * limit, it must not hold back committed calls for longer than that).
  *
  * <p>Counts waits ({@code flowpay_stripe_rate_wait_seconds}), refusals and every 429 that still came
  * ({@code flowpay_stripe_429_total}). No thread ever waits: waiting is a Vert.x timer.
@@ -82,13 +83,25 @@ public final class BudgetedStripeClient implements StripeClient {
       return Future.succeededFuture(refused(call, "this process already has " + maxQueued
           + " calls waiting for the account's budget (stripe.rateLimit.maxQueued)", 1_000));
     }
-    return budget.take(RateBudget.bucket(account, call.stripeAccount()), opsPerSecond, burst, maxWaitMs)
+    return take(RateBudget.bucket(account, call.stripeAccount()), System.currentTimeMillis() + maxWaitMs, 1)
+        .compose(grant -> grant.granted() ? sendAfter(call, grant.waitMs()) : tooLong(call, grant.waitMs()));
+  }
+
+  /**
+   * Takes a token; while Redis does not answer (a full pool, a failover) asks again with back-off, and once the
+   * call's wait is spent, lets it go without a token.
+   */
+  private Future<RateBudget.Grant> take(String bucket, long deadline, int attempt) {
+    return budget.take(bucket, opsPerSecond, burst, Math.max(0, deadline - System.currentTimeMillis()))
         .map(grant -> {
           budgetUnreachable.set(false);
           return grant;
         })
-        .recover(this::unreachable)
-        .compose(grant -> grant.granted() ? sendAfter(call, grant.waitMs()) : tooLong(call, grant.waitMs()));
+        .recover(error -> {
+          long delay = Math.min(1_000, 25L << Math.min(attempt, 6));
+          return System.currentTimeMillis() + delay > deadline ? unreachable(error)
+              : vertx.timer(delay).compose(waited -> take(bucket, deadline, attempt + 1));
+        });
   }
 
   @Override
