@@ -116,7 +116,8 @@ public final class FlowMetrics {
   /**
    * A call was not sent for the rate budget, or went without a token: {@code flowpay_stripe_rate_refused_total{reason}}.
    *
-   * @param reason {@code wait_too_long}, {@code queue_full}, or {@code budget_unreachable} (sent without a token)
+   * @param reason {@code wait_too_long}, {@code queue_full}, {@code late_token} (the process came to its token too
+   *     late, after a stall, and took another), or {@code budget_unreachable} (sent without a token)
    */
   public void stripeRateRefused(String reason) {
     Counter.builder("flowpay.stripe.rate.refused").description("Calls held back by the rate budget, or sent without a token")

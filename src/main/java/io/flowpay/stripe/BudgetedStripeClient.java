@@ -40,6 +40,9 @@ public final class BudgetedStripeClient implements StripeClient {
   private final long maxWaitMs;
   private final int maxQueued;
   private final FlowMetrics metrics;
+  /** A token come to later than this after it was due is not used: another is taken. */
+  static final long LATE_MS = 100;
+
   private final AtomicInteger waiting = new AtomicInteger();
   private final AtomicBoolean budgetUnreachable = new AtomicBoolean();
 
@@ -83,8 +86,29 @@ public final class BudgetedStripeClient implements StripeClient {
       return Future.succeededFuture(refused(call, "this process already has " + maxQueued
           + " calls waiting for the account's budget (stripe.rateLimit.maxQueued)", 1_000));
     }
-    return take(RateBudget.bucket(account, call.stripeAccount()), System.currentTimeMillis() + maxWaitMs, 1)
-        .compose(grant -> grant.granted() ? sendAfter(call, grant.waitMs()) : tooLong(call, grant.waitMs()));
+    return sendWithToken(call, RateBudget.bucket(account, call.stripeAccount()), System.currentTimeMillis() + maxWaitMs);
+  }
+
+  /**
+   * Takes a token and sends when it is due. A process that comes to its token more than {@link #LATE_MS} late (it
+   * stalled: a GC pause, a starved CPU) takes another instead: sending on a stale token would bunch its calls
+   * together with the tokens other processes take meanwhile, above the rate.
+   */
+  private Future<StripeAnswer> sendWithToken(Call call, String bucket, long deadline) {
+    long asked = System.nanoTime();
+    return take(bucket, deadline, 1).compose(grant -> {
+      if (!grant.granted()) {
+        return tooLong(call, grant.waitMs());
+      }
+      return waitFor(grant.waitMs()).compose(waited -> {
+        long lateMs = (System.nanoTime() - asked) / 1_000_000 - grant.waitMs();
+        if (lateMs > LATE_MS && System.currentTimeMillis() < deadline) {
+          metrics.stripeRateRefused("late_token");
+          return sendWithToken(call, bucket, deadline);
+        }
+        return sendCounted(call);
+      });
+    });
   }
 
   /**
@@ -118,16 +142,16 @@ public final class BudgetedStripeClient implements StripeClient {
     return Future.succeededFuture(new RateBudget.Grant(true, 0));
   }
 
-  private Future<StripeAnswer> sendAfter(Call call, long waitMs) {
+  private Future<Void> waitFor(long waitMs) {
     metrics.stripeRateWait(Duration.ofMillis(waitMs));
     if (waitMs <= 0) {
-      return sendCounted(call);
+      return Future.succeededFuture();
     }
     waiting.incrementAndGet();
-    return vertx.timer(waitMs).eventually(() -> {
+    return vertx.timer(waitMs).<Void>mapEmpty().eventually(() -> {
       waiting.decrementAndGet();
       return Future.succeededFuture();
-    }).compose(waited -> sendCounted(call));
+    });
   }
 
   private Future<StripeAnswer> sendCounted(Call call) {
