@@ -45,6 +45,11 @@ final class ConfigReader {
     return ((Number) value).intValue();
   }
 
+  /** The raw value of a key (a nested section), or null. */
+  Object value(String name) {
+    return json.getValue(name);
+  }
+
   JsonArray array(String name) {
     Object value = json.getValue(name);
     if (value != null && !(value instanceof JsonArray)) {

@@ -32,10 +32,11 @@ public record FlowpayOptions(RedisOptions redis, StripeOptions stripe, WorkerOpt
   private static final Set<String> KEYS = Set.of("redis", "stripe", "worker", "workers", "flowsDir", "http",
       "webhooks");
   private static final Map<String, Set<String>> SECTION_KEYS = Map.of(
-      "redis", Set.of("url", "maxPoolSize", "chainRetentionDays"),
+      "redis", Set.of("url", "maxPoolSize", "chainRetentionDays", "mode", "sentinels", "masterName", "waitReplicas",
+          "waitTimeoutMs"),
       "stripe", Set.of("apiBase", "apiVersion", "connectTimeoutMs", "timeoutMs", "maxAttempts", "retryDelayMs",
           "maxRetryDelayMs", "retryDeadlineMs", "maxConnections", "reconcileWindowMs", "reconcileDelayMs",
-          "maxReconcileDelayMs"),
+          "maxReconcileDelayMs", "rateLimit"),
       "worker", Set.of("scriptThreads", "maxInFlight", "readBatch", "blockMs", "cpuBudgetMs", "maxDeliveries",
           "maxDepth", "disableAfterFailures", "claimIdleMs", "timerPollMs", "shutdownGraceMs", "maxLogBytes",
           "maxStateValueBytes", "maxStateBytes", "maxStripeCallsPerRun", "maxDispatchesPerRun", "maxValueDepth",

@@ -21,10 +21,11 @@ import io.vertx.core.json.JsonObject;
  *     {@code outcome_unknown}; inside Stripe's 24-hour idempotency-key retention
  * @param reconcileDelayMs wait before the first reconcile attempt; doubled each attempt, with jitter
  * @param maxReconcileDelayMs cap on one wait between reconcile attempts
+ * @param rateLimit the fleet's rate budget per Stripe account, shared through Redis
  */
 public record StripeOptions(String apiBase, String apiVersion, int connectTimeoutMs, int timeoutMs,
     int maxAttempts, int retryDelayMs, int maxRetryDelayMs, int retryDeadlineMs, int maxConnections,
-    long reconcileWindowMs, int reconcileDelayMs, int maxReconcileDelayMs) {
+    long reconcileWindowMs, int reconcileDelayMs, int maxReconcileDelayMs, StripeRateLimit rateLimit) {
 
   public static final String DEFAULT_API_BASE = "https://api.stripe.com";
   /** The version stripe-java 33.3.0 is generated against, so its typed models match the answers. */
@@ -49,7 +50,7 @@ public record StripeOptions(String apiBase, String apiVersion, int connectTimeou
   public StripeOptions(String apiBase, String apiVersion, int connectTimeoutMs, int timeoutMs) {
     this(apiBase, apiVersion, connectTimeoutMs, timeoutMs, DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_DELAY_MS,
         DEFAULT_MAX_RETRY_DELAY_MS, DEFAULT_RETRY_DEADLINE_MS, DEFAULT_MAX_CONNECTIONS, DEFAULT_RECONCILE_WINDOW_MS,
-        DEFAULT_RECONCILE_DELAY_MS, DEFAULT_MAX_RECONCILE_DELAY_MS);
+        DEFAULT_RECONCILE_DELAY_MS, DEFAULT_MAX_RECONCILE_DELAY_MS, new StripeRateLimit());
   }
 
   /** Reads the {@code stripe} section; fails naming the key. */
@@ -69,7 +70,8 @@ public record StripeOptions(String apiBase, String apiVersion, int connectTimeou
         config.integer("maxConnections", DEFAULT_MAX_CONNECTIONS, 1, 10_000),
         config.integer("reconcileWindowMs", (int) DEFAULT_RECONCILE_WINDOW_MS, 1_000, 86_400_000),
         config.integer("reconcileDelayMs", DEFAULT_RECONCILE_DELAY_MS, 10, 3_600_000),
-        config.integer("maxReconcileDelayMs", DEFAULT_MAX_RECONCILE_DELAY_MS, 10, 3_600_000));
+        config.integer("maxReconcileDelayMs", DEFAULT_MAX_RECONCILE_DELAY_MS, 10, 3_600_000),
+        StripeRateLimit.read(config.value("rateLimit")));
     if (!apiBase.startsWith("http://") && !apiBase.startsWith("https://")) {
       throw config.invalid("apiBase", "must be an http(s) URL like \"https://api.stripe.com\" (got \"" + apiBase + "\")");
     }
@@ -77,27 +79,37 @@ public record StripeOptions(String apiBase, String apiVersion, int connectTimeou
 
   public StripeOptions withApiBase(String base) {
     return new StripeOptions(base, apiVersion, connectTimeoutMs, timeoutMs, maxAttempts, retryDelayMs,
-        maxRetryDelayMs, retryDeadlineMs, maxConnections, reconcileWindowMs, reconcileDelayMs, maxReconcileDelayMs);
+        maxRetryDelayMs, retryDeadlineMs, maxConnections, reconcileWindowMs, reconcileDelayMs, maxReconcileDelayMs,
+        rateLimit);
   }
 
   public StripeOptions withRetries(int attempts, int delayMs, int maxDelayMs, int deadlineMs) {
     return new StripeOptions(apiBase, apiVersion, connectTimeoutMs, timeoutMs, attempts, delayMs, maxDelayMs, deadlineMs,
-        maxConnections, reconcileWindowMs, reconcileDelayMs, maxReconcileDelayMs);
+        maxConnections, reconcileWindowMs, reconcileDelayMs, maxReconcileDelayMs,
+        rateLimit);
   }
 
   public StripeOptions withMaxConnections(int connections) {
     return new StripeOptions(apiBase, apiVersion, connectTimeoutMs, timeoutMs, maxAttempts, retryDelayMs,
-        maxRetryDelayMs, retryDeadlineMs, connections, reconcileWindowMs, reconcileDelayMs, maxReconcileDelayMs);
+        maxRetryDelayMs, retryDeadlineMs, connections, reconcileWindowMs, reconcileDelayMs, maxReconcileDelayMs,
+        rateLimit);
   }
 
   public StripeOptions withTimeoutMs(int newTimeoutMs) {
     return new StripeOptions(apiBase, apiVersion, connectTimeoutMs, newTimeoutMs, maxAttempts, retryDelayMs,
-        maxRetryDelayMs, retryDeadlineMs, maxConnections, reconcileWindowMs, reconcileDelayMs, maxReconcileDelayMs);
+        maxRetryDelayMs, retryDeadlineMs, maxConnections, reconcileWindowMs, reconcileDelayMs, maxReconcileDelayMs,
+        rateLimit);
   }
 
   public StripeOptions withReconcile(long windowMs, int delayMs, int maxDelayMs) {
     return new StripeOptions(apiBase, apiVersion, connectTimeoutMs, timeoutMs, maxAttempts, retryDelayMs,
-        maxRetryDelayMs, retryDeadlineMs, maxConnections, windowMs, delayMs, maxDelayMs);
+        maxRetryDelayMs, retryDeadlineMs, maxConnections, windowMs, delayMs, maxDelayMs, rateLimit);
+  }
+
+  public StripeOptions withRateLimit(StripeRateLimit newRateLimit) {
+    return new StripeOptions(apiBase, apiVersion, connectTimeoutMs, timeoutMs, maxAttempts, retryDelayMs,
+        maxRetryDelayMs, retryDeadlineMs, maxConnections, reconcileWindowMs, reconcileDelayMs, maxReconcileDelayMs,
+        newRateLimit);
   }
 
   public JsonObject toJson() {
@@ -113,6 +125,7 @@ public record StripeOptions(String apiBase, String apiVersion, int connectTimeou
         .put("maxConnections", maxConnections)
         .put("reconcileWindowMs", reconcileWindowMs)
         .put("reconcileDelayMs", reconcileDelayMs)
-        .put("maxReconcileDelayMs", maxReconcileDelayMs);
+        .put("maxReconcileDelayMs", maxReconcileDelayMs)
+        .put("rateLimit", rateLimit.toJson());
   }
 }

@@ -104,6 +104,63 @@ public final class FlowMetrics {
         .register(registry).increment();
   }
 
+  /**
+   * A call took a token of the fleet's Stripe rate budget after waiting this long (0 when one was left):
+   * {@code flowpay_stripe_rate_wait_seconds}.
+   */
+  public void stripeRateWait(Duration waited) {
+    Timer.builder("flowpay.stripe.rate.wait").description("Time calls waited for a token of the fleet's Stripe rate budget")
+        .register(registry).record(waited);
+  }
+
+  /**
+   * A call was not sent for the rate budget, or went without a token: {@code flowpay_stripe_rate_refused_total{reason}}.
+   *
+   * @param reason {@code wait_too_long}, {@code queue_full}, {@code late_token} (the process came to its token too
+   *     late, after a stall, and took another), or {@code budget_unreachable} (sent without a token)
+   */
+  public void stripeRateRefused(String reason) {
+    Counter.builder("flowpay.stripe.rate.refused").description("Calls held back by the rate budget, or sent without a token")
+        .tag("reason", reason).register(registry).increment();
+  }
+
+  /** Stripe answered 429 (rate limited) to an attempt: {@code flowpay_stripe_429_total{resource}}. */
+  public void stripe429(String resource) {
+    Counter.builder("flowpay.stripe.429").description("Attempts Stripe answered 429 (too many requests), by resource")
+        .tag("resource", resource).register(registry).increment();
+  }
+
+  /**
+   * Autoscaler signals of one worker: tasks in its stream not yet run (delivered but pending, and not yet read),
+   * and how long the oldest of them has waited: {@code flowpay_worker_queue_length{worker}} and
+   * {@code flowpay_worker_oldest_task_age_seconds{worker}}.
+   */
+  public void workerQueue(String worker, long length, long oldestAgeMs) {
+    gauge("flowpay.worker.queue.length", "Tasks in a worker's stream not yet run (pending + unread)", worker)
+        .set(length);
+    gauges.computeIfAbsent("flowpay.worker.oldest.task.age|" + worker, key -> {
+      AtomicLong value = new AtomicLong();
+      Gauge.builder("flowpay.worker.oldest.task.age", value, ms -> ms.get() / 1000.0).baseUnit("seconds")
+          .description("Age of the oldest task in a worker's stream not yet run").tag("worker", worker)
+          .register(registry);
+      return value;
+    }).set(oldestAgeMs);
+  }
+
+  /**
+   * A committed call waited for replicas to acknowledge its commit ({@code redis.waitReplicas}):
+   * {@code flowpay_redis_wait_seconds}, and {@code flowpay_redis_wait_short_total} when fewer acknowledged than asked
+   * within {@code redis.waitTimeoutMs} (the call went anyway).
+   */
+  public void replicaWait(Duration waited, boolean acknowledged) {
+    Timer.builder("flowpay.redis.wait").description("Time committed calls waited for replicas to acknowledge the commit")
+        .register(registry).record(waited);
+    if (!acknowledged) {
+      Counter.builder("flowpay.redis.wait.short").description("Calls sent with fewer replica acknowledgements than asked")
+          .register(registry).increment();
+    }
+  }
+
   /** Time from enqueue to the start of the run: {@code flowpay_queue_lag_seconds{worker}}. */
   public void queueLag(String worker, Duration lag) {
     Timer.builder("flowpay.queue.lag").description("Time tasks waited in the stream before their run started")

@@ -129,6 +129,11 @@ public final class RedisTaskQueue {
     return chains.chainRuns(connection, chainId, fromId, blockMs);
   }
 
+  /** See {@link TaskStream#backlog}. */
+  public Future<Backlog> backlog(String worker) {
+    return tasks.backlog(worker);
+  }
+
   /** See {@link Chains#stuckChains}. */
   public Future<Long> stuckChains() {
     return chains.stuckChains();

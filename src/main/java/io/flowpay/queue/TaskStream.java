@@ -95,4 +95,9 @@ public final class TaskStream {
   public Future<Integer> moveDueTimers(String worker, int count) {
     return timers.run(worker, count);
   }
+
+  /** The worker's stream as an autoscaler reads it: tasks not done yet, and the oldest one's age. */
+  Future<Backlog> backlog(String worker) {
+    return Backlog.read(redis, worker);
+  }
 }

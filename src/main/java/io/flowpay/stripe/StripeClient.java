@@ -14,4 +14,9 @@ public interface StripeClient {
    * a timeout, is a {@link StripeAnswer}.
    */
   Future<StripeAnswer> send(Call call);
+
+  /** The account this client's key belongs to (for the fleet's rate budget), or null when it has no key. */
+  default StripeAccount account() {
+    return null;
+  }
 }

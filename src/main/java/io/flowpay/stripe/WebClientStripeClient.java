@@ -35,10 +35,12 @@ public final class WebClientStripeClient implements StripeClient {
   private final StripeOptions options;
   /** {@code Bearer <secret key>}: never logged, never in {@link #toString()}. */
   private final String authorization;
+  private final StripeAccount account;
 
   public WebClientStripeClient(Vertx vertx, StripeOptions options, String secretKey) {
     this.options = Objects.requireNonNull(options, "options");
     this.authorization = "Bearer " + Objects.requireNonNull(secretKey, "secretKey");
+    this.account = StripeAccount.ofSecretKey(secretKey);
     WebClientOptions clientOptions = new WebClientOptions()
         .setKeepAlive(true)
         .setPipelining(false)
@@ -62,6 +64,11 @@ public final class WebClientStripeClient implements StripeClient {
         .timeout(options.timeoutMs(), TimeUnit.MILLISECONDS)
         .map(response -> StripeAnswers.fromHttp(response.statusCode(), response.headers(), response.body()))
         .recover(failure -> Future.succeededFuture(noAnswer(call, request, failure)));
+  }
+
+  @Override
+  public StripeAccount account() {
+    return account;
   }
 
   /** Closes the connection pool. */

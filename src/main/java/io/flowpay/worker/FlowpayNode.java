@@ -5,8 +5,10 @@ import io.flowpay.config.RedisOptions;
 import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.metrics.FlowMetrics;
 import io.flowpay.queue.ReconcilingCalls;
+import io.flowpay.queue.ReplicaAck;
 import io.flowpay.queue.RedisTaskQueue;
 import io.flowpay.script.FlowEngine;
+import io.flowpay.stripe.BudgetedStripeClient;
 import io.flowpay.stripe.RetryingStripeClient;
 import io.flowpay.stripe.StripeClient;
 import io.flowpay.stripe.StripeResources;
@@ -16,8 +18,11 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisRole;
 import io.vertx.redis.client.Request;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Map;
 
 /**
@@ -76,22 +81,31 @@ public final class FlowpayNode {
 
   private Future<Void> deployWorkers(FlowpayOptions options, FlowEngine engine, StripeClient stripe, FlowMetrics metrics) {
     scripts = vertx.createSharedWorkerExecutor("flowpay-scripts", options.worker().scriptThreads());
+    StripeClient budgeted = BudgetedStripeClient.wrap(vertx, stripe, options.stripe(), redis, metrics);
+    ReplicaAck ack = options.redis().waitReplicas() == 0 ? null
+        : new ReplicaAck(vertx, redis, options.redis().waitReplicas(), options.redis().waitTimeoutMs());
     // Leases get a connection of their own: a renewal must not queue behind a burst of commits.
     Redis leaseClient = Redis.createClient(vertx, redisOptions(options.redis(), 1));
     WorkerPool workers = new WorkerPool(options.workers(), options.worker().leaseTtlMs(), leaseClient, queue.fences(),
-        metrics, workerId -> newWorker(workerId, options, engine, stripe, metrics));
+        metrics, workerId -> newWorker(workerId, options, engine, budgeted, ack, metrics));
     return vertx.deployVerticle(workers).onSuccess(id -> {
       poolDeployment = id;
       pool = workers;
     }).mapEmpty();
   }
 
-  private WorkerVerticle newWorker(String workerId, FlowpayOptions options, FlowEngine engine, StripeClient stripe,
-      FlowMetrics metrics) {
+  /** The worker serving {@code workerId} once its lease is held; its calls pass the fleet's rate budget. */
+  private WorkerVerticle newWorker(String workerId, FlowpayOptions options, FlowEngine engine, StripeClient budgeted,
+      ReplicaAck ack, FlowMetrics metrics) {
     Redis readClient = Redis.createClient(vertx, redisOptions(options.redis(), 1));
     return new WorkerVerticle(workerId, options.worker(), options.stripe(), queue,
         new ReconcilingCalls(redis, queue.fences()), readClient, engine,
-        new RetryingStripeClient(vertx, stripe, options.stripe(), metrics), scripts, metrics);
+        sender(ack, new RetryingStripeClient(vertx, budgeted, options.stripe(), metrics), metrics), scripts, metrics);
+  }
+
+  /** Calls go out after the replicas acknowledged their commit, when {@code redis.waitReplicas} asks for it. */
+  private static StripeClient sender(ReplicaAck ack, StripeClient retrying, FlowMetrics metrics) {
+    return ack == null ? retrying : new ReplicatedSends(ack, retrying, metrics);
   }
 
   public RedisTaskQueue queue() {
@@ -136,8 +150,15 @@ public final class FlowpayNode {
   }
 
   static io.vertx.redis.client.RedisOptions redisOptions(RedisOptions options, int poolSize) {
-    return new io.vertx.redis.client.RedisOptions()
-        .setConnectionString(options.url())
+    io.vertx.redis.client.RedisOptions client = new io.vertx.redis.client.RedisOptions();
+    if (options.mode() == RedisOptions.Mode.SENTINEL) {
+      // The master as the sentinels report it; autoFailover closes connections to an old master on +switch-master.
+      client.setType(RedisClientType.SENTINEL).setEndpoints(new ArrayList<>(options.sentinels()))
+          .setMasterName(options.masterName()).setRole(RedisRole.MASTER).setAutoFailover(true);
+    } else {
+      client.setConnectionString(options.url());
+    }
+    return client
         .setMaxPoolSize(poolSize)
         .setMaxPoolWaiting(Math.max(64, poolSize * 64))
         .setMaxWaitingHandlers(4096)

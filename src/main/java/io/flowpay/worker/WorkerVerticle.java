@@ -206,9 +206,11 @@ public final class WorkerVerticle extends VerticleBase {
     reader.readMore();
   }
 
-  /** Gauges read from Redis: stuck chains, and this worker's parts.reconciling() and unresolved calls. */
+  /** Gauges read from Redis: stuck chains, this worker's backlog, and its reconciling and unresolved calls. */
   private void refreshGauges() {
     parts.queue().stuckChains().onSuccess(parts.metrics()::stuckChains);
+    parts.queue().backlog(parts.workerId()).onSuccess(backlog -> parts.metrics().workerQueue(parts.workerId(),
+        backlog.length(), backlog.oldestAgeMs()));
     sender.reconciler().refreshGauges();
   }
 }

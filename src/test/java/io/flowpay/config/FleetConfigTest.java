@@ -1,0 +1,106 @@
+package io.flowpay.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.flowpay.failure.FlowpayFailure;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@code redis.mode}, sentinels, {@code WAIT} and {@code stripe.rateLimit} as read from a config. */
+class FleetConfigTest {
+
+  @Test
+  void standaloneIsTheDefaultAndWaitIsOff() {
+    RedisOptions redis = new FlowpayOptions(new JsonObject()).redis();
+    assertEquals(RedisOptions.Mode.STANDALONE, redis.mode());
+    assertEquals(0, redis.waitReplicas());
+  }
+
+  @Test
+  void sentinelModeReadsEndpointsMasterNameAndWait() {
+    RedisOptions redis = options("{\"redis\": {\"mode\": \"sentinel\", \"masterName\": \"pay\", \"sentinels\":"
+        + " [\"redis://10.0.0.5:26379\", \"redis://10.0.0.6:26379\"], \"waitReplicas\": 1, \"waitTimeoutMs\": 250}}")
+        .redis();
+    assertEquals(RedisOptions.Mode.SENTINEL, redis.mode());
+    assertEquals(List.of("redis://10.0.0.5:26379", "redis://10.0.0.6:26379"), redis.sentinels());
+    assertEquals("pay", redis.masterName());
+    assertEquals(1, redis.waitReplicas());
+    assertEquals(250, redis.waitTimeoutMs());
+    assertEquals(redis, new RedisOptions(redis.toJson()), "toJson reads back as the same options");
+  }
+
+  @Test
+  void clusterModeIsRefusedAsNotSupportedYet() {
+    FlowpayFailure failure = assertThrows(FlowpayFailure.class,
+        () -> options("{\"redis\": {\"mode\": \"cluster\"}}"));
+    assertTrue(failure.getMessage().contains("redis.mode \"cluster\" is not supported yet"), failure.getMessage());
+    assertTrue(failure.getMessage().contains("\"sentinel\""), "names what is supported: " + failure.getMessage());
+  }
+
+  @Test
+  void sentinelModeWithoutSentinelsSaysWhatToList() {
+    FlowpayFailure failure = assertThrows(FlowpayFailure.class,
+        () -> options("{\"redis\": {\"mode\": \"sentinel\"}}"));
+    assertTrue(failure.getMessage().startsWith("redis.sentinels must list at least one sentinel"), failure.getMessage());
+  }
+
+  @Test
+  void sentinelEndpointMustBeARedisUrlAndItsPasswordIsMasked() {
+    FlowpayFailure failure = assertThrows(FlowpayFailure.class, () -> options(
+        "{\"redis\": {\"mode\": \"sentinel\", \"sentinels\": [\"redis://:hunter2@10.0.0.5:26379\", \"10.0.0.6\"]}}"));
+    assertTrue(failure.getMessage().contains("redis.sentinels has \"10.0.0.6\""), failure.getMessage());
+    assertFalse(options("{\"redis\": {\"mode\": \"sentinel\", \"sentinels\": [\"redis://:hunter2@10.0.0.5:26379\"]}}")
+        .redis().safeUrl().contains("hunter2"));
+  }
+
+  @Test
+  void unknownModeIsNamed() {
+    FlowpayFailure failure = assertThrows(FlowpayFailure.class, () -> options("{\"redis\": {\"mode\": \"replica\"}}"));
+    assertEquals("redis.mode must be \"standalone\" or \"sentinel\" (got \"replica\")", failure.getMessage());
+  }
+
+  @Test
+  void rateLimitDefaultsFollowTheKeysMode() {
+    StripeRateLimit limit = new FlowpayOptions(new JsonObject()).stripe().rateLimit();
+    assertTrue(limit.enabled());
+    assertEquals(25, limit.opsPerSecondFor(true));
+    assertEquals(100, limit.opsPerSecondFor(false));
+    assertEquals(20, limit.burstFor(100));
+    assertEquals(5, limit.burstFor(25));
+  }
+
+  @Test
+  void rateLimitReadsRateBurstAndWaits() {
+    StripeRateLimit limit = options("{\"stripe\": {\"rateLimit\": {\"opsPerSecond\": 40, \"burst\": 8,"
+        + " \"maxWaitMs\": 2000, \"maxQueued\": 100}}}").stripe().rateLimit();
+    assertEquals(new StripeRateLimit(40, 8, 2_000, 100), limit);
+    assertEquals(40, limit.opsPerSecondFor(true), "a configured rate wins over the key's default");
+    assertEquals(limit, StripeRateLimit.read(limit.toJson()));
+  }
+
+  @Test
+  void zeroOpsPerSecondTurnsTheBudgetOff() {
+    assertFalse(options("{\"stripe\": {\"rateLimit\": {\"opsPerSecond\": 0}}}").stripe().rateLimit().enabled());
+  }
+
+  @Test
+  void misspeltRateLimitKeyIsNamed() {
+    FlowpayFailure failure = assertThrows(FlowpayFailure.class,
+        () -> options("{\"stripe\": {\"rateLimit\": {\"opsPerSec\": 10}}}"));
+    assertTrue(failure.getMessage().startsWith("stripe.rateLimit.opsPerSec is not a known key"), failure.getMessage());
+  }
+
+  @Test
+  void rateLimitMustBeAnObject() {
+    FlowpayFailure failure = assertThrows(FlowpayFailure.class, () -> options("{\"stripe\": {\"rateLimit\": 25}}"));
+    assertTrue(failure.getMessage().startsWith("stripe.rateLimit must be an object"), failure.getMessage());
+  }
+
+  private static FlowpayOptions options(String json) {
+    return new FlowpayOptions(new JsonObject(json));
+  }
+}
