@@ -11,10 +11,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * {@code POST /webhooks/stripe}: verifies {@code Stripe-Signature} over the raw body, then starts
@@ -25,7 +24,7 @@ import java.util.logging.Logger;
  */
 final class StripeWebhook implements Handler<RoutingContext> {
 
-  private static final Logger LOG = Logger.getLogger(StripeWebhook.class.getName());
+  private static final System.Logger LOG = System.getLogger(StripeWebhook.class.getName());
   /** Signatures older than this are refused (Stripe's recommended tolerance). */
   static final long TOLERANCE_SECONDS = 300;
   static final String SIGNATURE = "Stripe-Signature";
@@ -53,7 +52,7 @@ final class StripeWebhook implements Handler<RoutingContext> {
     String refused = verify(payload, ctx.request().getHeader(SIGNATURE));
     if (refused != null) {
       metrics.webhookEvent("unverified", "rejected");
-      LOG.log(Level.WARNING, "webhook: refused a delivery from {0}: {1}", new Object[] {ctx.request().remoteAddress(), refused});
+      LOG.log(Level.WARNING, "webhook: refused a delivery from {0}: {1}", ctx.request().remoteAddress(), refused);
       Answers.send(ctx, 400, "invalid_signature", SIGNATURE, refused);
       return;
     }
@@ -125,8 +124,8 @@ final class StripeWebhook implements Handler<RoutingContext> {
     if ("started".equals(answer.outcome())) {
       metrics.runStarted(answer.route().flow(), "webhook");
     }
-    LOG.log("unhandled".equals(answer.outcome()) ? Level.INFO : Level.FINE, "webhook: event {0} ({1}) {2}",
-        new Object[] {event.getString("id"), type, answer.outcome()});
+    LOG.log("unhandled".equals(answer.outcome()) ? Level.INFO : Level.DEBUG, "webhook: event {0} ({1}) {2}",
+        event.getString("id"), type, answer.outcome());
     JsonObject body = new JsonObject().put("received", true).put("event_id", event.getString("id"))
         .put("outcome", answer.outcome()).put("flow", answer.route().flow());
     if (answer.chainId() != null) {
