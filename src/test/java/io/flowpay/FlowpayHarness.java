@@ -195,7 +195,7 @@ public final class FlowpayHarness implements AutoCloseable {
 
   /** Stripe's published example object of a resource, e.g. {@code payment_intent}. */
   public static JsonObject fixture(String resource) {
-    try (InputStream in = FlowpayHarness.class.getResourceAsStream("/stripe/fixtures.json")) {
+    try (InputStream in = FlowpayHarness.class.getResourceAsStream("/standin/stripe-fixtures.json")) {
       JsonObject all = new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
       return all.getJsonObject("resources").getJsonObject(resource).copy();
     } catch (IOException e) {

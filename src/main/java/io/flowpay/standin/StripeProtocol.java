@@ -1,10 +1,11 @@
-package io.flowpay.stripe;
+package io.flowpay.standin;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import io.flowpay.stripe.StripeForm;
 import io.vertx.core.json.JsonObject;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -16,19 +17,19 @@ import java.util.Map;
  * answers by {@code Idempotency-Key}, stamps {@code Request-Id}. Requests are answered one at a
  * time (the lock is this instance), so the objects need no further guarding.
  */
-final class StandInExtension implements ResponseDefinitionTransformerV2 {
+final class StripeProtocol implements ResponseDefinitionTransformerV2 {
 
-  private static final Logger LOG = System.getLogger(StandInExtension.class.getName());
+  private static final Logger LOG = System.getLogger(StripeProtocol.class.getName());
 
   /** A saved first answer, with what it was for. */
-  private record Saved(String route, String form, StandInReply reply, String requestId) {}
+  private record Saved(String route, String form, StripeReply reply, String requestId) {}
 
-  private final StandInStripe stripe;
+  private final TestModeStripe stripe;
   private final Map<String, Saved> byIdempotencyKey = new HashMap<>();
   private int requests;
 
-  StandInExtension(StripeFixtures fixtures) {
-    this.stripe = new StandInStripe(fixtures);
+  StripeProtocol(StripeFixtures fixtures) {
+    this.stripe = new TestModeStripe(fixtures);
   }
 
   @Override
@@ -44,12 +45,12 @@ final class StandInExtension implements ResponseDefinitionTransformerV2 {
     String key = request.getHeader("Idempotency-Key");
     boolean post = request.getMethod().getName().equals("POST");
     if (!hasApiKey(request)) {
-      return respond(StandInReply.noApiKey(), requestId, null);
+      return respond(StripeReply.noApiKey(), requestId, null);
     }
     if (post && key != null && byIdempotencyKey.containsKey(key)) {
       return replay(byIdempotencyKey.get(key), route(request), request.getBodyAsString(), key, requestId);
     }
-    StandInReply reply = answer(request);
+    StripeReply reply = answer(request);
     if (post && key != null && reply.saved()) {
       byIdempotencyKey.put(key, new Saved(route(request), request.getBodyAsString(), reply, requestId));
     }
@@ -64,7 +65,7 @@ final class StandInExtension implements ResponseDefinitionTransformerV2 {
     return stripe.objectCount();
   }
 
-  private StandInReply answer(Request request) {
+  private StripeReply answer(Request request) {
     String url = request.getUrl();
     String path = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
     String method = request.getMethod().getName();
@@ -75,7 +76,7 @@ final class StandInExtension implements ResponseDefinitionTransformerV2 {
       return stripe.answer(method, path, StripeForm.decode(form));
     } catch (RuntimeException bug) {
       LOG.log(Level.WARNING, "Stripe stand-in failed on " + request.getMethod() + " " + path, bug);
-      return new StandInReply(500, StandInReply.envelope(new JsonObject().put("type", "api_error")
+      return new StripeReply(500, StripeReply.envelope(new JsonObject().put("type", "api_error")
           .put("message", "The Stripe stand-in could not answer: " + bug)), false);
     }
   }
@@ -83,7 +84,7 @@ final class StandInExtension implements ResponseDefinitionTransformerV2 {
   /** Stripe's replay: the first answer, byte for byte, if the request is the same one. */
   private ResponseDefinition replay(Saved saved, String route, String form, String key, String requestId) {
     if (!saved.route().equals(route) || !saved.form().equals(form)) {
-      return respond(StandInReply.idempotencyMismatch(key), requestId, key);
+      return respond(StripeReply.idempotencyMismatch(key), requestId, key);
     }
     return builder(saved.reply(), requestId, key)
         .withHeader("Idempotent-Replayed", "true")
@@ -91,11 +92,11 @@ final class StandInExtension implements ResponseDefinitionTransformerV2 {
         .build();
   }
 
-  private static ResponseDefinition respond(StandInReply reply, String requestId, String key) {
+  private static ResponseDefinition respond(StripeReply reply, String requestId, String key) {
     return builder(reply, requestId, key).build();
   }
 
-  private static ResponseDefinitionBuilder builder(StandInReply reply, String requestId, String key) {
+  private static ResponseDefinitionBuilder builder(StripeReply reply, String requestId, String key) {
     ResponseDefinitionBuilder builder = ResponseDefinitionBuilder.responseDefinition()
         .withStatus(reply.status())
         .withHeader("Content-Type", "application/json")

@@ -1,4 +1,4 @@
-package io.flowpay.stripe;
+package io.flowpay.standin;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.common.ConsoleNotifier;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.flowpay.stripe.StripeResources;
 
 /**
  * A local stand-in for Stripe, for {@code flowpay demo} without a {@code STRIPE_SECRET_KEY} (and
@@ -23,16 +24,16 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 public final class StripeStandIn implements AutoCloseable {
 
   private final WireMockServer server;
-  private final StandInExtension stripe;
+  private final StripeProtocol stripe;
 
-  private StripeStandIn(WireMockServer server, StandInExtension stripe) {
+  private StripeStandIn(WireMockServer server, StripeProtocol stripe) {
     this.server = server;
     this.stripe = stripe;
   }
 
   /** Starts a stand-in with no objects on a free port of 127.0.0.1. */
   public static StripeStandIn start() {
-    StandInExtension stripe = new StandInExtension(StripeFixtures.load());
+    StripeProtocol stripe = new StripeProtocol(StripeFixtures.load());
     WireMockServer server = new WireMockServer(WireMockConfiguration.options()
         .dynamicPort()
         .bindAddress("127.0.0.1")
