@@ -240,7 +240,7 @@ class SandboxProbesTest {
   @Test
   void nestedResourceNamesBecomeNestedObjects() throws Exception {
     Sandbox sandbox = new Sandbox("{\"issuing.cards\": {\"create\": {\"method\": \"POST\", \"needsId\": false}}}",
-        50_000_000L);
+        50_000_000L, () -> {});
     Task task = main("checkout", null);
     Effects effects = new Effects();
     Host host = new Host(new ContextState(Map.of(), effects), new StripeCalls(StripeResources.standard(), task, effects),
