@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -41,8 +42,8 @@ public final class RunCommand extends CommandSupport {
   @Option(names = "--context", description = "Context id (default: a new one).")
   String context;
 
-  @Option(names = "--worker", description = "Worker id (default: the first in the config's workers).")
-  String worker;
+  @Mixin
+  WorkerOption worker;
 
   @Option(names = "--follow", description = "Print each run of the chain as it happens, until the chain is settled.")
   boolean follow;
@@ -53,8 +54,8 @@ public final class RunCommand extends CommandSupport {
   @Option(names = "--timeout", defaultValue = "300", description = "With --follow: seconds to wait for the chain to settle (default: 300).")
   long timeoutSeconds;
 
-  @Option(names = "--config", description = "Config file (default: conf/flowpay.json if present).")
-  Path config;
+  @Mixin
+  ConfigOption config;
 
   public RunCommand(Map<String, String> env) {
     super(env);
@@ -62,8 +63,8 @@ public final class RunCommand extends CommandSupport {
 
   @Override
   int run(PrintWriter out) {
-    FlowpayOptions options = options(config, false);
-    Task task = Task.main(FlowNames.require(flow), workerId(options, worker), contextId(), "cli", CommandSupport.parseInput(input));
+    FlowpayOptions options = options(config.file, false);
+    Task task = Task.main(FlowNames.require(flow), worker.of(options), contextId(), "cli", CommandSupport.parseInput(input));
     requireFlowFile(options);
     return withNode(options, node -> {
       node.queue().start(task).await();
