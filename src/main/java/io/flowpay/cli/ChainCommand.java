@@ -54,7 +54,7 @@ public final class ChainCommand extends CommandSupport {
       } else {
         status = node.queue().chain(id).await();
         if (status == null) {
-          throw new FlowpayFailure(FlowpayFailure.Kind.NOT_SETTLED, "no chain '" + id + "' in Redis (chains are kept "
+          throw new FlowpayFailure(FlowpayFailure.Kind.CHAIN_NOT_FOUND, "no chain '" + id + "' in Redis (chains are kept "
               + options.redis().chainRetentionDays() + " days after their last run; is REDIS_URL the service's?)");
         }
         new QueueReader(node.redis()).chainRuns(id, MAX_RUNS).await().forEach(printer::print);
