@@ -2,6 +2,7 @@ package io.flowpay.cli;
 
 import io.flowpay.config.FlowpayOptions;
 import io.flowpay.failure.FlowpayFailure;
+import io.flowpay.flow.Caller;
 import io.flowpay.flow.FlowNames;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.Task;
@@ -64,7 +65,7 @@ public final class RunCommand extends CommandSupport {
   @Override
   int run(PrintWriter out) {
     FlowpayOptions options = options(config.file, false);
-    Task task = Task.main(FlowNames.require(flow), worker.of(options), contextId(), "cli", CommandSupport.parseInput(input));
+    Task task = Task.main(FlowNames.require(flow), worker.of(options), contextId(), Caller.CLI, CommandSupport.parseInput(input));
     requireFlowFile(options);
     return withNode(options, node -> {
       node.queue().start(task).await();

@@ -10,9 +10,63 @@ import org.openjdk.nashorn.api.scripting.ScriptObjectMirror;
 /**
  * The one Java object a run's prelude holds: {@code host(op, args...)}, strings in, a string out.
  * It never throws (a Java exception caught by a script would hand it a Java object): a result is
- * {@code "+"} and the value, a refusal is {@code "!"} and a message the prelude throws as a JS Error.
+ * {@link Answer#VALUE} ({@code "+"}) and the value, a refusal is {@link Answer#REFUSAL} ({@code "!"}) and a message
+ * the prelude throws as a JS Error. The operations are {@link Op}'s; the prelude ({@code script/prelude.js}) names
+ * them by {@link Op#wire()}.
  */
 final class Host extends AbstractJSObject {
+
+  /** What a flow's facades ask of the host, by the name the prelude sends. */
+  enum Op {
+    CTX_GET("ctx.get"),
+    CTX_SET("ctx.set"),
+    CTX_DEL("ctx.del"),
+    CTX_ALL("ctx.all"),
+    STRIPE("stripe"),
+    STRIPE_REQUEST("stripe.request"),
+    FLOW_DISPATCH("flow.dispatch"),
+    FLOW_AFTER("flow.after"),
+    LOG("log");
+
+    private final String wire;
+
+    Op(String wire) {
+      this.wire = wire;
+    }
+
+    /** The name the prelude sends, e.g. {@code ctx.get}. */
+    String wire() {
+      return wire;
+    }
+
+    /** The operation of a name, or null when there is none. */
+    static Op of(String wire) {
+      for (Op op : values()) {
+        if (op.wire.equals(wire)) {
+          return op;
+        }
+      }
+      return null;
+    }
+  }
+
+  /** The first character of every answer: what the rest is. */
+  enum Answer {
+    /** The rest is the result. */
+    VALUE('+'),
+    /** The rest is a message the prelude throws as a JS Error. */
+    REFUSAL('!');
+
+    private final char prefix;
+
+    Answer(char prefix) {
+      this.prefix = prefix;
+    }
+
+    String with(String text) {
+      return prefix + text;
+    }
+  }
 
   private static final System.Logger LOG = System.getLogger(Host.class.getName());
 
@@ -50,30 +104,33 @@ final class Host extends AbstractJSObject {
   public Object call(Object thiz, Object... args) {
     String op = arg(args, 0);
     if (closed) {
-      return "!" + op + " was called after its run ended";
+      return Answer.REFUSAL.with(op + " was called after its run ended");
     }
     try {
-      return "+" + perform(op, args);
+      return Answer.VALUE.with(perform(op, args));
     } catch (FlowpayFailure refused) {
-      return "!" + refused.getMessage();
+      return Answer.REFUSAL.with(refused.getMessage());
     } catch (RuntimeException | StackOverflowError bug) {
       LOG.log(Level.WARNING, "flow host operation " + op + " failed", bug);
-      return "!" + op + " failed inside Flowpay: " + bug;
+      return Answer.REFUSAL.with(op + " failed inside Flowpay: " + bug);
     }
   }
 
-  private String perform(String op, Object[] args) {
-    return switch (String.valueOf(op)) {
-      case "ctx.get" -> ctx.get(arg(args, 1));
-      case "ctx.set" -> ctx.set(arg(args, 1), arg(args, 2));
-      case "ctx.del" -> ctx.del(arg(args, 1));
-      case "ctx.all" -> ctx.all();
-      case "stripe" -> stripe.call(arg(args, 1), arg(args, 2), arg(args, 3), arg(args, 4), arg(args, 5));
-      case "stripe.request" -> stripe.request(arg(args, 1), arg(args, 2), arg(args, 3), arg(args, 4));
-      case "flow.dispatch" -> dispatches.dispatch(arg(args, 1), arg(args, 2), arg(args, 3));
-      case "flow.after" -> dispatches.after(arg(args, 1), arg(args, 2), arg(args, 3), arg(args, 4));
-      case "log" -> log(arg(args, 1), arg(args, 2));
-      default -> throw ScriptJson.refuse("unknown host operation '" + op + "'");
+  private String perform(String name, Object[] args) {
+    Op op = Op.of(name);
+    if (op == null) {
+      throw ScriptJson.refuse("unknown host operation '" + name + "'");
+    }
+    return switch (op) {
+      case CTX_GET -> ctx.get(arg(args, 1));
+      case CTX_SET -> ctx.set(arg(args, 1), arg(args, 2));
+      case CTX_DEL -> ctx.del(arg(args, 1));
+      case CTX_ALL -> ctx.all();
+      case STRIPE -> stripe.call(arg(args, 1), arg(args, 2), arg(args, 3), arg(args, 4), arg(args, 5));
+      case STRIPE_REQUEST -> stripe.request(arg(args, 1), arg(args, 2), arg(args, 3), arg(args, 4));
+      case FLOW_DISPATCH -> dispatches.dispatch(arg(args, 1), arg(args, 2), arg(args, 3));
+      case FLOW_AFTER -> dispatches.after(arg(args, 1), arg(args, 2), arg(args, 3), arg(args, 4));
+      case LOG -> log(arg(args, 1), arg(args, 2));
     };
   }
 

@@ -1,5 +1,6 @@
 package io.flowpay.script;
 
+import io.flowpay.flow.Caller;
 import io.flowpay.flow.Task;
 import io.vertx.core.json.JsonObject;
 import java.lang.management.ManagementFactory;
@@ -26,7 +27,7 @@ final class GlobalCheckCost {
         + "stripe.paymentIntents.create({amount: input.amount, currency: 'usd'}, {carry: {order: input.order}});");
     EngineParts parts = new EngineParts(flows);
     FlowEngine engine = parts.engine;
-    Task task = Task.main("main", "w1", "order_1", "api", new JsonObject().put("order", 42).put("amount", 2000));
+    Task task = Task.main("main", "w1", "order_1", Caller.API, new JsonObject().put("order", 42).put("amount", 2000));
     for (int i = 0; i < runs / 2; i++) {
       engine.run(task, Map.of());
     }

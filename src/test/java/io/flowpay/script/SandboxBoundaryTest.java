@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowpay.config.ScriptLimits;
 import io.flowpay.flow.Call;
+import io.flowpay.flow.Caller;
 import io.flowpay.flow.RunResult;
 import io.flowpay.flow.RunStatus;
 import io.flowpay.flow.Task;
@@ -56,14 +57,14 @@ class SandboxBoundaryTest {
 
   @Test
   void noJavaObjectIsReachableFromAMainFlow() {
-    assertNoJava(run(Task.main("boundary", "w1", "order_1", "api", new JsonObject().put("mode", "walk"))));
+    assertNoJava(run(Task.main("boundary", "w1", "order_1", Caller.API, new JsonObject().put("mode", "walk"))));
   }
 
   @Test
   void noJavaObjectIsReachableFromAResponseOrErrorFlow() {
     Call call = new Call("call_o_0", "POST", "/v1/payment_intents", new JsonObject().put("amount", 2000), "key_1",
         "boundary", "boundary", new JsonObject().put("mode", "walk"), null,
-        Task.main("checkout", "w1", "order_1", "api", new JsonObject()));
+        Task.main("checkout", "w1", "order_1", Caller.API, new JsonObject()));
     assertNoJava(run(call.replyTask(true, new JsonObject().put("mode", "walk").put("id", "pi_1"))));
     assertNoJava(run(call.replyTask(false, new JsonObject().put("mode", "walk")
         .put("error", new JsonObject().put("type", "card_error")))));
@@ -127,7 +128,7 @@ class SandboxBoundaryTest {
   }
 
   private static Task task(JsonObject input) {
-    return Task.main("boundary", "w1", "order_1", "api", input);
+    return Task.main("boundary", "w1", "order_1", Caller.API, input);
   }
 
   private RunResult run(Task task) {
