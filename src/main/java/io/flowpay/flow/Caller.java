@@ -25,8 +25,11 @@ public enum Caller {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** The caller of a wire name; fails naming it when Flowpay has no such caller. */
+  /** The caller of a wire name, null for null; fails naming it when Flowpay has no such caller. */
   public static Caller of(String id) {
+    if (id == null) {
+      return null;
+    }
     for (Caller caller : values()) {
       if (caller.id().equals(id)) {
         return caller;

@@ -60,9 +60,9 @@ public record Task(
         System.currentTimeMillis(), eventId);
   }
 
-  /** {@code caller_id}: the caller's wire name ({@link Caller#id()}). */
+  /** {@code caller_id}: the caller's wire name ({@link Caller#id()}), null when the task has none. */
   public String callerId() {
-    return caller.id();
+    return caller == null ? null : caller.id();
   }
 
   /** The input as a JSON value (JsonObject, JsonArray, String, Number, Boolean or null), decoded if need be. */
@@ -231,7 +231,7 @@ public record Task(
         .put("flow", flow)
         .put("worker_id", workerId)
         .put("context_id", contextId)
-        .put("caller_id", caller.id())
+        .put("caller_id", callerId())
         .put("input", inputValue)
         .put("reply", reply == null ? null : reply.toJson())
         .put("chain_id", chainId)
@@ -270,7 +270,7 @@ public record Task(
         .put("flow", flow)
         .put("worker_id", workerId)
         .put("context_id", contextId)
-        .put("caller_id", caller.id())
+        .put("caller_id", callerId())
         .put("chain_id", chainId)
         .put("parent_id", parentId)
         .put("depth", depth)
