@@ -4,6 +4,10 @@ import io.flowpay.config.ScriptLimits;
 import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.flow.Effects;
 import java.lang.System.Logger.Level;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.openjdk.nashorn.api.scripting.AbstractJSObject;
 import org.openjdk.nashorn.api.scripting.ScriptObjectMirror;
 
@@ -16,37 +20,21 @@ import org.openjdk.nashorn.api.scripting.ScriptObjectMirror;
  */
 final class Host extends AbstractJSObject {
 
-  /** What a flow's facades ask of the host, by the name the prelude sends. */
+  /** What a flow's facades ask of the host, by the name the prelude sends ({@link #wire()}). */
   enum Op {
-    CTX_GET("ctx.get"),
-    CTX_SET("ctx.set"),
-    CTX_DEL("ctx.del"),
-    CTX_ALL("ctx.all"),
-    STRIPE("stripe"),
-    STRIPE_REQUEST("stripe.request"),
-    FLOW_DISPATCH("flow.dispatch"),
-    FLOW_AFTER("flow.after"),
-    LOG("log");
+    CTX_GET, CTX_SET, CTX_DEL, CTX_ALL, STRIPE, STRIPE_REQUEST, FLOW_DISPATCH, FLOW_AFTER, LOG;
 
-    private final String wire;
+    private static final Map<String, Op> BY_WIRE =
+        Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(Op::wire, op -> op));
 
-    Op(String wire) {
-      this.wire = wire;
-    }
-
-    /** The name the prelude sends, e.g. {@code ctx.get}. */
+    /** The name the prelude sends: {@code CTX_GET} is {@code ctx.get}. */
     String wire() {
-      return wire;
+      return name().toLowerCase(Locale.ROOT).replace('_', '.');
     }
 
     /** The operation of a name, or null when there is none. */
     static Op of(String wire) {
-      for (Op op : values()) {
-        if (op.wire.equals(wire)) {
-          return op;
-        }
-      }
-      return null;
+      return wire == null ? null : BY_WIRE.get(wire);
     }
   }
 
