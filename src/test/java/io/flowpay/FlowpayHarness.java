@@ -6,6 +6,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.flowpay.config.FlowpayOptions;
 import io.flowpay.config.StripeOptions;
 import io.flowpay.config.WorkerOptions;
+import io.flowpay.flow.Caller;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.Task;
 import io.flowpay.metrics.FlowMetrics;
@@ -100,7 +101,7 @@ public final class FlowpayHarness implements AutoCloseable {
   }
 
   public Task start(String flow, String context, Object input) {
-    Task task = Task.main(flow, worker, context, "cli", input);
+    Task task = Task.main(flow, worker, context, Caller.CLI, input);
     queue.start(task).await();
     return task;
   }
@@ -195,7 +196,7 @@ public final class FlowpayHarness implements AutoCloseable {
 
   /** Stripe's published example object of a resource, e.g. {@code payment_intent}. */
   public static JsonObject fixture(String resource) {
-    try (InputStream in = FlowpayHarness.class.getResourceAsStream("/stripe/fixtures.json")) {
+    try (InputStream in = FlowpayHarness.class.getResourceAsStream("/standin/stripe-fixtures.json")) {
       JsonObject all = new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
       return all.getJsonObject("resources").getJsonObject(resource).copy();
     } catch (IOException e) {

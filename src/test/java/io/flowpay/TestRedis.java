@@ -1,6 +1,6 @@
 package io.flowpay;
 
-import io.flowpay.queue.EmbeddedRedis;
+import io.flowpay.standin.EmbeddedRedis;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;

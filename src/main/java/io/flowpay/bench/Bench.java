@@ -1,5 +1,6 @@
 package io.flowpay.bench;
 
+import io.flowpay.standin.CannedStripe;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,12 +19,12 @@ final class Bench {
   record Settings(int rounds, long roundMs, long warmupMs) {}
 
   private final String redisUrl;
-  private final StandInServer standIn;
+  private final CannedStripe standIn;
   private final Probe probe;
   private final Settings settings;
   private final PrintWriter progress;
 
-  Bench(String redisUrl, StandInServer standIn, Probe probe, Settings settings, PrintWriter progress) {
+  Bench(String redisUrl, CannedStripe standIn, Probe probe, Settings settings, PrintWriter progress) {
     this.redisUrl = redisUrl;
     this.standIn = standIn;
     this.probe = probe;

@@ -1,7 +1,8 @@
 package io.flowpay.bench;
 
 import io.flowpay.failure.FlowpayFailure;
-import io.flowpay.queue.EmbeddedRedis;
+import io.flowpay.standin.CannedStripe;
+import io.flowpay.standin.EmbeddedRedis;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -84,7 +85,7 @@ public final class BenchCommand implements Callable<Integer> {
           + " set appendonly yes and appendfsync always on your own server instead");
     }
     try (EmbeddedRedis redis = embedded ? startRedis() : null;
-        StandInServer standIn = StandInServer.start(stripeLatencyMs);
+        CannedStripe standIn = CannedStripe.start(stripeLatencyMs);
         Probe probe = new Probe(embedded ? redis.url() : externalRedis, standIn)) {
       Bench bench = new Bench(embedded ? redis.url() : externalRedis, standIn, probe, settings(),
           spec.commandLine().getErr());

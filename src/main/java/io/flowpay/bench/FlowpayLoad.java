@@ -2,6 +2,7 @@ package io.flowpay.bench;
 
 import io.flowpay.config.FlowpayOptions;
 import io.flowpay.config.WorkerOptions;
+import io.flowpay.flow.Caller;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.Task;
 import io.flowpay.queue.RedisKeys;
@@ -85,7 +86,7 @@ final class FlowpayLoad implements Load {
     }
     String context = contextPrefix + slot;
     JsonObject input = new JsonObject().put("order_id", context).put("amount", 2000).put("currency", "usd");
-    node.queue().start(Task.main(BenchFlows.MAIN, worker, context, "cli", input))
+    node.queue().start(Task.main(BenchFlows.MAIN, worker, context, Caller.CLI, input))
         .onComplete(started -> {
           Integer next;
           synchronized (waiting) {

@@ -3,6 +3,7 @@ package io.flowpay.bench;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.OperatingSystemMXBean;
 import io.flowpay.failure.FlowpayFailure;
+import io.flowpay.standin.CannedStripe;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.redis.client.Command;
@@ -34,14 +35,14 @@ final class Probe implements AutoCloseable, NotificationListener {
 
   private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
   private final Redis redis;
-  private final StandInServer standIn;
+  private final CannedStripe standIn;
   private final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private final Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
       .filter(pool -> pool.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
   private final AtomicLong peakHeap = new AtomicLong();
 
   /** Fails with a message saying how to fix it when Redis cannot be reached. */
-  Probe(String redisUrl, StandInServer standIn) {
+  Probe(String redisUrl, CannedStripe standIn) {
     this.redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl));
     this.standIn = standIn;
     try {

@@ -4,12 +4,12 @@ import io.flowpay.config.FlowpayOptions;
 import io.flowpay.queue.ReconcilingCalls;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,8 +23,8 @@ import picocli.CommandLine.Option;
         + "Exit code: 0 on success, 1 when Redis fails, 2 for usage/config errors.")
 public final class CallsCommand extends CommandSupport {
 
-  @Option(names = "--worker", description = "Worker id (default: the first in the config's workers).")
-  String worker;
+  @Mixin
+  WorkerOption worker;
 
   @Option(names = "--unresolved", description = "List the calls whose outcome stayed unknown through the whole window.")
   boolean unresolved;
@@ -32,8 +32,8 @@ public final class CallsCommand extends CommandSupport {
   @Option(names = "--json", description = "Print JSON, one object per line.")
   boolean json;
 
-  @Option(names = "--config", description = "Config file (default: conf/flowpay.json if present).")
-  Path config;
+  @Mixin
+  ConfigOption config;
 
   public CallsCommand(Map<String, String> env) {
     super(env);
@@ -41,8 +41,8 @@ public final class CallsCommand extends CommandSupport {
 
   @Override
   int run(PrintWriter out) {
-    FlowpayOptions options = options(config, false);
-    String workerId = workerId(options, worker);
+    FlowpayOptions options = options(config.file, false);
+    String workerId = worker.of(options);
     return withNode(options, node -> {
       ReconcilingCalls calls = new ReconcilingCalls(node.redis());
       List<JsonObject> listed = (unresolved ? calls.unresolved(workerId) : calls.list(workerId)).await();

@@ -6,9 +6,9 @@ import io.flowpay.flow.FlowNames;
 import io.flowpay.queue.ChainStatus;
 import io.flowpay.queue.QueueReader;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -35,8 +35,8 @@ public final class ChainCommand extends CommandSupport {
   @Option(names = "--json", description = "One JSON run record per line, then a summary object.")
   boolean json;
 
-  @Option(names = "--config", description = "Config file (default: conf/flowpay.json if present).")
-  Path config;
+  @Mixin
+  ConfigOption config;
 
   public ChainCommand(Map<String, String> env) {
     super(env);
@@ -44,7 +44,7 @@ public final class ChainCommand extends CommandSupport {
 
   @Override
   int run(PrintWriter out) {
-    FlowpayOptions options = options(config, false);
+    FlowpayOptions options = options(config.file, false);
     String id = FlowNames.requireId("CHAIN_ID", chainId);
     RunPrinter printer = new RunPrinter(out, json);
     return withNode(options, node -> {
@@ -54,7 +54,7 @@ public final class ChainCommand extends CommandSupport {
       } else {
         status = node.queue().chain(id).await();
         if (status == null) {
-          throw new FlowpayFailure(FlowpayFailure.Kind.NOT_SETTLED, "no chain '" + id + "' in Redis (chains are kept "
+          throw new FlowpayFailure(FlowpayFailure.Kind.CHAIN_NOT_FOUND, "no chain '" + id + "' in Redis (chains are kept "
               + options.redis().chainRetentionDays() + " days after their last run; is REDIS_URL the service's?)");
         }
         new QueueReader(node.redis()).chainRuns(id, MAX_RUNS).await().forEach(printer::print);

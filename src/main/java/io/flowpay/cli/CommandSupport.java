@@ -37,7 +37,7 @@ abstract class CommandSupport implements Callable<Integer> {
     try {
       return run(spec.commandLine().getOut());
     } catch (FlowpayFailure failure) {
-      return fail(failure.getMessage(), exitCode(failure));
+      return fail(failure.getMessage(), exitCode(failure.kind()));
     }
   }
 
@@ -86,10 +86,12 @@ abstract class CommandSupport implements Callable<Integer> {
     }
   }
 
-  private static int exitCode(FlowpayFailure failure) {
-    return switch (failure.kind()) {
+  /** Every kind has its exit code ({@link ExitCodes}): a new kind does not compile until it is placed here. */
+  static int exitCode(FlowpayFailure.Kind kind) {
+    return switch (kind) {
       case CONFIG_INVALID, BAD_REQUEST, FLOW_INVALID, FLOW_NOT_FOUND -> ExitCodes.USAGE;
-      default -> ExitCodes.FAILED;
+      case SCRIPT_ERROR, SCRIPT_TIMEOUT, CHAIN_TIMEOUT, CHAIN_NOT_FOUND, CONTEXT_CONFLICT, REDIS_UNAVAILABLE,
+          REDIS_ERROR -> ExitCodes.FAILED;
     };
   }
 

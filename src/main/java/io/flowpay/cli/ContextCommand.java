@@ -6,10 +6,10 @@ import io.flowpay.queue.QueueReader;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -28,8 +28,8 @@ public final class ContextCommand extends CommandSupport {
   @Option(names = "--json", description = "One JSON object: {context_id, state, runs (newest first)}.")
   boolean json;
 
-  @Option(names = "--config", description = "Config file (default: conf/flowpay.json if present).")
-  Path config;
+  @Mixin
+  ConfigOption config;
 
   public ContextCommand(Map<String, String> env) {
     super(env);
@@ -37,7 +37,7 @@ public final class ContextCommand extends CommandSupport {
 
   @Override
   int run(PrintWriter out) {
-    FlowpayOptions options = options(config, false);
+    FlowpayOptions options = options(config.file, false);
     String id = FlowNames.requireId("CONTEXT_ID", contextId);
     return withNode(options, node -> {
       JsonObject state = node.queue().contextState(id).await();

@@ -5,11 +5,11 @@ import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.queue.DeadLetter;
 import io.flowpay.queue.RedisTaskQueue;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -31,8 +31,8 @@ public final class DeadCommand extends CommandSupport {
   @Parameters(index = "1..*", paramLabel = "ID", description = "Dead-letter ids (from 'dead list'), for show, retry and drop.")
   List<String> ids = List.of();
 
-  @Option(names = "--worker", description = "Worker id (default: the first in the config's workers).")
-  String worker;
+  @Mixin
+  WorkerOption worker;
 
   @Option(names = "--limit", defaultValue = "100", description = "list: at most this many (default: 100).")
   int limit;
@@ -43,8 +43,8 @@ public final class DeadCommand extends CommandSupport {
   @Option(names = "--by", description = "Who is acting, for the audit (default: $USER).")
   String by;
 
-  @Option(names = "--config", description = "Config file (default: conf/flowpay.json if present).")
-  Path config;
+  @Mixin
+  ConfigOption config;
 
   public DeadCommand(Map<String, String> env) {
     super(env);
@@ -52,8 +52,8 @@ public final class DeadCommand extends CommandSupport {
 
   @Override
   int run(PrintWriter out) {
-    FlowpayOptions options = options(config, false);
-    String workerId = workerId(options, worker);
+    FlowpayOptions options = options(config.file, false);
+    String workerId = worker.of(options);
     if ((action == Action.list || action == Action.audit) != ids.isEmpty()) {
       throw new FlowpayFailure(FlowpayFailure.Kind.BAD_REQUEST, action == Action.list || action == Action.audit
           ? "'dead " + action + "' takes no ids" : "'dead " + action + "' needs the id of a dead letter: see 'flowpay dead list'");

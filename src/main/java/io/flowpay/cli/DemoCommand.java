@@ -2,12 +2,13 @@ package io.flowpay.cli;
 
 import io.flowpay.config.FlowpayOptions;
 import io.flowpay.config.Secrets;
+import io.flowpay.flow.Caller;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.Task;
 import io.flowpay.queue.ChainStatus;
-import io.flowpay.queue.EmbeddedRedis;
+import io.flowpay.standin.EmbeddedRedis;
+import io.flowpay.standin.StripeStandIn;
 import io.flowpay.stripe.StripeClient;
-import io.flowpay.stripe.StripeStandIn;
 import io.flowpay.stripe.WebClientStripeClient;
 import io.flowpay.worker.FlowpayNode;
 import io.vertx.core.Future;
@@ -90,7 +91,7 @@ public final class DemoCommand extends CommandSupport {
   private static Task order(String context, String paymentMethod) {
     JsonObject input = new JsonObject().put("order_id", context).put("amount", 2000).put("currency", "usd")
         .put("payment_method", paymentMethod);
-    return Task.main("main", "demo", context, "cli", input);
+    return Task.main("main", "demo", context, Caller.CLI, input);
   }
 
   private void printState(PrintWriter out, String context, JsonObject state) {

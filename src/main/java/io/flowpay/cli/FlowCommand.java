@@ -7,10 +7,10 @@ import io.flowpay.queue.FlowHealth;
 import io.flowpay.queue.RedisTaskQueue;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -38,8 +38,8 @@ public final class FlowCommand extends CommandSupport {
   @Option(names = "--json", description = "list: one JSON object per flow per line.")
   boolean json;
 
-  @Option(names = "--config", description = "Config file (default: conf/flowpay.json if present).")
-  Path config;
+  @Mixin
+  ConfigOption config;
 
   public FlowCommand(Map<String, String> env) {
     super(env);
@@ -47,7 +47,7 @@ public final class FlowCommand extends CommandSupport {
 
   @Override
   int run(PrintWriter out) {
-    FlowpayOptions options = options(config, false);
+    FlowpayOptions options = options(config.file, false);
     if (action == Action.list) {
       if (flow != null) {
         throw new FlowpayFailure(FlowpayFailure.Kind.BAD_REQUEST, "'flow list' takes no flow name");

@@ -2,6 +2,7 @@ package io.flowpay.cli;
 
 import io.flowpay.config.FlowpayOptions;
 import io.flowpay.failure.FlowpayFailure;
+import io.flowpay.flow.Caller;
 import io.flowpay.flow.FlowNames;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.Task;
@@ -9,13 +10,14 @@ import io.flowpay.queue.ChainStatus;
 import io.flowpay.queue.QueueReader;
 import io.flowpay.queue.WorkerStats;
 import io.flowpay.worker.FlowpayNode;
-import java.util.List;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -41,8 +43,8 @@ public final class RunCommand extends CommandSupport {
   @Option(names = "--context", description = "Context id (default: a new one).")
   String context;
 
-  @Option(names = "--worker", description = "Worker id (default: the first in the config's workers).")
-  String worker;
+  @Mixin
+  WorkerOption worker;
 
   @Option(names = "--follow", description = "Print each run of the chain as it happens, until the chain is settled.")
   boolean follow;
@@ -53,8 +55,8 @@ public final class RunCommand extends CommandSupport {
   @Option(names = "--timeout", defaultValue = "300", description = "With --follow: seconds to wait for the chain to settle (default: 300).")
   long timeoutSeconds;
 
-  @Option(names = "--config", description = "Config file (default: conf/flowpay.json if present).")
-  Path config;
+  @Mixin
+  ConfigOption config;
 
   public RunCommand(Map<String, String> env) {
     super(env);
@@ -62,9 +64,9 @@ public final class RunCommand extends CommandSupport {
 
   @Override
   int run(PrintWriter out) {
-    FlowpayOptions options = options(config, false);
+    FlowpayOptions options = options(config.file, false);
     String contextId = contextId();
-    Task task = Task.main(FlowNames.require(flow), workerFor(options, worker, contextId), contextId, "cli",
+    Task task = Task.main(FlowNames.require(flow), worker.forContext(options, contextId), contextId, Caller.CLI,
         CommandSupport.parseInput(input));
     requireFlowFile(options);
     return withNode(options, node -> {

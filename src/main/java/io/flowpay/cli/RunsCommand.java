@@ -7,7 +7,6 @@ import io.flowpay.flow.Task;
 import io.flowpay.queue.QueueReader;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -16,6 +15,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code flowpay runs}: recent runs across every context, newest first, filtered. */
@@ -54,8 +54,8 @@ public final class RunsCommand extends CommandSupport {
   @Option(names = "--by", description = "With --retry: who is acting, for the audit (default: $USER).")
   String by;
 
-  @Option(names = "--config", description = "Config file (default: conf/flowpay.json if present).")
-  Path config;
+  @Mixin
+  ConfigOption config;
 
   public RunsCommand(Map<String, String> env) {
     super(env);
@@ -63,7 +63,7 @@ public final class RunsCommand extends CommandSupport {
 
   @Override
   int run(PrintWriter out) {
-    FlowpayOptions options = options(config, false);
+    FlowpayOptions options = options(config.file, false);
     if (retry != null) {
       return retry(out, options);
     }

@@ -2,6 +2,7 @@ package io.flowpay.cli;
 
 import io.flowpay.config.FlowpayOptions;
 import io.flowpay.failure.FlowpayFailure;
+import io.flowpay.flow.Caller;
 import io.flowpay.flow.FlowNames;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.RunResult;
@@ -57,7 +58,7 @@ public final class TryCommand extends CommandSupport {
   int run(PrintWriter out) {
     FlowpayOptions options = options(config, false);
     String contextId = FlowNames.requireId("--context", context == null ? "try-" + Ids.newId().substring(0, 12) : context);
-    Task task = Task.main(FlowNames.require(flow), workerFor(options, worker, contextId), contextId, "cli", CommandSupport.parseInput(input));
+    Task task = Task.main(FlowNames.require(flow), workerFor(options, worker, contextId), contextId, Caller.CLI, CommandSupport.parseInput(input));
     requireFlowFile(options.flowsDir());
     Map<String, String> state = context == null ? Map.of()
         : withNode(options, node -> node.queue().snapshot(contextId).await().values());

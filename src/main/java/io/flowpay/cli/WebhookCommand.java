@@ -3,7 +3,7 @@ package io.flowpay.cli;
 import io.flowpay.config.Secrets;
 import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.flow.FlowNames;
-import io.flowpay.stripe.StandInEvents;
+import io.flowpay.standin.TestEvents;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -61,11 +61,11 @@ public final class WebhookCommand extends CommandSupport {
     if (worker != null) {
       FlowNames.requireId("--worker", worker);
     }
-    JsonObject event = new StandInEvents().event(type, context, worker);
+    JsonObject event = new TestEvents().event(type, context, worker);
     String payload = event.encode();
     HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30))
         .header("Content-Type", "application/json; charset=utf-8")
-        .header("Stripe-Signature", StandInEvents.signature(payload, signingSecret, System.currentTimeMillis() / 1000))
+        .header("Stripe-Signature", TestEvents.signature(payload, signingSecret, System.currentTimeMillis() / 1000))
         .POST(HttpRequest.BodyPublishers.ofString(payload, StandardCharsets.UTF_8)).build();
     HttpResponse<String> answer;
     try {

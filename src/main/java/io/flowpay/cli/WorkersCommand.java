@@ -6,11 +6,11 @@ import io.flowpay.queue.WorkerStats;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code flowpay workers}: every worker stream, who reads it, and how far behind it is. */
@@ -23,8 +23,8 @@ public final class WorkersCommand extends CommandSupport {
   @Option(names = "--json", description = "One JSON object per worker per line.")
   boolean json;
 
-  @Option(names = "--config", description = "Config file (default: conf/flowpay.json if present).")
-  Path config;
+  @Mixin
+  ConfigOption config;
 
   public WorkersCommand(Map<String, String> env) {
     super(env);
@@ -32,7 +32,7 @@ public final class WorkersCommand extends CommandSupport {
 
   @Override
   int run(PrintWriter out) {
-    FlowpayOptions options = options(config, false);
+    FlowpayOptions options = options(config.file, false);
     return withNode(options, node -> {
       QueueReader reader = new QueueReader(node.redis());
       TreeSet<String> ids = new TreeSet<>(options.workers());

@@ -42,7 +42,7 @@ public record Call(
   /** The task that runs {@code onSuccess} or {@code onError} with Stripe's answer bound. */
   public Task replyTask(boolean success, Object answer) {
     String flow = success ? onSuccess : onError;
-    return origin.child(flow, origin.workerId(), origin.contextId(), "stripe", answer,
+    return origin.child(flow, origin.workerId(), origin.contextId(), Caller.STRIPE, answer,
         new Reply(success, request(), carry));
   }
 
@@ -53,7 +53,7 @@ public record Call(
    */
   public Task reconciledReplyTask(boolean success, Object answer, String how) {
     String flow = success ? onSuccess : onError;
-    return origin.child(flow, origin.workerId(), origin.contextId(), "stripe", answer,
+    return origin.child(flow, origin.workerId(), origin.contextId(), Caller.STRIPE, answer,
         new Reply(success, request().put("reconciled", how), carry));
   }
 
@@ -67,7 +67,7 @@ public record Call(
             + "); the call's carry was left out. Stripe's answer, as text, is in error.answer");
     JsonObject envelope = new JsonObject().put("error", error.put("answer", excerpt(stripeAnswer)))
         .put("http_status", null).put("outcome_unknown", false);
-    return origin.child(onError, origin.workerId(), origin.contextId(), "stripe", envelope,
+    return origin.child(onError, origin.workerId(), origin.contextId(), Caller.STRIPE, envelope,
         new Reply(false, request(), null));
   }
 

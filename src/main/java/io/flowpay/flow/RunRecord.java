@@ -63,7 +63,7 @@ public record RunRecord(
    */
   public static Task retryOf(JsonObject record) {
     return new Task(record.getString("task_id"), record.getString("flow"), record.getString("worker_id"),
-        record.getString("context_id"), record.getString("caller_id"), record.getValue("input"),
+        record.getString("context_id"), Caller.of(record.getString("caller_id")), record.getValue("input"),
         Reply.fromJson(record.getJsonObject("reply")), record.getString("chain_id"), record.getString("parent_id"),
         record.getInteger("depth", 0), 1, System.currentTimeMillis(), record.getString("event_id"));
   }

@@ -22,7 +22,7 @@ public record Task(
     String flow,
     String workerId,
     String contextId,
-    String callerId,
+    Caller caller,
     Object input,
     Reply reply,
     String chainId,
@@ -35,29 +35,34 @@ public record Task(
   private static final String INPUT_FIRST = "{\"input\":";
 
   /** A main-flow task: the first of a new chain. */
-  public static Task main(String flow, String workerId, String contextId, String callerId, Object input) {
+  public static Task main(String flow, String workerId, String contextId, Caller caller, Object input) {
     String id = Ids.newId();
-    return new Task(id, flow, workerId, contextId, callerId, input, null, id, null, 0, 1,
+    return new Task(id, flow, workerId, contextId, caller, input, null, id, null, 0, 1,
         System.currentTimeMillis(), null);
   }
 
   /** A main-flow task started by Stripe event {@code eventId} ({@code caller_id} {@code webhook}). */
   public static Task event(String flow, String workerId, String contextId, Object input, String eventId) {
     String id = Ids.newId();
-    return new Task(id, flow, workerId, contextId, "webhook", input, null, id, null, 0, 1,
+    return new Task(id, flow, workerId, contextId, Caller.WEBHOOK, input, null, id, null, 0, 1,
         System.currentTimeMillis(), eventId);
   }
 
   /** A task this task's flow starts (dispatch, reply): same chain, one level deeper. */
-  public Task child(String flow, String workerId, String contextId, String callerId, Object input, Reply reply) {
-    return new Task(Ids.newId(), flow, workerId, contextId, callerId, input, reply, chainId, taskId,
+  public Task child(String flow, String workerId, String contextId, Caller caller, Object input, Reply reply) {
+    return new Task(Ids.newId(), flow, workerId, contextId, caller, input, reply, chainId, taskId,
         depth + 1, 1, System.currentTimeMillis(), null);
   }
 
   /** The same task delivered again as a fresh attempt (an operator's {@code dead retry}). */
   public Task retried() {
-    return new Task(taskId, flow, workerId, contextId, callerId, input, reply, chainId, parentId, depth, 1,
+    return new Task(taskId, flow, workerId, contextId, caller, input, reply, chainId, parentId, depth, 1,
         System.currentTimeMillis(), eventId);
+  }
+
+  /** {@code caller_id}: the caller's wire name ({@link Caller#id()}), null when the task has none. */
+  public String callerId() {
+    return caller == null ? null : caller.id();
   }
 
   /** The input as a JSON value (JsonObject, JsonArray, String, Number, Boolean or null), decoded if need be. */
@@ -75,14 +80,14 @@ public record Task(
   public boolean equals(Object other) {
     return other instanceof Task task && depth == task.depth && attempt == task.attempt && enqueuedAt == task.enqueuedAt
         && Objects.equals(taskId, task.taskId) && Objects.equals(flow, task.flow) && Objects.equals(workerId, task.workerId)
-        && Objects.equals(contextId, task.contextId) && Objects.equals(callerId, task.callerId)
+        && Objects.equals(contextId, task.contextId) && caller == task.caller
         && Objects.equals(input(), task.input()) && Objects.equals(reply, task.reply) && Objects.equals(chainId, task.chainId)
         && Objects.equals(parentId, task.parentId) && Objects.equals(eventId, task.eventId);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(taskId, flow, workerId, contextId, callerId, input(), reply, chainId, parentId, depth, attempt,
+    return Objects.hash(taskId, flow, workerId, contextId, caller, input(), reply, chainId, parentId, depth, attempt,
         enqueuedAt, eventId);
   }
 
@@ -203,7 +208,7 @@ public record Task(
   }
 
   private Task withInput(Object newInput) {
-    return new Task(taskId, flow, workerId, contextId, callerId, newInput, reply, chainId, parentId, depth, attempt,
+    return new Task(taskId, flow, workerId, contextId, caller, newInput, reply, chainId, parentId, depth, attempt,
         enqueuedAt, eventId);
   }
 
@@ -226,7 +231,7 @@ public record Task(
         .put("flow", flow)
         .put("worker_id", workerId)
         .put("context_id", contextId)
-        .put("caller_id", callerId)
+        .put("caller_id", callerId())
         .put("input", inputValue)
         .put("reply", reply == null ? null : reply.toJson())
         .put("chain_id", chainId)
@@ -247,7 +252,7 @@ public record Task(
         json.getString("flow"),
         json.getString("worker_id"),
         json.getString("context_id"),
-        json.getString("caller_id"),
+        Caller.of(json.getString("caller_id")),
         input,
         Reply.fromJson(json.getJsonObject("reply")),
         json.getString("chain_id"),
@@ -265,7 +270,7 @@ public record Task(
         .put("flow", flow)
         .put("worker_id", workerId)
         .put("context_id", contextId)
-        .put("caller_id", callerId)
+        .put("caller_id", callerId())
         .put("chain_id", chainId)
         .put("parent_id", parentId)
         .put("depth", depth)

@@ -3,8 +3,7 @@ package io.flowpay.http;
 import io.flowpay.flow.Ids;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.lang.System.Logger.Level;
 
 /**
  * How every request is answered: a JSON result, or a JSON problem. Every error has one shape:
@@ -14,7 +13,7 @@ import java.util.logging.Logger;
  */
 final class Answers {
 
-  private static final Logger LOG = Logger.getLogger(Answers.class.getName());
+  private static final System.Logger LOG = System.getLogger(Answers.class.getName());
 
   private Answers() {}
 
@@ -80,7 +79,7 @@ final class Answers {
           + " s");
     } else {
       String ref = Ids.newId().substring(0, 12);
-      LOG.log(Level.SEVERE, "http: " + ctx.request().method() + " " + ctx.normalizedPath() + " failed (ref " + ref + ")",
+      LOG.log(Level.ERROR, "http: " + ctx.request().method() + " " + ctx.normalizedPath() + " failed (ref " + ref + ")",
           failure);
       send(ctx, 500, "internal", null, "internal error (ref " + ref + "); the server log has the details");
     }

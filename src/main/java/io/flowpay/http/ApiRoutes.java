@@ -2,6 +2,7 @@ package io.flowpay.http;
 
 import io.flowpay.config.ApiTokenSpec;
 import io.flowpay.config.FlowpayOptions;
+import io.flowpay.flow.Caller;
 import io.flowpay.flow.FlowNames;
 import io.flowpay.flow.Task;
 import io.flowpay.queue.ChainStatus;
@@ -57,7 +58,7 @@ final class ApiRoutes {
     RunRequest request = RunRequest.parse(body, options.workers(), defaultNamespace(scope));
     allowedToStart(scope, request);
     String key = idempotencyKey(ctx);
-    Task task = Task.main(request.flow(), request.workerId(), request.contextId(), "api", request.input());
+    Task task = Task.main(request.flow(), request.workerId(), request.contextId(), Caller.API, request.input());
     JsonObject answer = new JsonObject().put("task_id", task.taskId()).put("chain_id", task.chainId())
         .put("flow", task.flow()).put("worker_id", task.workerId()).put("context_id", task.contextId());
     if (key == null) {
@@ -141,7 +142,7 @@ final class ApiRoutes {
   }
 
   private void started(RoutingContext ctx, Task task, JsonObject answer) {
-    services.metrics().runStarted(task.flow(), "api");
+    services.metrics().runStarted(task.flow(), task.callerId());
     if (!Answers.answered(ctx)) {
       ctx.response().putHeader("Location", "/v1/chains/" + task.chainId());
       Answers.json(ctx, 202, answer);

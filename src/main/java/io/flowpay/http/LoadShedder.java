@@ -2,10 +2,10 @@ package io.flowpay.http;
 
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
 
 /**
  * Backpressure for the requests that go to Redis: at most {@code http.maxInFlight} of them are
@@ -16,7 +16,7 @@ import java.util.logging.Logger;
  */
 final class LoadShedder implements Handler<RoutingContext> {
 
-  private static final Logger LOG = Logger.getLogger(LoadShedder.class.getName());
+  private static final System.Logger LOG = System.getLogger(LoadShedder.class.getName());
   /** Seconds a client is asked to wait before sending again. */
   static final int RETRY_AFTER_SECONDS = 1;
 
@@ -74,7 +74,7 @@ final class LoadShedder implements Handler<RoutingContext> {
       line.append(' ').append(shed).append(" shed over http.maxInFlight (").append(limit).append(");");
     }
     unavailable.forEach((why, n) -> line.append(' ').append(n).append(" × ").append(why).append(';'));
-    LOG.warning(line.substring(0, line.length() - 1));
+    LOG.log(Level.WARNING, line.substring(0, line.length() - 1));
     shed = 0;
     unavailable.clear();
   }

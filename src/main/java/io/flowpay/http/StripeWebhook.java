@@ -2,6 +2,7 @@ package io.flowpay.http;
 
 import com.stripe.exception.SignatureVerificationException;
 import com.stripe.net.Webhook;
+import io.flowpay.flow.Caller;
 import io.flowpay.flow.FlowNames;
 import io.flowpay.flow.Task;
 import io.flowpay.metrics.FlowMetrics;
@@ -11,10 +12,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * {@code POST /webhooks/stripe}: verifies {@code Stripe-Signature} over the raw body, then starts
@@ -25,7 +25,7 @@ import java.util.logging.Logger;
  */
 final class StripeWebhook implements Handler<RoutingContext> {
 
-  private static final Logger LOG = Logger.getLogger(StripeWebhook.class.getName());
+  private static final System.Logger LOG = System.getLogger(StripeWebhook.class.getName());
   /** Signatures older than this are refused (Stripe's recommended tolerance). */
   static final long TOLERANCE_SECONDS = 300;
   static final String SIGNATURE = "Stripe-Signature";
@@ -52,8 +52,8 @@ final class StripeWebhook implements Handler<RoutingContext> {
     String payload = BoundedBody.of(ctx).toString();
     String refused = verify(payload, ctx.request().getHeader(SIGNATURE));
     if (refused != null) {
-      metrics.webhookEvent("unverified", "rejected");
-      LOG.log(Level.WARNING, "webhook: refused a delivery from {0}: {1}", new Object[] {ctx.request().remoteAddress(), refused});
+      metrics.webhookEvent("unverified", WebhookOutcome.REJECTED.wire());
+      LOG.log(Level.WARNING, "webhook: refused a delivery from {0}: {1}", ctx.request().remoteAddress(), refused);
       Answers.send(ctx, 400, "invalid_signature", SIGNATURE, refused);
       return;
     }
@@ -109,37 +109,39 @@ final class StripeWebhook implements Handler<RoutingContext> {
   private Future<Answer> start(JsonObject event, EventRoute route) {
     Task task = Task.event(route.flow(), route.workerId(), route.contextId(), event, event.getString("id"));
     return events.start(task).map(outcome -> outcome.taken()
-        ? new Answer("started", task.chainId(), route)
+        ? new Answer(WebhookOutcome.STARTED, task.chainId(), route)
         : Answer.duplicate(outcome, route));
   }
 
   private Future<Answer> unhandled(JsonObject event, EventRoute route, String reason) {
     return events.unhandled(event, reason).map(outcome -> outcome.taken()
-        ? new Answer("unhandled", null, route)
+        ? new Answer(WebhookOutcome.UNHANDLED, null, route)
         : Answer.duplicate(outcome, route));
   }
 
   private void reply(RoutingContext ctx, JsonObject event, Answer answer) {
     String type = event.getString("type");
-    metrics.webhookEvent(type, answer.outcome());
-    if ("started".equals(answer.outcome())) {
-      metrics.runStarted(answer.route().flow(), "webhook");
+    metrics.webhookEvent(type, answer.outcome().wire());
+    if (answer.outcome() == WebhookOutcome.STARTED) {
+      metrics.runStarted(answer.route().flow(), Caller.WEBHOOK.id());
     }
-    LOG.log("unhandled".equals(answer.outcome()) ? Level.INFO : Level.FINE, "webhook: event {0} ({1}) {2}",
-        new Object[] {event.getString("id"), type, answer.outcome()});
+    LOG.log(answer.outcome() == WebhookOutcome.UNHANDLED ? Level.INFO : Level.DEBUG, "webhook: event {0} ({1}) {2}",
+        event.getString("id"), type, answer.outcome().wire());
     JsonObject body = new JsonObject().put("received", true).put("event_id", event.getString("id"))
-        .put("outcome", answer.outcome()).put("flow", answer.route().flow());
+        .put("outcome", answer.outcome().wire()).put("flow", answer.route().flow());
     if (answer.chainId() != null) {
       body.put("chain_id", answer.chainId());
     }
     Answers.json(ctx, 200, body);
   }
 
-  /** What became of one delivery: {@code started}, {@code unhandled} or {@code duplicate}. */
-  private record Answer(String outcome, String chainId, EventRoute route) {
+  /** What became of one delivery: started, unhandled or a duplicate (of a chain, or of an unhandled event). */
+  private record Answer(WebhookOutcome outcome, String chainId, EventRoute route) {
 
+    /** {@code outcome.earlier()} is the chain the first delivery started, or {@code unhandled} (event_unhandled.lua). */
     static Answer duplicate(StripeEvents.Outcome outcome, EventRoute route) {
-      return new Answer("duplicate", "unhandled".equals(outcome.earlier()) ? null : outcome.earlier(), route);
+      String earlier = outcome.earlier();
+      return new Answer(WebhookOutcome.DUPLICATE, WebhookOutcome.UNHANDLED.wire().equals(earlier) ? null : earlier, route);
     }
   }
 }

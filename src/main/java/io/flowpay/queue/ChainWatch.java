@@ -1,5 +1,6 @@
 package io.flowpay.queue;
 
+import io.flowpay.failure.ChainTimeoutFailure;
 import io.flowpay.failure.FlowpayFailure;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -66,8 +67,7 @@ public final class ChainWatch {
     } else if (status.ended() && seen >= status.runs()) {
       done.tryComplete(status);
     } else if (System.currentTimeMillis() > deadline) {
-      done.tryFail(new FlowpayFailure(FlowpayFailure.Kind.NOT_SETTLED, "chain " + chainId
-          + " is not settled yet (" + status.pending() + " task(s) or call(s) pending); it goes on in the service"));
+      done.tryFail(new ChainTimeoutFailure(chainId, status.pending()));
     } else {
       step();
     }

@@ -2,6 +2,7 @@ package io.flowpay.script;
 
 import io.flowpay.config.ScriptLimits;
 import io.flowpay.failure.FlowpayFailure;
+import io.flowpay.flow.Caller;
 import io.flowpay.flow.Effects;
 import io.flowpay.flow.FlowNames;
 import io.flowpay.flow.Task;
@@ -43,7 +44,7 @@ final class Dispatches {
 
   /** Records the child task and returns its id. */
   String dispatch(String flow, String inputJson, String optionsJson) {
-    Task child = child("flow.dispatch", "flow", flow, inputJson, optionsJson);
+    Task child = child("flow.dispatch", Caller.FLOW, flow, inputJson, optionsJson);
     effects.dispatch(child);
     return child.taskId();
   }
@@ -51,12 +52,12 @@ final class Dispatches {
   /** Records a child task due {@code ms} from the commit, and returns its id. */
   String after(String ms, String flow, String inputJson, String optionsJson) {
     long delay = delay(ms);
-    Task child = child("flow.after", "timer", flow, inputJson, optionsJson);
+    Task child = child("flow.after", Caller.TIMER, flow, inputJson, optionsJson);
     effects.after(delay, child);
     return child.taskId();
   }
 
-  private Task child(String what, String caller, String flow, String inputJson, String optionsJson) {
+  private Task child(String what, Caller caller, String flow, String inputJson, String optionsJson) {
     int made = effects.dispatches().size() + effects.delayed().size();
     if (made >= limits.maxDispatchesPerRun()) {
       throw ScriptJson.refuse(what + ": this run already dispatched " + made + " tasks, the most one run may"

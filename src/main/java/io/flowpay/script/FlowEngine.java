@@ -79,8 +79,7 @@ public final class FlowEngine {
    * dispatch ({@code worker.maxLogBytes}, ...).
    */
   public FlowEngine(Path flowsDir, StripeResources resources, Duration cpuBudget, ScriptLimits scriptLimits) {
-    this(flowsDir, resources,
-        new RunBudget.Limits(positive(cpuBudget).toNanos(), DEFAULT_MEMORY_BUDGET, FIRST_RUN_GRACE_NANOS), scriptLimits);
+    this(new FlowFiles(flowsDir), resources, limits(cpuBudget), scriptLimits, false);
   }
 
   /**
@@ -90,28 +89,44 @@ public final class FlowEngine {
    */
   public static FlowEngine checking(Path flowsDir, StripeResources resources, Duration cpuBudget,
       ScriptLimits scriptLimits) {
-    return new FlowEngine(flowsDir, resources,
-        new RunBudget.Limits(positive(cpuBudget).toNanos(), DEFAULT_MEMORY_BUDGET, FIRST_RUN_GRACE_NANOS), scriptLimits,
-        true);
+    return new FlowEngine(new FlowFiles(flowsDir), resources, limits(cpuBudget), scriptLimits, true);
   }
 
-  FlowEngine(Path flowsDir, StripeResources resources, RunBudget.Limits limits) {
-    this(flowsDir, resources, limits, new ScriptLimits());
-  }
-
-  FlowEngine(Path flowsDir, StripeResources resources, RunBudget.Limits limits, ScriptLimits scriptLimits) {
-    this(flowsDir, resources, limits, scriptLimits, false);
-  }
-
-  private FlowEngine(Path flowsDir, StripeResources resources, RunBudget.Limits limits, ScriptLimits scriptLimits,
+  private FlowEngine(FlowFiles files, StripeResources resources, RunBudget.Limits limits, ScriptLimits scriptLimits,
       boolean checked) {
-    this.files = new FlowFiles(flowsDir);
+    this(files, resources, limits, scriptLimits, sandbox(resources, limits, () -> {}), checked);
+  }
+
+  private FlowEngine(FlowFiles files, StripeResources resources, RunBudget.Limits limits, ScriptLimits scriptLimits,
+      Sandbox sandbox, boolean checked) {
+    this(files, resources, limits, scriptLimits, sandbox,
+        new CompiledFlows(files, sandbox, checked ? new FlowCheck(files, resources) : null));
+  }
+
+  /** The engine from its parts; the constructors above build them. */
+  FlowEngine(FlowFiles files, StripeResources resources, RunBudget.Limits limits, ScriptLimits scriptLimits,
+      Sandbox sandbox, CompiledFlows flows) {
+    this.files = files;
     this.resources = resources;
     this.limits = limits;
     this.scriptLimits = scriptLimits;
+    this.sandbox = sandbox;
+    this.flows = flows;
+  }
+
+  /** A run's budget for a CPU budget: {@link #DEFAULT_MEMORY_BUDGET}, and a grace for a flow's first run. */
+  static RunBudget.Limits limits(Duration cpuBudget) {
+    return new RunBudget.Limits(positive(cpuBudget).toNanos(), DEFAULT_MEMORY_BUDGET, FIRST_RUN_GRACE_NANOS);
+  }
+
+  /**
+   * The sandbox for runs of {@code limits}: its watchdog looks a few times per CPU budget.
+   *
+   * @param onNewGlobal called each time the sandbox builds a hardened global
+   */
+  static Sandbox sandbox(StripeResources resources, RunBudget.Limits limits, Runnable onNewGlobal) {
     long watchInterval = Math.min(Math.max(limits.cpuNanos() / 4, 10_000_000L), 100_000_000L);
-    this.sandbox = new Sandbox(resources.toScriptTable().encode(), watchInterval);
-    this.flows = new CompiledFlows(files, sandbox, checked ? new FlowCheck(files, resources) : null);
+    return new Sandbox(resources.toScriptTable().encode(), watchInterval, onNewGlobal);
   }
 
   /**
@@ -149,16 +164,6 @@ public final class FlowEngine {
       problems.add(new FlowProblem(files.dir(), 0, "cannot read the flows directory: " + e));
     }
     return problems;
-  }
-
-  /** The sandbox (tests look at it). */
-  Sandbox sandbox() {
-    return sandbox;
-  }
-
-  /** The compiled-flow cache (tests look at it). */
-  CompiledFlows compiledFlows() {
-    return flows;
   }
 
   private void checkFile(Path file, List<FlowProblem> problems) {

@@ -4,15 +4,57 @@ import io.flowpay.config.ScriptLimits;
 import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.flow.Effects;
 import java.lang.System.Logger.Level;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.openjdk.nashorn.api.scripting.AbstractJSObject;
 import org.openjdk.nashorn.api.scripting.ScriptObjectMirror;
 
 /**
  * The one Java object a run's prelude holds: {@code host(op, args...)}, strings in, a string out.
  * It never throws (a Java exception caught by a script would hand it a Java object): a result is
- * {@code "+"} and the value, a refusal is {@code "!"} and a message the prelude throws as a JS Error.
+ * {@link Answer#VALUE} ({@code "+"}) and the value, a refusal is {@link Answer#REFUSAL} ({@code "!"}) and a message
+ * the prelude throws as a JS Error. The operations are {@link Op}'s; the prelude ({@code script/prelude.js}) names
+ * them by {@link Op#wire()}.
  */
 final class Host extends AbstractJSObject {
+
+  /** What a flow's facades ask of the host, by the name the prelude sends ({@link #wire()}). */
+  enum Op {
+    CTX_GET, CTX_SET, CTX_DEL, CTX_ALL, STRIPE, STRIPE_REQUEST, FLOW_DISPATCH, FLOW_AFTER, LOG;
+
+    private static final Map<String, Op> BY_WIRE =
+        Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(Op::wire, op -> op));
+
+    /** The name the prelude sends: {@code CTX_GET} is {@code ctx.get}. */
+    String wire() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '.');
+    }
+
+    /** The operation of a name, or null when there is none. */
+    static Op of(String wire) {
+      return wire == null ? null : BY_WIRE.get(wire);
+    }
+  }
+
+  /** The first character of every answer: what the rest is. */
+  enum Answer {
+    /** The rest is the result. */
+    VALUE('+'),
+    /** The rest is a message the prelude throws as a JS Error. */
+    REFUSAL('!');
+
+    private final char prefix;
+
+    Answer(char prefix) {
+      this.prefix = prefix;
+    }
+
+    String with(String text) {
+      return prefix + text;
+    }
+  }
 
   private static final System.Logger LOG = System.getLogger(Host.class.getName());
 
@@ -50,30 +92,33 @@ final class Host extends AbstractJSObject {
   public Object call(Object thiz, Object... args) {
     String op = arg(args, 0);
     if (closed) {
-      return "!" + op + " was called after its run ended";
+      return Answer.REFUSAL.with(op + " was called after its run ended");
     }
     try {
-      return "+" + perform(op, args);
+      return Answer.VALUE.with(perform(op, args));
     } catch (FlowpayFailure refused) {
-      return "!" + refused.getMessage();
+      return Answer.REFUSAL.with(refused.getMessage());
     } catch (RuntimeException | StackOverflowError bug) {
       LOG.log(Level.WARNING, "flow host operation " + op + " failed", bug);
-      return "!" + op + " failed inside Flowpay: " + bug;
+      return Answer.REFUSAL.with(op + " failed inside Flowpay: " + bug);
     }
   }
 
-  private String perform(String op, Object[] args) {
-    return switch (String.valueOf(op)) {
-      case "ctx.get" -> ctx.get(arg(args, 1));
-      case "ctx.set" -> ctx.set(arg(args, 1), arg(args, 2));
-      case "ctx.del" -> ctx.del(arg(args, 1));
-      case "ctx.all" -> ctx.all();
-      case "stripe" -> stripe.call(arg(args, 1), arg(args, 2), arg(args, 3), arg(args, 4), arg(args, 5));
-      case "stripe.request" -> stripe.request(arg(args, 1), arg(args, 2), arg(args, 3), arg(args, 4));
-      case "flow.dispatch" -> dispatches.dispatch(arg(args, 1), arg(args, 2), arg(args, 3));
-      case "flow.after" -> dispatches.after(arg(args, 1), arg(args, 2), arg(args, 3), arg(args, 4));
-      case "log" -> log(arg(args, 1), arg(args, 2));
-      default -> throw ScriptJson.refuse("unknown host operation '" + op + "'");
+  private String perform(String name, Object[] args) {
+    Op op = Op.of(name);
+    if (op == null) {
+      throw ScriptJson.refuse("unknown host operation '" + name + "'");
+    }
+    return switch (op) {
+      case CTX_GET -> ctx.get(arg(args, 1));
+      case CTX_SET -> ctx.set(arg(args, 1), arg(args, 2));
+      case CTX_DEL -> ctx.del(arg(args, 1));
+      case CTX_ALL -> ctx.all();
+      case STRIPE -> stripe.call(arg(args, 1), arg(args, 2), arg(args, 3), arg(args, 4), arg(args, 5));
+      case STRIPE_REQUEST -> stripe.request(arg(args, 1), arg(args, 2), arg(args, 3), arg(args, 4));
+      case FLOW_DISPATCH -> dispatches.dispatch(arg(args, 1), arg(args, 2), arg(args, 3));
+      case FLOW_AFTER -> dispatches.after(arg(args, 1), arg(args, 2), arg(args, 3), arg(args, 4));
+      case LOG -> log(arg(args, 1), arg(args, 2));
     };
   }
 

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.script.Bindings;
 import javax.script.Compilable;
 import javax.script.CompiledScript;
@@ -44,10 +43,15 @@ final class Sandbox {
   private final LoopGuard guard = new LoopGuard();
   private final Watchdog watchdog;
   private final ThreadLocal<Global> globals = new ThreadLocal<>();
-  private final AtomicInteger built = new AtomicInteger();
+  private final Runnable onNewGlobal;
 
-  /** @param watchIntervalNanos how often the watchdog looks at a running flow */
-  Sandbox(String stripeTable, long watchIntervalNanos) {
+  /**
+   * @param watchIntervalNanos how often the watchdog looks at a running flow
+   * @param onNewGlobal called each time a hardened global is built (after a fresh thread's first run, or one that
+   *     may have damaged its global)
+   */
+  Sandbox(String stripeTable, long watchIntervalNanos, Runnable onNewGlobal) {
+    this.onNewGlobal = onNewGlobal;
     this.engine = new NashornScriptEngineFactory()
         .getScriptEngine(OPTIONS, Sandbox.class.getClassLoader(), className -> false);
     this.stripeTable = stripeTable;
@@ -159,14 +163,9 @@ final class Sandbox {
     return global;
   }
 
-  /** How many globals were built so far (tests look at it). */
-  int globalsBuilt() {
-    return built.get();
-  }
-
   /** A new hardened global: the prelude run, the facades built, everything reachable frozen. */
   Global newGlobal() throws ScriptException {
-    built.incrementAndGet();
+    onNewGlobal.run();
     Bindings bindings = engine.createBindings();
     ScriptObjectMirror setup = (ScriptObjectMirror) prelude.eval(bindings);
     return new Global(bindings, (ScriptObjectMirror) setup.call(null, stripeTable, javaMembers));

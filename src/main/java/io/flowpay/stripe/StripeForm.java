@@ -67,7 +67,7 @@ public final class StripeForm {
    * Reads a form body as Stripe does: {@code metadata[k]=v} into nested objects, {@code items[0][price]}
    * into an object keyed {@code "0"}. Values stay strings.
    */
-  static JsonObject decode(String form) {
+  public static JsonObject decode(String form) {
     JsonObject root = new JsonObject();
     if (form == null || form.isEmpty()) {
       return root;

@@ -1,5 +1,6 @@
 package io.flowpay.worker;
 
+import io.flowpay.flow.Caller;
 import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.flow.Call;
 import io.flowpay.flow.RunResult;
@@ -87,7 +88,7 @@ final class TaskRunner {
 
   private Future<List<Call>> runAndCommit(Delivery delivery, int run) {
     Task task = delivery.task();
-    if (run == 1 && !"timer".equals(task.callerId())) {
+    if (run == 1 && task.caller() != Caller.TIMER) {
       scope.metrics().queueLag(scope.workerId(), Duration.ofMillis(System.currentTimeMillis() - task.enqueuedAt()));
     }
     Snapshot cached = run == 1 && !disabledFlows.contains(task.flow()) ? snapshots.get(task.contextId()) : null;

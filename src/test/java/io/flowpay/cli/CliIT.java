@@ -64,6 +64,21 @@ class CliIT {
   }
 
   @Test
+  void runFollowExitsOneWhenTheChainDoesNotSettleWithinTheTimeout(TestRedis redis) throws IOException {
+    Path flows = dir.resolve("flows");
+    write(flows, "later", "flow.after(600000, 'reminder', {});");
+    write(flows, "reminder", "");
+    try (FlowpayHarness flowpay = new FlowpayHarness(redis, flows)) {
+      Result result = flowpay(redis, "run", "later", "--worker", flowpay.worker, "--follow", "--timeout", "1",
+          "--config", config(redis, flows, flowpay.worker).toString());
+
+      assertEquals(1, result.code, result.out + result.err);
+      assertTrue(result.out.contains("later"), result.out);
+      assertTrue(result.err.startsWith("flowpay: chain ") && result.err.contains(" is not settled yet ("), result.err);
+    }
+  }
+
+  @Test
   void badInputIsAUsageErrorAndEnqueuesNothing(TestRedis redis) throws IOException {
     Path flows = dir.resolve("flows");
     write(flows, "hello", "");

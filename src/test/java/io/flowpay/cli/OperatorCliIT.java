@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.flowpay.FlowpayHarness;
 import io.flowpay.TestRedis;
 import io.flowpay.config.WorkerOptions;
+import io.flowpay.flow.Caller;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.Task;
 import io.flowpay.queue.RedisKeys;
@@ -201,7 +202,7 @@ class OperatorCliIT {
     try (FlowpayHarness flowpay = new FlowpayHarness(redis, flows)) {
       flowpay.settle(flowpay.start("hello", "ctx-" + Ids.newId(), null));
       String unserved = "w-nobody-" + Ids.newId().substring(0, 8);
-      flowpay.queue.start(Task.main("hello", unserved, "ctx-" + Ids.newId(), "cli", null)).await();
+      flowpay.queue.start(Task.main("hello", unserved, "ctx-" + Ids.newId(), Caller.CLI, null)).await();
 
       LocalServeIT.Result json = cli(Map.of(), "workers", "--json", "--config", config(redis, flows, flowpay.worker));
       assertEquals(0, json.code(), json.err());

@@ -32,7 +32,7 @@ class TaskCodingTest {
   @ParameterizedTest
   @MethodSource("inputs")
   void decodeReadsWhatToJsonWrote(Object input) {
-    Task task = Task.main("main", "w1", "ctx-1", "cli", input);
+    Task task = Task.main("main", "w1", "ctx-1", Caller.CLI, input);
 
     Task read = Task.decode(task.toJson().encode());
 
@@ -43,7 +43,7 @@ class TaskCodingTest {
   @ParameterizedTest
   @MethodSource("inputs")
   void aTaskReadFromTextIsWrittenBackWithItsInputUnchanged(Object input) {
-    Task task = Task.main("main", "w1", "ctx-1", "cli", input);
+    Task task = Task.main("main", "w1", "ctx-1", Caller.CLI, input);
     String text = task.toJson().encode();
 
     Task again = Task.decode(Task.decode(text).encode());
@@ -56,8 +56,8 @@ class TaskCodingTest {
   void stripesAnswerTextTravelsAsIsIntoTheReplyTask() {
     String stripeText = "{\n  \"id\": \"pi_3\",\n  \"object\": \"payment_intent\",\n  \"amount\": 2000\n}";
     RawJson answer = RawJson.object(stripeText);
-    Task origin = Task.main("main", "w1", "ctx-1", "cli", null);
-    Task reply = origin.child("main_response", "w1", "ctx-1", "stripe", answer,
+    Task origin = Task.main("main", "w1", "ctx-1", Caller.CLI, null);
+    Task reply = origin.child("main_response", "w1", "ctx-1", Caller.STRIPE, answer,
         new Reply(true, new JsonObject().put("call_id", "c1"), null));
 
     Task read = Task.decode(reply.encode());
@@ -71,8 +71,8 @@ class TaskCodingTest {
   void anAnswerWhoseStringsHoldBracketsQuotesAndBackslashesIsReadWhole() {
     String stripeText = "{\"id\": \"pi_4\", \"description\": \"ends in a backslash \\\\\", "
         + "\"metadata\": {\"note\": \"\\\"}, ] { [ \\\" ,\"}, \"charges\": [{\"id\": \"ch_1\"}, []]}\n";
-    Task origin = Task.main("main", "w1", "ctx-1", "cli", null);
-    Task reply = origin.child("main_response", "w1", "ctx-1", "stripe", RawJson.object(stripeText),
+    Task origin = Task.main("main", "w1", "ctx-1", Caller.CLI, null);
+    Task reply = origin.child("main_response", "w1", "ctx-1", Caller.STRIPE, RawJson.object(stripeText),
         new Reply(true, new JsonObject().put("call_id", "c1"), null));
 
     Task read = Task.decode(reply.encode());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowpay.TestRedis;
+import io.flowpay.flow.Caller;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.Task;
 import io.flowpay.queue.Delivery;
@@ -193,7 +194,7 @@ class HttpApiIT {
     try (HttpFixture http = new HttpFixture(redis, flows)) {
       String worker = "w-parked-" + Ids.newId().substring(0, 8);
       RedisTaskQueue queue = http.flowpay.node.queue();
-      Task task = Task.main("main", worker, "ctx-" + Ids.newId(), "cli", new JsonObject());
+      Task task = Task.main("main", worker, "ctx-" + Ids.newId(), Caller.CLI, new JsonObject());
       queue.start(task).await();
       Redis reader = http.flowpay.node.newReadClient(http.flowpay.options);
       try {

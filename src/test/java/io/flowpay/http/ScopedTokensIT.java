@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowpay.TestRedis;
+import io.flowpay.flow.Caller;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.Task;
 import io.flowpay.queue.Delivery;
@@ -139,7 +140,7 @@ class ScopedTokensIT {
 
   private static Task park(HttpFixture http, String worker, String context) {
     RedisTaskQueue queue = http.flowpay.node.queue();
-    Task task = Task.main("main", worker, context, "cli", new JsonObject());
+    Task task = Task.main("main", worker, context, Caller.CLI, new JsonObject());
     queue.start(task).await();
     Redis reader = http.flowpay.node.newReadClient(http.flowpay.options);
     try {

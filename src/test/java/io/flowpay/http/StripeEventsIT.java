@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowpay.TestRedis;
+import io.flowpay.flow.Caller;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.Task;
 import io.flowpay.queue.RedisKeys;
@@ -51,7 +52,7 @@ class StripeEventsIT {
   @Test
   void eventStartWritesWhatStartWrites() {
     String worker = "w-" + Ids.newId().substring(0, 12);
-    Task plain = Task.main("on_x", worker, "ctx-1", "cli", new JsonObject());
+    Task plain = Task.main("on_x", worker, "ctx-1", Caller.CLI, new JsonObject());
     Task event = Task.event("on_x", worker, "ctx-1", new JsonObject(), "evt_" + Ids.newId());
 
     queue.start(plain).await();

@@ -3,6 +3,7 @@ package io.flowpay.queue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowpay.flow.Caller;
 import io.flowpay.TestRedis;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.Task;
@@ -31,7 +32,7 @@ class BacklogIT {
 
       long before = System.currentTimeMillis();
       for (int i = 0; i < 3; i++) {
-        queue.start(Task.main("pay", worker, "ctx-" + Ids.newId(), "cli", new JsonObject())).await();
+        queue.start(Task.main("pay", worker, "ctx-" + Ids.newId(), Caller.CLI, new JsonObject())).await();
       }
       vertx.timer(20).await();
       Backlog backlog = queue.backlog(worker).await();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowpay.flow.Caller;
 import io.flowpay.TestRedis;
 import io.flowpay.flow.Call;
 import io.flowpay.flow.Effects;
@@ -119,7 +120,7 @@ class FencingIT {
   }
 
   private Delivery startAndRead() {
-    Task task = Task.main("main", "w-" + Ids.newId(), "ctx-" + Ids.newId(), "cli", new JsonObject().put("amount", 2000));
+    Task task = Task.main("main", "w-" + Ids.newId(), "ctx-" + Ids.newId(), Caller.CLI, new JsonObject().put("amount", 2000));
     queue.start(task).await();
     List<Delivery> deliveries = queue.read(reader, task.workerId(), 10, 100).await();
     assertEquals(1, deliveries.size());

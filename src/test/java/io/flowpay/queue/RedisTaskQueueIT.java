@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowpay.TestRedis;
 import io.flowpay.flow.Call;
+import io.flowpay.flow.Caller;
 import io.flowpay.flow.Effects;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.RawJson;
@@ -88,7 +89,7 @@ class RedisTaskQueueIT {
     writes.write("a", "1");
     writes.write("b", "\"kept\"");
     queue.commit(first, queue.snapshot(context).await(), ok(writes)).await();
-    Task next = Task.main("main", first.task().workerId(), context, "cli", null);
+    Task next = Task.main("main", first.task().workerId(), context, Caller.CLI, null);
     queue.start(next).await();
     Delivery second = queue.read(reader, next.workerId(), 10, 100).await().get(0);
     Effects changes = new Effects();
@@ -115,7 +116,7 @@ class RedisTaskQueueIT {
       writes.call(call(first.task(), i));
     }
     assertEquals(Commit.Outcome.COMMITTED, queue.commit(first, queue.snapshot(context).await(), ok(writes)).await().outcome());
-    Task next = Task.main("main", first.task().workerId(), context, "cli", null);
+    Task next = Task.main("main", first.task().workerId(), context, Caller.CLI, null);
     queue.start(next).await();
     Delivery second = queue.read(reader, next.workerId(), 10, 100).await().get(0);
     Effects deletes = new Effects();
@@ -255,15 +256,15 @@ class RedisTaskQueueIT {
   void aChainIsKeptItsRetentionPastItsLastRunOrItsLastTimerWhicheverIsLater() {
     Delivery first = startAndRead();
     Task task = first.task();
-    Task next = task.child("next", task.workerId(), task.contextId(), "flow", null, null);
+    Task next = task.child("next", task.workerId(), task.contextId(), Caller.FLOW, null, null);
     Effects plain = new Effects();
     plain.dispatch(next);
     queue.commit(first, queue.snapshot(task.contextId()).await(), ok(plain)).await();
     assertKept(task.chainId(), RETENTION - 60, RETENTION);
 
     Delivery second = queue.read(reader, task.workerId(), 10, 100).await().get(0);
-    Task later = second.task().child("reminder", task.workerId(), task.contextId(), "flow", null, null);
-    Task sibling = second.task().child("next", task.workerId(), task.contextId(), "flow", null, null);
+    Task later = second.task().child("reminder", task.workerId(), task.contextId(), Caller.FLOW, null, null);
+    Task sibling = second.task().child("next", task.workerId(), task.contextId(), Caller.FLOW, null, null);
     Effects withTimer = new Effects();
     withTimer.after(30L * 24 * 3600 * 1000, later);
     withTimer.dispatch(sibling);
@@ -353,7 +354,7 @@ class RedisTaskQueueIT {
   }
 
   private Delivery startAndRead(String flow) {
-    Task task = Task.main(flow, "w-" + Ids.newId(), "ctx-" + Ids.newId(), "cli", new JsonObject().put("amount", 2000));
+    Task task = Task.main(flow, "w-" + Ids.newId(), "ctx-" + Ids.newId(), Caller.CLI, new JsonObject().put("amount", 2000));
     queue.start(task).await();
     List<Delivery> deliveries = queue.read(reader, task.workerId(), 10, 100).await();
     assertEquals(1, deliveries.size());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowpay.Main;
 import io.flowpay.flow.Call;
+import io.flowpay.flow.Caller;
 import io.flowpay.flow.Delayed;
 import io.flowpay.flow.RunResult;
 import io.flowpay.flow.RunStatus;
@@ -67,7 +68,7 @@ class ExampleFlowsTest {
   }
 
   private static Task confirmError(JsonObject envelope) {
-    Task origin = Task.main("examples/outcome_unknown/confirm", "w1", "order-o3", "cli",
+    Task origin = Task.main("examples/outcome_unknown/confirm", "w1", "order-o3", Caller.CLI,
         new JsonObject().put("payment_intent", "pi_1").put("payment_method", "pm_card_visa"));
     Call confirm = new Call("call_1", "POST", "/v1/payment_intents/pi_1/confirm",
         new JsonObject().put("payment_method", "pm_card_visa"), "key_1", "examples/outcome_unknown/confirmed",

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowpay.flow.Call;
+import io.flowpay.flow.Caller;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.LogLine;
 import io.flowpay.flow.RunResult;
@@ -40,7 +41,7 @@ class FlowEngineTest {
     write("checkout", "log.info(input.amount, input.items.length, meta.flow, meta.context_id, meta.worker_id,"
         + " meta.depth, meta.caller_id);\n"
         + "log.info(typeof response, typeof parsed_data, typeof error, typeof parsed_error, typeof request, typeof carry);");
-    RunResult result = run(Task.main("checkout", "w1", "order_1", "cli",
+    RunResult result = run(Task.main("checkout", "w1", "order_1", Caller.CLI,
         new JsonObject().put("amount", 2000).put("items", new JsonArray().add("a").add("b"))));
     assertOk(result);
     assertEquals(List.of("2000 2 checkout order_1 w1 0 cli", "undefined undefined undefined undefined undefined undefined"),
@@ -400,11 +401,11 @@ class FlowEngineTest {
   }
 
   static Task main(String flow, Object input) {
-    return Task.main(flow, "w1", "order_1", "cli", input);
+    return Task.main(flow, "w1", "order_1", Caller.CLI, input);
   }
 
   private static Call originCall() {
-    Task origin = Task.main("checkout", "w1", "order_1", "api", new JsonObject());
+    Task origin = Task.main("checkout", "w1", "order_1", Caller.API, new JsonObject());
     return new Call("call_o_0", "POST", "/v1/payment_intents", new JsonObject().put("amount", 2000), "key_1",
         "new_create_payment_intent_response", "new_create_payment_intent_error", new JsonObject().put("order", 42),
         null, origin);

@@ -1,7 +1,7 @@
 package io.flowpay.script;
 
+import io.flowpay.flow.Caller;
 import io.flowpay.flow.Task;
-import io.flowpay.stripe.StripeResources;
 import io.vertx.core.json.JsonObject;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -25,8 +25,9 @@ final class GlobalCheckCost {
     Path flows = Files.createTempDirectory("flowpay-check-cost");
     Files.writeString(flows.resolve("main.js"), "ctx.set('order', input.order);\n"
         + "stripe.paymentIntents.create({amount: input.amount, currency: 'usd'}, {carry: {order: input.order}});");
-    FlowEngine engine = new FlowEngine(flows, StripeResources.standard());
-    Task task = Task.main("main", "w1", "order_1", "api", new JsonObject().put("order", 42).put("amount", 2000));
+    EngineParts parts = new EngineParts(flows);
+    FlowEngine engine = parts.engine;
+    Task task = Task.main("main", "w1", "order_1", Caller.API, new JsonObject().put("order", 42).put("amount", 2000));
     for (int i = 0; i < runs / 2; i++) {
       engine.run(task, Map.of());
     }
@@ -35,7 +36,7 @@ final class GlobalCheckCost {
       engine.run(task, Map.of());
     }
     double perRun = (THREADS.getCurrentThreadCpuTime() - start) / 1000.0 / runs;
-    Sandbox.Global global = engine.sandbox().global();
+    Sandbox.Global global = parts.sandbox.global();
     for (int i = 0; i < runs; i++) {
       global.unchanged();
     }
@@ -46,6 +47,6 @@ final class GlobalCheckCost {
     }
     double perCheck = (THREADS.getCurrentThreadCpuTime() - start) / 1000.0 / runs;
     System.out.printf("%d runs: %.1f us CPU per run (check included), %.1f us per check (%s), globals built: %d%n",
-        runs, perRun, perCheck, all ? "all unchanged" : "CHANGED", engine.sandbox().globalsBuilt());
+        runs, perRun, perCheck, all ? "all unchanged" : "CHANGED", parts.globalsBuilt());
   }
 }

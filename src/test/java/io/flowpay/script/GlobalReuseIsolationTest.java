@@ -39,11 +39,13 @@ class GlobalReuseIsolationTest {
   @TempDir
   Path flows;
 
+  private EngineParts parts;
   private FlowEngine engine;
 
   @BeforeEach
   void setUp() {
-    engine = new FlowEngine(flows, StripeResources.standard());
+    parts = new EngineParts(flows);
+    engine = parts.engine;
   }
 
   static Stream<Arguments> leaks() {
@@ -155,7 +157,7 @@ class GlobalReuseIsolationTest {
     assertOk(after);
     assertEquals(List.of(clean), messages(after), what);
     assertEquals(Map.of(), after.effects().writes(), what);
-    assertEquals(1, engine.sandbox().globalsBuilt(), "the three runs shared one global");
+    assertEquals(1, parts.globalsBuilt(), "the three runs shared one global");
   }
 
   @Test
@@ -188,7 +190,7 @@ class GlobalReuseIsolationTest {
       assertEquals(String.valueOf(n), result.effects().calls().get(0).params().getJsonObject("metadata").getString("n"));
       assertEquals(1, result.effects().dispatches().size());
     }
-    assertEquals(1, engine.sandbox().globalsBuilt());
+    assertEquals(1, parts.globalsBuilt());
   }
 
   @Test
@@ -211,23 +213,22 @@ class GlobalReuseIsolationTest {
     write("overflows", "function f() { return f() + 1; }\nf();");
     write("fine", "log.info('fine');");
     assertEquals(RunStatus.FAILED, engine.run(main("throws", null), Map.of()).status());
-    assertEquals(1, engine.sandbox().globalsBuilt());
+    assertEquals(1, parts.globalsBuilt());
     assertEquals(RunStatus.FAILED, engine.run(main("overflows", null), Map.of()).status());
     assertEquals(List.of("fine"), messages(engine.run(main("fine", null), Map.of())));
-    assertEquals(2, engine.sandbox().globalsBuilt(), "a new global after the stack overflow");
+    assertEquals(2, parts.globalsBuilt(), "a new global after the stack overflow");
   }
 
   @Test
   void aWatchdogStopThrowsTheGlobalAway() throws IOException {
-    FlowEngine strict = new FlowEngine(flows, StripeResources.standard(),
-        new RunBudget.Limits(50_000_000L, FlowEngine.DEFAULT_MEMORY_BUDGET, 0));
+    EngineParts strict = new EngineParts(flows, new RunBudget.Limits(50_000_000L, FlowEngine.DEFAULT_MEMORY_BUDGET, 0));
     write("fine", "log.info('fine');");
     write("backtracks", "log.info(/^(a+)+$/.test('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!'));");
-    assertEquals(List.of("fine"), messages(strict.run(main("fine", null), Map.of())));
-    RunResult stopped = strict.run(main("backtracks", null), Map.of());
+    assertEquals(List.of("fine"), messages(strict.engine.run(main("fine", null), Map.of())));
+    RunResult stopped = strict.engine.run(main("backtracks", null), Map.of());
     assertEquals(RunStatus.TIMED_OUT, stopped.status(), String.valueOf(stopped.error()));
-    assertEquals(List.of("fine"), messages(strict.run(main("fine", null), Map.of())));
-    assertNotEquals(1, strict.sandbox().globalsBuilt(), "a new global after the stop");
+    assertEquals(List.of("fine"), messages(strict.engine.run(main("fine", null), Map.of())));
+    assertNotEquals(1, strict.globalsBuilt(), "a new global after the stop");
   }
 
   private void write(String flow, String source) throws IOException {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowpay.config.ScriptLimits;
+import io.flowpay.flow.Caller;
 import io.flowpay.flow.RunResult;
 import io.flowpay.flow.Task;
 import io.flowpay.stripe.StripeResources;
@@ -112,7 +113,7 @@ class RunLimitsTest {
     write("shallow", "var v = 'end';\nfor (var i = 0; i < 7; i++) v = {k: v, s: '[[[[[[[[[[{{{{'};\n"
         + "ctx.set('v', v); flow.dispatch('next', {v: 1}); stripe.customers.create({}, {carry: v});");
     RunResult result = engine(new ScriptLimits(1024, 1000, 3000, 3, 4, 8, false))
-        .run(Task.main("shallow", "w1", "order_1", "api", new JsonObject()), Map.of());
+        .run(Task.main("shallow", "w1", "order_1", Caller.API, new JsonObject()), Map.of());
     assertOk(result);
     assertEquals(1, result.effects().calls().size());
   }
@@ -128,7 +129,7 @@ class RunLimitsTest {
   })
   void aFlowDispatchesOnlyWithinItsContextsNamespace(String from, String to, String outcome) throws IOException {
     write("scoped", "flow.dispatch('next', {}, {context: '" + to + "'});\nflow.after(10, 'next', {}, {context: '" + to + "'});");
-    RunResult result = engine(SMALL).run(Task.main("scoped", "w1", from, "api", new JsonObject()), Map.of());
+    RunResult result = engine(SMALL).run(Task.main("scoped", "w1", from, Caller.API, new JsonObject()), Map.of());
     if (outcome.equals("ok")) {
       assertOk(result);
       assertEquals(to, result.effects().dispatches().get(0).contextId());
@@ -139,14 +140,14 @@ class RunLimitsTest {
           + " before the first ':' (ids without ':' share one namespace); set worker.crossNamespaceDispatch to true to"
           + " allow any", 1);
       RunResult allowed = engine(SMALL.withCrossNamespaceDispatch(true))
-          .run(Task.main("scoped", "w1", from, "api", new JsonObject()), Map.of());
+          .run(Task.main("scoped", "w1", from, Caller.API, new JsonObject()), Map.of());
       assertOk(allowed);
       assertEquals(to, allowed.effects().delayed().get(0).task().contextId());
     }
   }
 
   private RunResult run(String flow, Map<String, String> snapshot) {
-    return engine(SMALL).run(Task.main(flow, "w1", "order_1", "api", new JsonObject()), snapshot);
+    return engine(SMALL).run(Task.main(flow, "w1", "order_1", Caller.API, new JsonObject()), snapshot);
   }
 
   private FlowEngine engine(ScriptLimits limits) {

@@ -56,13 +56,14 @@ class RunawayScriptsTest {
   @TempDir
   Path flows;
 
+  private EngineParts parts;
   private FlowEngine engine;
   private ExecutorService thread;
 
   @BeforeEach
   void setUp() throws Exception {
-    engine = new FlowEngine(flows, StripeResources.standard(),
-        new RunBudget.Limits(BUDGET_MS * 1_000_000, FlowEngine.DEFAULT_MEMORY_BUDGET, 0));
+    parts = new EngineParts(flows, new RunBudget.Limits(BUDGET_MS * 1_000_000, FlowEngine.DEFAULT_MEMORY_BUDGET, 0));
+    engine = parts.engine;
     thread = Executors.newSingleThreadExecutor();
     write("features", FEATURES);
     assertFeaturesWork(onThread(() -> run("features", 0)), 0);
@@ -155,7 +156,7 @@ class RunawayScriptsTest {
 
   @Test
   void growingArrayIsStoppedByTheMemoryBudget() throws Exception {
-    engine = new FlowEngine(flows, StripeResources.standard(), new RunBudget.Limits(30_000_000_000L, 32L << 20, 0));
+    engine = EngineParts.engine(flows, new RunBudget.Limits(30_000_000_000L, 32L << 20, 0));
     RunResult result = runStopped("var a = [];\nwhile (true) a.push('x'.repeat(1000) + a.length);");
     assertEquals(RunStatus.FAILED, result.status());
     assertEquals("flow allocated more than its 32 MB memory budget: look for an array, object or string that grows"
@@ -208,20 +209,20 @@ class RunawayScriptsTest {
   @Test
   void afterAWatchdogStopTheEngineAndItsThreadsStayCorrect() throws Exception {
     write("bomb", EFFECTS + "/(a+)+$/.test('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!');");
-    CompiledFlows.Compiled features = engine.compiledFlows().load("features");
+    CompiledFlows.Compiled features = parts.flows.load("features");
     for (int round = 0; round < 3; round++) {
-      CompiledFlows.Compiled bomb = engine.compiledFlows().load("bomb");
+      CompiledFlows.Compiled bomb = parts.flows.load("bomb");
       RunResult stopped = onThread(() -> run("bomb", 0));
       assertEquals(RunStatus.TIMED_OUT, stopped.status(), String.valueOf(stopped.error()));
       assertEquals(List.of("start"), messages(stopped));
-      assertNotSame(bomb.script(), engine.compiledFlows().load("bomb").script(), "a stopped flow is compiled afresh");
+      assertNotSame(bomb.script(), parts.flows.load("bomb").script(), "a stopped flow is compiled afresh");
       for (int n = 0; n < 20; n++) {
         int input = n;
         assertFeaturesWork(onThread(() -> run("features", input)), input);
       }
       assertFalse(onThread(() -> Thread.currentThread().isInterrupted()), "the stop's interrupt was cleared");
     }
-    assertSame(features.script(), engine.compiledFlows().load("features").script(), "other flows stay cached");
+    assertSame(features.script(), parts.flows.load("features").script(), "other flows stay cached");
     assertRunsInParallel();
   }
 

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowpay.config.ScriptLimits;
 import io.flowpay.flow.Call;
+import io.flowpay.flow.Caller;
 import io.flowpay.flow.RunResult;
 import io.flowpay.flow.RunStatus;
 import io.flowpay.flow.Task;
-import io.flowpay.stripe.StripeResources;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,15 +40,16 @@ class SandboxBoundaryTest {
   @TempDir
   Path flows;
 
+  private EngineParts parts;
   private FlowEngine engine;
 
   @BeforeEach
   void setUp() throws IOException {
     // As serve builds it, with budgets and limits that fit a run calling every function a few times and
     // logging one line per shared object.
-    engine = new FlowEngine(flows, StripeResources.standard(),
-        new RunBudget.Limits(Duration.ofSeconds(60).toNanos(), 8L << 30, 0),
+    parts = new EngineParts(flows, new RunBudget.Limits(Duration.ofSeconds(60).toNanos(), 8L << 30, 0),
         new ScriptLimits(64 << 20, 1 << 20, 16 << 20, 100_000, 100_000, ScriptLimits.DEFAULT_MAX_VALUE_DEPTH, false));
+    engine = parts.engine;
     try (InputStream harness = getClass().getResourceAsStream("/sandbox/boundary.js")) {
       Files.write(flows.resolve("boundary.js"), harness.readAllBytes());
     }
@@ -56,14 +57,14 @@ class SandboxBoundaryTest {
 
   @Test
   void noJavaObjectIsReachableFromAMainFlow() {
-    assertNoJava(run(Task.main("boundary", "w1", "order_1", "api", new JsonObject().put("mode", "walk"))));
+    assertNoJava(run(Task.main("boundary", "w1", "order_1", Caller.API, new JsonObject().put("mode", "walk"))));
   }
 
   @Test
   void noJavaObjectIsReachableFromAResponseOrErrorFlow() {
     Call call = new Call("call_o_0", "POST", "/v1/payment_intents", new JsonObject().put("amount", 2000), "key_1",
         "boundary", "boundary", new JsonObject().put("mode", "walk"), null,
-        Task.main("checkout", "w1", "order_1", "api", new JsonObject()));
+        Task.main("checkout", "w1", "order_1", Caller.API, new JsonObject()));
     assertNoJava(run(call.replyTask(true, new JsonObject().put("mode", "walk").put("id", "pi_1"))));
     assertNoJava(run(call.replyTask(false, new JsonObject().put("mode", "walk")
         .put("error", new JsonObject().put("type", "card_error")))));
@@ -84,7 +85,7 @@ class SandboxBoundaryTest {
     int batches = 0;
     int discarded = 0;
     for (int from = 0, total = Integer.MAX_VALUE; from < total; from += BATCH) {
-      int globals = engine.sandbox().globalsBuilt();
+      int globals = parts.globalsBuilt();
       RunResult batch = engine.run(task(mode("hostile").put("seed", seed).put("from", from).put("count", BATCH)), Map.of());
       batches++;
       if (batch.status() == RunStatus.OK) {
@@ -92,14 +93,14 @@ class SandboxBoundaryTest {
         total = stats.getInteger("functions");
         tried += stats.getLong("tried");
         List<String> next = messages(run(mode("fingerprint")));
-        assertEquals(globals, engine.sandbox().globalsBuilt(), "batch from " + from + " left its global fit for reuse");
+        assertEquals(globals, parts.globalsBuilt(), "batch from " + from + " left its global fit for reuse");
         assertFingerprint(clean, next, "after the batch from " + from);
       } else {
         assertTrue(batch.error().message().startsWith("RangeError: too much recursion")
             || batch.error().message().startsWith("flow failed inside Flowpay"), batch.error().toString());
         discarded++;
         RunResult next = run(mode("fingerprint"));
-        assertEquals(globals + 1, engine.sandbox().globalsBuilt(), "a run that ended in a Java error");
+        assertEquals(globals + 1, parts.globalsBuilt(), "a run that ended in a Java error");
         assertFingerprint(clean, messages(next), "after the batch from " + from + " (a new global)");
       }
     }
@@ -127,7 +128,7 @@ class SandboxBoundaryTest {
   }
 
   private static Task task(JsonObject input) {
-    return Task.main("boundary", "w1", "order_1", "api", input);
+    return Task.main("boundary", "w1", "order_1", Caller.API, input);
   }
 
   private RunResult run(Task task) {

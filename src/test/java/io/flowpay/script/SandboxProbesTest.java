@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowpay.flow.Caller;
 import io.flowpay.flow.Effects;
 import io.flowpay.flow.RunResult;
 import io.flowpay.flow.Task;
@@ -222,7 +223,7 @@ class SandboxProbesTest {
     try {
       List<Future<RunResult>> runs = new ArrayList<>();
       for (int n : IntStream.range(0, 200).toArray()) {
-        Task task = Task.main("parallel", "w1", "ctx_" + n, "cli", new JsonObject().put("n", n));
+        Task task = Task.main("parallel", "w1", "ctx_" + n, Caller.CLI, new JsonObject().put("n", n));
         runs.add(threads.submit(() -> engine.run(task, Map.of("n", String.valueOf(n)))));
       }
       for (int n = 0; n < runs.size(); n++) {
@@ -240,7 +241,7 @@ class SandboxProbesTest {
   @Test
   void nestedResourceNamesBecomeNestedObjects() throws Exception {
     Sandbox sandbox = new Sandbox("{\"issuing.cards\": {\"create\": {\"method\": \"POST\", \"needsId\": false}}}",
-        50_000_000L);
+        50_000_000L, () -> {});
     Task task = main("checkout", null);
     Effects effects = new Effects();
     Host host = new Host(new ContextState(Map.of(), effects), new StripeCalls(StripeResources.standard(), task, effects),

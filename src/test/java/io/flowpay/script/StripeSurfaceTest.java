@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowpay.flow.Call;
+import io.flowpay.flow.Caller;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.RunResult;
 import io.flowpay.flow.Task;
@@ -65,8 +66,8 @@ class StripeSurfaceTest {
           product_data: {name: 'T-shirt'}}, quantity: 1}]).successUrl('https://example.com/ok')
           .param('custom_thing', 'x').create();
         """);
-    Task plain = Task.main("plain", WORKER, CONTEXT, "cli", null);
-    Task built = new Task(plain.taskId(), "built", WORKER, CONTEXT, "cli", null, null, plain.chainId(), null, 0, 1,
+    Task plain = Task.main("plain", WORKER, CONTEXT, Caller.CLI, null);
+    Task built = new Task(plain.taskId(), "built", WORKER, CONTEXT, Caller.CLI, null, null, plain.chainId(), null, 0, 1,
         plain.enqueuedAt(), null);
 
     List<String> expected = sent(run(plain));
@@ -331,7 +332,7 @@ class StripeSurfaceTest {
   }
 
   private static Task main(String flow) {
-    return Task.main(flow, WORKER, CONTEXT, "cli", null);
+    return Task.main(flow, WORKER, CONTEXT, Caller.CLI, null);
   }
 
   private static void write(String flow, String source) throws IOException {

@@ -4,6 +4,7 @@ import static io.flowpay.FlowpayHarness.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowpay.flow.Caller;
 import io.flowpay.FlowpayProcess;
 import io.flowpay.TestRedis;
 import io.flowpay.flow.Ids;
@@ -64,7 +65,7 @@ class FleetRateBudgetIT {
       List<Task> tasks = new ArrayList<>();
       for (int i = 0; i < CHAINS_PER_PROCESS; i++) {
         for (String worker : workers) {
-          Task task = Task.main("pay", worker, "ctx-" + Ids.newId(), "cli", new JsonObject().put("amount", 1000 + i));
+          Task task = Task.main("pay", worker, "ctx-" + Ids.newId(), Caller.CLI, new JsonObject().put("amount", 1000 + i));
           queue.start(task).await();
           tasks.add(task);
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowpay.config.WorkerOptions;
+import io.flowpay.flow.Caller;
 import io.flowpay.flow.Task;
 import io.flowpay.queue.Delivery;
 import io.vertx.core.json.JsonObject;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class AdmissionTest {
 
   private static final WorkerOptions OPTIONS = new WorkerOptions().withLimits(3, 5, 3);
-  private static final Task TASK = Task.main("pay", "w1", "order-1", "cli", new JsonObject());
+  private static final Task TASK = Task.main("pay", "w1", "order-1", Caller.CLI, new JsonObject());
 
   @Test
   void claimsAloneNeverParkWhateverTheirNumber() {
@@ -49,7 +50,7 @@ class AdmissionTest {
   void unreadableAndTooDeepPark() {
     assertEquals(Admission.ParkReason.UNREADABLE,
         Admission.decide(new Delivery("w1", "1-0", null, "{not json", 1), OPTIONS).reason());
-    Task deep = new Task("t", "pay", "w1", "c", "flow", null, null, "ch", "p", 6, 1, 0, null);
+    Task deep = new Task("t", "pay", "w1", "c", Caller.FLOW, null, null, "ch", "p", 6, 1, 0, null);
     assertEquals(Admission.ParkReason.DEPTH, Admission.decide(new Delivery("w1", "1-0", deep, "", 1), OPTIONS).reason());
   }
 

@@ -3,6 +3,7 @@ package io.flowpay.worker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.flowpay.TestRedis;
+import io.flowpay.flow.Caller;
 import io.flowpay.flow.Effects;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.RunResult;
@@ -42,7 +43,7 @@ class BatcherIT {
       String worker = "w-" + Ids.newId();
       List<PreparedCommit> prepared = new ArrayList<>();
       for (int i = 0; i < 7; i++) {
-        Task task = Task.main("main", worker, "ctx-" + i + "-" + Ids.newId(), "cli", null);
+        Task task = Task.main("main", worker, "ctx-" + i + "-" + Ids.newId(), Caller.CLI, null);
         queue.start(task).await();
       }
       var reader = Redis.createClient(vertx, options).connect().await();

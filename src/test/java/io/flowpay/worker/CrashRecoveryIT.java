@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.flowpay.TestRedis;
+import io.flowpay.flow.Caller;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.Task;
 import io.flowpay.queue.ChainStatus;
@@ -185,7 +186,7 @@ class CrashRecoveryIT {
     RedisTaskQueue queue = new RedisTaskQueue(client, 0, new io.flowpay.config.RedisOptions().chainRetentionSeconds());
     Process child = null;
     try {
-      Task poison = Task.main("spin", worker, "ctx-" + Ids.newId(), "cli", null);
+      Task poison = Task.main("spin", worker, "ctx-" + Ids.newId(), Caller.CLI, null);
       queue.start(poison).await();
       // Handed out once already, to a process that died: every run of it is recorded from the first.
       String entry = client.send(Request.cmd(Command.XREADGROUP).arg("GROUP").arg(RedisKeys.GROUP).arg("gone")
@@ -193,7 +194,7 @@ class CrashRecoveryIT {
           .get(0).get(1).get(0).get(0).toString();
       List<Task> healthy = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
-        healthy.add(Task.main("count", worker, "ctx-" + Ids.newId(), "cli", null));
+        healthy.add(Task.main("count", worker, "ctx-" + Ids.newId(), Caller.CLI, null));
         queue.start(healthy.get(i)).await();
       }
       int kills = 0;
@@ -274,7 +275,7 @@ class CrashRecoveryIT {
   private static List<Task> startChains(RedisTaskQueue queue, String worker, int chains) {
     List<Task> tasks = new ArrayList<>();
     for (int i = 0; i < chains; i++) {
-      Task task = Task.main("pay", worker, "ctx-" + Ids.newId(), "cli", new JsonObject().put("amount", 1000 + i));
+      Task task = Task.main("pay", worker, "ctx-" + Ids.newId(), Caller.CLI, new JsonObject().put("amount", 1000 + i));
       queue.start(task).await();
       tasks.add(task);
     }

@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.flowpay.FlowpayHarness;
 import io.flowpay.TestRedis;
+import io.flowpay.flow.Caller;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.Task;
 import io.flowpay.queue.ReconcilingCalls;
@@ -190,7 +191,7 @@ class FlowLoopIT {
       for (int chunk = 0; chunk < 500; chunk++) {
         List<io.vertx.core.Future<String>> started = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-          Task task = Task.main("tick", flowpay.worker, "ctx-" + Ids.newId(), "cli", new JsonObject().put("n", tasks.size()));
+          Task task = Task.main("tick", flowpay.worker, "ctx-" + Ids.newId(), Caller.CLI, new JsonObject().put("n", tasks.size()));
           tasks.add(task);
           started.add(flowpay.queue.start(task));
         }
@@ -337,7 +338,7 @@ class FlowLoopIT {
     try (FlowpayHarness flowpay = new FlowpayHarness(redis, flows)) {
       stubCreate(flowpay, "pi_twice");
       flowpay.stripe.stubFor(post(urlPathEqualTo("/v1/customers")).willReturn(stripeJson(200, fixture("customer"))));
-      Task task = Task.main("pay", flowpay.worker, "ctx-" + Ids.newId(), "cli", new JsonObject());
+      Task task = Task.main("pay", flowpay.worker, "ctx-" + Ids.newId(), Caller.CLI, new JsonObject());
 
       flowpay.node.queue().start(task).await();
       assertEquals(3, flowpay.settle(task).size());

@@ -5,6 +5,7 @@ import static io.flowpay.FlowpayHarness.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowpay.flow.Caller;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.Placement;
 import io.flowpay.flow.Task;
@@ -120,7 +121,7 @@ final class PaymentChains implements AutoCloseable {
     List<Task> tasks = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       String context = "order-" + Ids.newId().substring(0, 12);
-      Task task = Task.main("order", Placement.workerFor(context, workers), context, "cli",
+      Task task = Task.main("order", Placement.workerFor(context, workers), context, Caller.CLI,
           new JsonObject().put("amount", 1000 + i));
       queue.start(task).await();
       tasks.add(task);

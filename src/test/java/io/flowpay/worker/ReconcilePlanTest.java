@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowpay.flow.Call;
+import io.flowpay.flow.Caller;
 import io.flowpay.flow.RawJson;
 import io.flowpay.flow.Task;
 import io.flowpay.queue.ReconcileState;
@@ -18,7 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class ReconcilePlanTest {
 
-  private static final Task ORIGIN = Task.main("pay", "w1", "order-1", "cli", new JsonObject());
+  private static final Task ORIGIN = Task.main("pay", "w1", "order-1", Caller.CLI, new JsonObject());
 
   @ParameterizedTest(name = "{0} {1} -> {2}")
   @CsvSource(delimiter = '|', nullValues = "-", value = {

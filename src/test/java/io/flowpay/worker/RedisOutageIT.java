@@ -13,7 +13,7 @@ import io.flowpay.FlowpayHarness;
 import io.flowpay.TestRedis;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.Task;
-import io.flowpay.queue.EmbeddedRedis;
+import io.flowpay.standin.EmbeddedRedis;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;

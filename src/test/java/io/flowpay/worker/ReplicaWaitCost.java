@@ -2,6 +2,7 @@ package io.flowpay.worker;
 
 import static io.flowpay.FlowpayHarness.write;
 
+import io.flowpay.flow.Caller;
 import io.flowpay.config.FlowpayOptions;
 import io.flowpay.config.StripeOptions;
 import io.flowpay.flow.Ids;
@@ -106,6 +107,6 @@ final class ReplicaWaitCost {
   }
 
   private static Task task(String worker, int i) {
-    return Task.main("pay", worker, "ctx-" + Ids.newId(), "cli", new JsonObject().put("amount", 1000 + i));
+    return Task.main("pay", worker, "ctx-" + Ids.newId(), Caller.CLI, new JsonObject().put("amount", 1000 + i));
   }
 }

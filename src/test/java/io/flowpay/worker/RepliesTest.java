@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowpay.flow.Call;
+import io.flowpay.flow.Caller;
 import io.flowpay.flow.RawJson;
 import io.flowpay.flow.Task;
 import io.flowpay.queue.Answer;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class RepliesTest {
 
-  private static final Task ORIGIN = Task.main("pay", "w1", "order-1", "cli", new JsonObject());
+  private static final Task ORIGIN = Task.main("pay", "w1", "order-1", Caller.CLI, new JsonObject());
 
   @Test
   void anAnswerThatCannotBeEncodedBecomesAnErrorAnswerForTheErrorFlow() {

@@ -4,6 +4,7 @@ import static io.flowpay.FlowpayHarness.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowpay.flow.Caller;
 import io.flowpay.config.FlowpayOptions;
 import io.flowpay.config.StripeOptions;
 import io.flowpay.flow.Ids;
@@ -70,7 +71,7 @@ class SentinelFailoverIT {
 
       List<Task> tasks = new ArrayList<>();
       for (int i = 0; i < CHAINS; i++) {
-        Task task = Task.main("pay", worker, "ctx-" + Ids.newId(), "cli", new JsonObject().put("amount", 1000 + i));
+        Task task = Task.main("pay", worker, "ctx-" + Ids.newId(), Caller.CLI, new JsonObject().put("amount", 1000 + i));
         node.queue().start(task).await();
         tasks.add(task);
       }

@@ -1,4 +1,4 @@
-package io.flowpay.stripe;
+package io.flowpay.standin;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -13,9 +13,9 @@ import java.util.regex.Pattern;
  * Stripe's example object with a fresh id and the top-level params that object has (numbers,
  * booleans, strings, metadata); nested params such as {@code line_items} are accepted and not kept.
  * Search returns every object of the kind (the query is not evaluated). Not thread-safe (see
- * {@link StandInExtension}).
+ * {@link StripeProtocol}).
  */
-final class StandInResources {
+final class GenericResources {
 
   /** One resource: {@code /v1/<base>}, its object name, its id prefix (null: its objects have no id, nothing is kept). */
   private record Kind(String base, String objectName, String idPrefix) {}
@@ -56,16 +56,16 @@ final class StandInResources {
   private static final Pattern PATH = Pattern.compile("/v1/(checkout/sessions|billing_portal/sessions|billing/meter_events|[a-z_]+)"
       + "(?:/([^/]+))?(?:/([a-z_]+))?");
 
-  private final StandInObjects objects;
-  private final StandInActions actions;
+  private final ObjectStore objects;
+  private final ObjectActions actions;
 
-  StandInResources(StandInObjects objects, StripeFixtures fixtures) {
+  GenericResources(ObjectStore objects, StripeFixtures fixtures) {
     this.objects = objects;
-    this.actions = new StandInActions(fixtures);
+    this.actions = new ObjectActions(fixtures);
   }
 
   /** Stripe's answer, or null when the path is not one of these resources. */
-  StandInReply answer(String method, String path, JsonObject form) {
+  StripeReply answer(String method, String path, JsonObject form) {
     Matcher matcher = PATH.matcher(path);
     Kind kind = matcher.matches() ? kind(matcher.group(1)) : null;
     if (kind == null) {
@@ -80,35 +80,35 @@ final class StandInResources {
       return method.equals("GET") ? list(kind, form, true) : null;
     }
     if (action == null && PREVIEWS.contains(kind.objectName() + " " + id + " " + method)) {
-      return StandInReply.ok(merge(objects.fresh(kind.objectName(), "upcoming_"), form));
+      return StripeReply.ok(merge(objects.fresh(kind.objectName(), "upcoming_"), form));
     }
     return onObject(kind, method, id, action, form);
   }
 
-  private StandInReply onObject(Kind kind, String method, String id, String action, JsonObject form) {
+  private StripeReply onObject(Kind kind, String method, String id, String action, JsonObject form) {
     JsonObject object = objects.find(id, kind.objectName());
     if (object == null) {
-      return StandInReply.noSuch(kind.objectName(), id, "id");
+      return StripeReply.noSuch(kind.objectName(), id, "id");
     }
     String route = method + (action == null ? "" : " " + action);
     return switch (route) {
-      case "GET" -> StandInReply.ok(object.copy());
-      case "POST" -> StandInReply.ok(merge(object, form).copy());
+      case "GET" -> StripeReply.ok(object.copy());
+      case "POST" -> StripeReply.ok(merge(object, form).copy());
       case "DELETE" -> kind.objectName().equals("subscription") ? cancelSubscription(object) : delete(object);
       default -> act(kind, object, method, action, form);
     };
   }
 
-  private StandInReply act(Kind kind, JsonObject object, String method, String action, JsonObject form) {
+  private StripeReply act(Kind kind, JsonObject object, String method, String action, JsonObject form) {
     String path = "/v1/" + kind.base() + "/" + object.getString("id") + "/" + action;
-    StandInReply reply = actions.act(method, kind.objectName(), action, object, form, path);
-    return reply != null ? reply : StandInReply.unrecognized(method, path);
+    StripeReply reply = actions.act(method, kind.objectName(), action, object, form, path);
+    return reply != null ? reply : StripeReply.unrecognized(method, path);
   }
 
-  private StandInReply create(Kind kind, JsonObject form) {
+  private StripeReply create(Kind kind, JsonObject form) {
     if (kind.idPrefix() == null) {
       JsonObject made = objects.example(kind.objectName());
-      return StandInReply.ok(merge(made, form));
+      return StripeReply.ok(merge(made, form));
     }
     JsonObject object = objects.fresh(kind.objectName(), kind.idPrefix());
     if (kind.idPrefix().isEmpty()) {
@@ -118,10 +118,10 @@ final class StandInResources {
       object.put("metadata", new JsonObject());
     }
     objects.put(merge(object, form));
-    return StandInReply.ok(object.copy());
+    return StripeReply.ok(object.copy());
   }
 
-  private StandInReply list(Kind kind, JsonObject form, boolean search) {
+  private StripeReply list(Kind kind, JsonObject form, boolean search) {
     int limit = form.containsKey("limit") && form.getString("limit").matches("\\d{1,3}")
         ? Integer.parseInt(form.getString("limit")) : 10;
     List<JsonObject> all = objects.all(kind.objectName());
@@ -130,22 +130,22 @@ final class StandInResources {
     String url = "/v1/" + kind.base() + (search ? "/search" : "");
     JsonObject page = new JsonObject().put("object", search ? "search_result" : "list").put("data", data)
         .put("has_more", all.size() > limit).put("url", url);
-    return StandInReply.ok(search ? page.putNull("next_page") : page);
+    return StripeReply.ok(search ? page.putNull("next_page") : page);
   }
 
-  private StandInReply delete(JsonObject object) {
+  private StripeReply delete(JsonObject object) {
     objects.remove(object.getString("id"));
-    return StandInReply.ok(new JsonObject().put("id", object.getString("id"))
+    return StripeReply.ok(new JsonObject().put("id", object.getString("id"))
         .put("object", object.getString("object")).put("deleted", true));
   }
 
-  private static StandInReply cancelSubscription(JsonObject subscription) {
-    return status(subscription.put("canceled_at", StandInObjects.now()).put("ended_at", StandInObjects.now()),
+  private static StripeReply cancelSubscription(JsonObject subscription) {
+    return status(subscription.put("canceled_at", ObjectStore.now()).put("ended_at", ObjectStore.now()),
         "canceled");
   }
 
-  private static StandInReply status(JsonObject object, String status) {
-    return StandInActions.status(object, status);
+  private static StripeReply status(JsonObject object, String status) {
+    return ObjectActions.status(object, status);
   }
 
   /**

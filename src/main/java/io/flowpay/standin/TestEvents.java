@@ -1,4 +1,4 @@
-package io.flowpay.stripe;
+package io.flowpay.standin;
 
 import com.stripe.net.Webhook;
 import io.flowpay.failure.FlowpayFailure;
@@ -11,7 +11,7 @@ import java.util.UUID;
  * Stripe's published example, about an example object of the event's kind, routed by the object's
  * {@code metadata[flowpay_context]} / {@code metadata[flowpay_worker]}, and signed as Stripe signs deliveries.
  */
-public final class StandInEvents {
+public final class TestEvents {
 
   private final StripeFixtures fixtures = StripeFixtures.load();
 

@@ -1,4 +1,4 @@
-package io.flowpay.bench;
+package io.flowpay.standin;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -6,20 +6,17 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The benchmark's Stripe: a plain Vert.x HTTP server on one event loop of its own that answers
+ * The benchmark's Stripe ({@code flowpay bench}): a plain Vert.x HTTP server on one event loop of its own that answers
  * every request with the same {@code payment_intent} (Stripe's published example, pretty-printed as
  * Stripe sends it, ~1.6 KB). It does no work per request, so it is not what limits a run; its
  * thread's CPU time is measured so that it can be left out of the per-operation CPU. With a latency
  * it answers that many milliseconds after each request (a timer, no thread held), as Stripe does.
  */
-final class StandInServer implements AutoCloseable {
+public final class CannedStripe implements AutoCloseable {
 
   private final Vertx vertx;
   private final HttpServer server;
@@ -27,35 +24,39 @@ final class StandInServer implements AutoCloseable {
   private final long latencyMs;
   private volatile long threadId = -1;
 
-  private StandInServer(Vertx vertx, byte[] body, long latencyMs) {
+  private CannedStripe(Vertx vertx, byte[] body, long latencyMs) {
     this.vertx = vertx;
     this.body = body;
     this.latencyMs = latencyMs;
     this.server = vertx.createHttpServer().requestHandler(this::answer);
   }
 
-  static StandInServer start(long latencyMs) {
+  /** Starts it on a free port of 127.0.0.1, answering {@code latencyMs} after each request (0: at once). */
+  public static CannedStripe start(long latencyMs) {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
-    StandInServer standIn = new StandInServer(vertx, paymentIntent().encodePrettily().getBytes(StandardCharsets.UTF_8),
+    CannedStripe standIn = new CannedStripe(vertx, paymentIntent().encodePrettily().getBytes(StandardCharsets.UTF_8),
         latencyMs);
     standIn.server.listen(0, "127.0.0.1").await();
     return standIn;
   }
 
-  String baseUrl() {
+  /** e.g. {@code http://127.0.0.1:41234}. */
+  public String baseUrl() {
     return "http://127.0.0.1:" + server.actualPort();
   }
 
-  long latencyMs() {
+  /** How long it waits before each answer. */
+  public long latencyMs() {
     return latencyMs;
   }
 
-  int bodyBytes() {
+  /** Size of the one answer it sends. */
+  public int bodyBytes() {
     return body.length;
   }
 
   /** CPU time of the stand-in's event loop so far (0 before its first request). */
-  long cpuNanos() {
+  public long cpuNanos() {
     long id = threadId;
     return id < 0 ? 0 : Math.max(0, ManagementFactory.getThreadMXBean().getThreadCpuTime(id));
   }
@@ -80,17 +81,9 @@ final class StandInServer implements AutoCloseable {
 
   /** Stripe's example payment intent as a fresh create answers it. */
   private static JsonObject paymentIntent() {
-    try (InputStream in = StandInServer.class.getResourceAsStream("/stripe/fixtures.json")) {
-      if (in == null) {
-        throw new IllegalStateException("/stripe/fixtures.json is not on the classpath (it ships in the Flowpay jar)");
-      }
-      JsonObject fixtures = new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-      return fixtures.getJsonObject("resources").getJsonObject("payment_intent").copy()
-          .put("amount", 2000).put("status", "requires_payment_method")
-          .put("canceled_at", null).put("last_payment_error", null).put("next_action", null);
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not read /stripe/fixtures.json", e);
-    }
+    return StripeFixtures.load().object("payment_intent")
+        .put("amount", 2000).put("status", "requires_payment_method")
+        .put("canceled_at", null).put("last_payment_error", null).put("next_action", null);
   }
 
   @Override

@@ -1,4 +1,4 @@
-package io.flowpay.stripe;
+package io.flowpay.standin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowpay.config.StripeOptions;
 import io.flowpay.flow.Call;
+import io.flowpay.stripe.StripeAnswer;
+import io.flowpay.stripe.WebClientStripeClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -45,8 +47,8 @@ class StripeStandInIT {
   }
 
   private StripeAnswer send(String method, String path, JsonObject params, String idempotencyKey) throws Exception {
-    return WebClientStripeClientIT.send(client, new Call("call_1", method, path, params, idempotencyKey,
-        "on_ok", "on_error", null, null, null));
+    return client.send(new Call("call_1", method, path, params, idempotencyKey, "on_ok", "on_error", null, null, null))
+        .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 
   private JsonObject createIntent() throws Exception {

@@ -1,4 +1,4 @@
-package io.flowpay.stripe;
+package io.flowpay.standin;
 
 import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;
@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Random;
 
 /** The objects one stand-in created, by id; fresh objects are Stripe's example objects with new ids. */
-final class StandInObjects {
+final class ObjectStore {
 
   private static final String ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -18,7 +18,7 @@ final class StandInObjects {
   private final Map<String, JsonObject> byId = new LinkedHashMap<>();
   private final Random random = new SecureRandom();
 
-  StandInObjects(StripeFixtures fixtures) {
+  ObjectStore(StripeFixtures fixtures) {
     this.fixtures = fixtures;
   }
 
@@ -77,16 +77,16 @@ final class StandInObjects {
   }
 
   /** Null when {@code form[param]} is a positive integer; otherwise Stripe's 400 naming the param. */
-  static StandInReply requireAmount(JsonObject form, String param) {
+  static StripeReply requireAmount(JsonObject form, String param) {
     String value = form.getString(param);
     if (value == null) {
-      return StandInReply.missingParam(param);
+      return StripeReply.missingParam(param);
     }
     if (!value.matches("\\d{1,18}")) {
-      return StandInReply.invalidInteger(param, value);
+      return StripeReply.invalidInteger(param, value);
     }
     if (Long.parseLong(value) < 1) {
-      return StandInReply.invalid(400, "parameter_invalid_integer",
+      return StripeReply.invalid(400, "parameter_invalid_integer",
           "This value must be greater than or equal to 1.", param);
     }
     return null;

@@ -1,4 +1,4 @@
-package io.flowpay.stripe;
+package io.flowpay.standin;
 
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
@@ -9,7 +9,7 @@ import java.util.function.Function;
  * Payment intents as Stripe's test mode runs them: created, confirmed with a test payment method
  * ({@code pm_card_visa} succeeds, {@code pm_card_chargeDeclined} is declined), captured, canceled.
  */
-final class StandInPaymentIntents {
+final class PaymentIntents {
 
   /** Stripe's test payment methods that are declined: pm → {code, decline_code, message}. */
   private static final Map<String, String[]> DECLINES = Map.of(
@@ -22,38 +22,38 @@ final class StandInPaymentIntents {
   private static final Set<String> CANCELABLE = Set.of("requires_payment_method", "requires_confirmation",
       "requires_action", "requires_capture", "processing");
 
-  private final StandInObjects objects;
+  private final ObjectStore objects;
 
-  StandInPaymentIntents(StandInObjects objects) {
+  PaymentIntents(ObjectStore objects) {
     this.objects = objects;
   }
 
-  StandInReply create(JsonObject form) {
-    StandInReply invalid = StandInObjects.requireAmount(form, "amount");
+  StripeReply create(JsonObject form) {
+    StripeReply invalid = ObjectStore.requireAmount(form, "amount");
     if (invalid == null && form.getString("currency") == null) {
-      invalid = StandInReply.missingParam("currency");
+      invalid = StripeReply.missingParam("currency");
     }
     if (invalid != null) {
       return invalid;
     }
     JsonObject intent = newIntent(form);
     objects.put(intent);
-    return "true".equals(form.getString("confirm")) ? confirm(intent.getString("id"), new JsonObject()) : StandInReply.ok(intent);
+    return "true".equals(form.getString("confirm")) ? confirm(intent.getString("id"), new JsonObject()) : StripeReply.ok(intent);
   }
 
-  StandInReply retrieve(String id) {
+  StripeReply retrieve(String id) {
     JsonObject intent = objects.get(id, "pi_");
-    return intent == null ? StandInReply.noSuch("payment_intent", id, "intent") : StandInReply.ok(intent.copy());
+    return intent == null ? StripeReply.noSuch("payment_intent", id, "intent") : StripeReply.ok(intent.copy());
   }
 
-  StandInReply confirm(String id, JsonObject form) {
+  StripeReply confirm(String id, JsonObject form) {
     return inState(id, CONFIRMABLE, "confirm", intent -> confirmIntent(intent, form));
   }
 
-  private StandInReply confirmIntent(JsonObject intent, JsonObject form) {
+  private StripeReply confirmIntent(JsonObject intent, JsonObject form) {
     String paymentMethod = form.getString("payment_method", intent.getString("payment_method"));
     if (paymentMethod == null) {
-      return StandInReply.invalid(400, "parameter_missing", "You cannot confirm this PaymentIntent because it's"
+      return StripeReply.invalid(400, "parameter_missing", "You cannot confirm this PaymentIntent because it's"
           + " missing a payment method. Pass payment_method, e.g. pm_card_visa.", "payment_method");
     }
     intent.put("latest_charge", objects.newId("ch_"));
@@ -61,29 +61,29 @@ final class StandInPaymentIntents {
     return decline == null ? succeed(intent, paymentMethod) : decline(intent, paymentMethod, decline);
   }
 
-  StandInReply capture(String id, JsonObject form) {
+  StripeReply capture(String id, JsonObject form) {
     return inState(id, CAPTURABLE, "capture", intent -> captureIntent(intent, form));
   }
 
-  private static StandInReply captureIntent(JsonObject intent, JsonObject form) {
-    StandInReply invalid = form.containsKey("amount_to_capture")
-        ? StandInObjects.requireAmount(form, "amount_to_capture") : null;
+  private static StripeReply captureIntent(JsonObject intent, JsonObject form) {
+    StripeReply invalid = form.containsKey("amount_to_capture")
+        ? ObjectStore.requireAmount(form, "amount_to_capture") : null;
     if (invalid != null) {
       return invalid;
     }
     long amount = Long.parseLong(form.getString("amount_to_capture", intent.getLong("amount").toString()));
     intent.put("status", "succeeded").put("amount_received", amount).put("amount_capturable", 0);
-    return StandInReply.ok(intent.copy());
+    return StripeReply.ok(intent.copy());
   }
 
-  StandInReply cancel(String id, JsonObject form) {
+  StripeReply cancel(String id, JsonObject form) {
     return inState(id, CANCELABLE, "cancel", intent -> cancelIntent(intent, form));
   }
 
-  private static StandInReply cancelIntent(JsonObject intent, JsonObject form) {
-    intent.put("status", "canceled").put("canceled_at", StandInObjects.now())
+  private static StripeReply cancelIntent(JsonObject intent, JsonObject form) {
+    intent.put("status", "canceled").put("canceled_at", ObjectStore.now())
         .put("cancellation_reason", form.getString("cancellation_reason")).put("amount_capturable", 0);
-    return StandInReply.ok(intent.copy());
+    return StripeReply.ok(intent.copy());
   }
 
   private JsonObject newIntent(JsonObject form) {
@@ -104,17 +104,17 @@ final class StandInPaymentIntents {
         .put("status", form.getString("payment_method") == null ? "requires_payment_method" : "requires_confirmation");
   }
 
-  private StandInReply succeed(JsonObject intent, String paymentMethod) {
+  private StripeReply succeed(JsonObject intent, String paymentMethod) {
     boolean manual = "manual".equals(intent.getString("capture_method"));
     long amount = intent.getLong("amount");
     intent.put("payment_method", paymentMethodId(paymentMethod)).put("last_payment_error", null)
         .put("status", manual ? "requires_capture" : "succeeded")
         .put("amount_capturable", manual ? amount : 0).put("amount_received", manual ? 0 : amount);
-    return StandInReply.ok(intent.copy());
+    return StripeReply.ok(intent.copy());
   }
 
   /** Stripe's 402: the envelope carries the intent as it now is, back in {@code requires_payment_method}. */
-  private StandInReply decline(JsonObject intent, String paymentMethod, String[] decline) {
+  private StripeReply decline(JsonObject intent, String paymentMethod, String[] decline) {
     JsonObject method = new JsonObject().put("id", paymentMethodId(paymentMethod)).put("object", "payment_method")
         .put("type", "card");
     JsonObject error = new JsonObject().put("charge", intent.getString("latest_charge")).put("code", decline[0])
@@ -122,7 +122,7 @@ final class StandInPaymentIntents {
         .put("message", decline[2]).put("payment_method", method).put("type", "card_error");
     intent.put("status", "requires_payment_method").put("payment_method", null)
         .put("last_payment_error", error.copy());
-    return new StandInReply(402, StandInReply.envelope(error.put("payment_intent", intent.copy())), true);
+    return new StripeReply(402, StripeReply.envelope(error.put("payment_intent", intent.copy())), true);
   }
 
   private String paymentMethodId(String paymentMethod) {
@@ -130,16 +130,16 @@ final class StandInPaymentIntents {
   }
 
   /** Runs {@code action} on the intent if it exists and its status allows it; Stripe's 404 or 400 otherwise. */
-  private StandInReply inState(String id, Set<String> allowed, String action, Function<JsonObject, StandInReply> then) {
+  private StripeReply inState(String id, Set<String> allowed, String action, Function<JsonObject, StripeReply> then) {
     JsonObject intent = objects.get(id, "pi_");
     if (intent == null) {
-      return StandInReply.noSuch("payment_intent", id, "intent");
+      return StripeReply.noSuch("payment_intent", id, "intent");
     }
     return allowed.contains(intent.getString("status")) ? then.apply(intent) : unexpectedState(intent, action);
   }
 
-  private static StandInReply unexpectedState(JsonObject intent, String action) {
-    StandInReply reply = StandInReply.invalid(400, "payment_intent_unexpected_state", "You cannot " + action
+  private static StripeReply unexpectedState(JsonObject intent, String action) {
+    StripeReply reply = StripeReply.invalid(400, "payment_intent_unexpected_state", "You cannot " + action
         + " this PaymentIntent because it has a status of " + intent.getString("status") + ".", null);
     reply.body().getJsonObject("error").put("payment_intent", intent.copy());
     return reply;

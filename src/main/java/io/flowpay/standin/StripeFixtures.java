@@ -1,4 +1,4 @@
-package io.flowpay.stripe;
+package io.flowpay.standin;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -6,10 +6,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
-/** Stripe's published example objects ({@code stripe/fixtures.json} on the classpath), by object name. */
-final class StripeFixtures {
+/** Stripe's published example objects ({@code standin/stripe-fixtures.json} on the classpath), by object name. */
+public final class StripeFixtures {
 
-  static final String RESOURCE = "/stripe/fixtures.json";
+  static final String RESOURCE = "/standin/stripe-fixtures.json";
 
   private final JsonObject resources;
 
@@ -17,7 +17,8 @@ final class StripeFixtures {
     this.resources = resources;
   }
 
-  static StripeFixtures load() {
+  /** Reads them from the classpath. */
+  public static StripeFixtures load() {
     try (InputStream in = StripeFixtures.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException(RESOURCE + " is not on the classpath (it ships in the Flowpay jar)");
@@ -29,12 +30,13 @@ final class StripeFixtures {
     }
   }
 
-  boolean has(String name) {
+  /** Whether there is an example object named {@code name}. */
+  public boolean has(String name) {
     return resources.containsKey(name);
   }
 
   /** A fresh copy of the example object, e.g. {@code payment_intent}. */
-  JsonObject object(String name) {
+  public JsonObject object(String name) {
     JsonObject object = resources.getJsonObject(name);
     if (object == null) {
       throw new IllegalArgumentException(RESOURCE + " has no object named " + name);

@@ -1,5 +1,6 @@
-package io.flowpay.stripe;
+package io.flowpay.standin;
 
+import io.flowpay.stripe.StripeForm;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.Map;
@@ -9,24 +10,24 @@ import java.util.regex.Pattern;
 /**
  * The part of Stripe the stand-in answers: payment intents (created, confirmed with a test card,
  * captured, canceled, refunded) and customers with Stripe's test-mode rules, and every other
- * resource flows can call through {@link StandInResources}; anything else gets Stripe's 404. Not
- * thread-safe: {@link StandInExtension} lets one request in at a time.
+ * resource flows can call through {@link GenericResources}; anything else gets Stripe's 404. Not
+ * thread-safe: {@link StripeProtocol} lets one request in at a time.
  */
-final class StandInStripe {
+final class TestModeStripe {
 
   private static final Pattern INTENT =
       Pattern.compile("/v1/payment_intents/(?!search$)([^/]+)(?:/(confirm|capture|cancel))?");
 
-  private final StandInObjects objects;
-  private final StandInPaymentIntents intents;
-  private final StandInResources resources;
+  private final ObjectStore objects;
+  private final PaymentIntents intents;
+  private final GenericResources resources;
   /** Amount refunded so far, by payment intent id. */
   private final Map<String, Long> refunded = new HashMap<>();
 
-  StandInStripe(StripeFixtures fixtures) {
-    this.objects = new StandInObjects(fixtures);
-    this.intents = new StandInPaymentIntents(objects);
-    this.resources = new StandInResources(objects, fixtures);
+  TestModeStripe(StripeFixtures fixtures) {
+    this.objects = new ObjectStore(fixtures);
+    this.intents = new PaymentIntents(objects);
+    this.resources = new GenericResources(objects, fixtures);
   }
 
   /** {@code req_} and 14 characters, like Stripe's. */
@@ -41,17 +42,17 @@ final class StandInStripe {
   /**
    * @param form the POST body, or the query string of a GET/DELETE, as {@link StripeForm#decode} reads it
    */
-  StandInReply answer(String method, String path, JsonObject form) {
-    StandInReply special = withTestModeRules(method, path, form);
+  StripeReply answer(String method, String path, JsonObject form) {
+    StripeReply special = withTestModeRules(method, path, form);
     if (special != null) {
       return special;
     }
-    StandInReply generic = resources.answer(method, path, form);
-    return generic != null ? generic : StandInReply.unrecognized(method, path);
+    StripeReply generic = resources.answer(method, path, form);
+    return generic != null ? generic : StripeReply.unrecognized(method, path);
   }
 
   /** Null when the request is not one of the intent, customer and refund calls with their own rules. */
-  private StandInReply withTestModeRules(String method, String path, JsonObject form) {
+  private StripeReply withTestModeRules(String method, String path, JsonObject form) {
     Matcher intent = INTENT.matcher(path);
     String route = method + " " + path;
     if (route.equals("POST /v1/payment_intents")) {
@@ -66,12 +67,12 @@ final class StandInStripe {
     return route.equals("POST /v1/refunds") ? createRefund(form) : null;
   }
 
-  private StandInReply intentAction(String method, String id, String action, JsonObject form) {
+  private StripeReply intentAction(String method, String id, String action, JsonObject form) {
     if (action == null) {
-      return method.equals("GET") ? intents.retrieve(id) : StandInReply.unrecognized(method, "/v1/payment_intents/" + id);
+      return method.equals("GET") ? intents.retrieve(id) : StripeReply.unrecognized(method, "/v1/payment_intents/" + id);
     }
     if (!method.equals("POST")) {
-      return StandInReply.unrecognized(method, "/v1/payment_intents/" + id + "/" + action);
+      return StripeReply.unrecognized(method, "/v1/payment_intents/" + id + "/" + action);
     }
     return switch (action) {
       case "confirm" -> intents.confirm(id, form);
@@ -80,20 +81,20 @@ final class StandInStripe {
     };
   }
 
-  private StandInReply createCustomer(JsonObject form) {
+  private StripeReply createCustomer(JsonObject form) {
     JsonObject customer = objects.fresh("customer", "cus_").putNull("discount").put("balance", 0);
     for (String field : new String[] {"email", "name", "description", "phone"}) {
       customer.put(field, form.getString(field));
     }
     customer.put("metadata", form.getJsonObject("metadata", new JsonObject()));
     objects.put(customer);
-    return StandInReply.ok(customer.copy());
+    return StripeReply.ok(customer.copy());
   }
 
-  private StandInReply createRefund(JsonObject form) {
+  private StripeReply createRefund(JsonObject form) {
     String intentId = form.getString("payment_intent");
     JsonObject intent = intentId == null ? null : objects.get(intentId, "pi_");
-    StandInReply invalid = refundable(intentId, intent, form);
+    StripeReply invalid = refundable(intentId, intent, form);
     if (invalid != null) {
       return invalid;
     }
@@ -102,20 +103,20 @@ final class StandInStripe {
   }
 
   /** Null when the refund can be made; otherwise Stripe's 4xx. */
-  private StandInReply refundable(String intentId, JsonObject intent, JsonObject form) {
+  private StripeReply refundable(String intentId, JsonObject intent, JsonObject form) {
     if (intentId == null) {
-      return StandInReply.missingParam("payment_intent");
+      return StripeReply.missingParam("payment_intent");
     }
     if (intent == null) {
-      return StandInReply.noSuch("payment_intent", intentId, "payment_intent");
+      return StripeReply.noSuch("payment_intent", intentId, "payment_intent");
     }
     if (!"succeeded".equals(intent.getString("status"))) {
-      return StandInReply.invalid(400, "charge_not_refundable",
+      return StripeReply.invalid(400, "charge_not_refundable",
           "This PaymentIntent does not have a successful charge to refund.", "payment_intent");
     }
-    StandInReply invalid = form.containsKey("amount") ? StandInObjects.requireAmount(form, "amount") : null;
+    StripeReply invalid = form.containsKey("amount") ? ObjectStore.requireAmount(form, "amount") : null;
     if (invalid == null && form.containsKey("amount") && Long.parseLong(form.getString("amount")) > unrefunded(intent)) {
-      return StandInReply.invalid(400, "amount_too_large", "Refund amount (" + form.getString("amount")
+      return StripeReply.invalid(400, "amount_too_large", "Refund amount (" + form.getString("amount")
           + ") is greater than unrefunded amount on charge (" + unrefunded(intent) + ")", "amount");
     }
     return invalid;
@@ -125,7 +126,7 @@ final class StandInStripe {
     return intent.getLong("amount_received") - refunded.getOrDefault(intent.getString("id"), 0L);
   }
 
-  private StandInReply refund(JsonObject intent, long amount, JsonObject form) {
+  private StripeReply refund(JsonObject intent, long amount, JsonObject form) {
     JsonObject refund = objects.fresh("refund", "re_").put("amount", amount)
         .put("charge", intent.getString("latest_charge")).put("payment_intent", intent.getString("id"))
         .put("currency", intent.getString("currency")).put("reason", form.getString("reason"))
@@ -133,6 +134,6 @@ final class StandInStripe {
         .putNull("balance_transaction");
     refunded.merge(intent.getString("id"), amount, Long::sum);
     objects.put(refund);
-    return StandInReply.ok(refund.copy());
+    return StripeReply.ok(refund.copy());
   }
 }

@@ -1,4 +1,4 @@
-package io.flowpay.queue;
+package io.flowpay.standin;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,0 +1,24 @@
+package io.flowpay.cli;
+
+import io.flowpay.config.FlowpayOptions;
+import picocli.CommandLine.Option;
+
+/** {@code --worker ID}, shared by the commands that act on one worker ({@code @Mixin}). */
+final class WorkerOption {
+
+  @Option(names = "--worker", description = "Worker id (default: one of the config's workers: for a context, the one it is placed on).")
+  String id;
+
+  /** The {@code --worker} value, or the first of the config's workers; fails naming {@code --worker} when invalid. */
+  String of(FlowpayOptions options) {
+    return CommandSupport.workerId(options, id);
+  }
+
+  /**
+   * The {@code --worker} value, or the worker {@code contextId} is placed on among the config's workers: the
+   * one the API and webhooks pick for it too.
+   */
+  String forContext(FlowpayOptions options, String contextId) {
+    return CommandSupport.workerFor(options, id, contextId);
+  }
+}
