@@ -96,7 +96,7 @@ public final class FlowTests {
       FlowpayNode node = FlowpayNode.start(vertx, options, new RoutingStripeClient(http, namespace)).await();
       try {
         TestRun run = new TestRun(stripe, namespace, node.redis(), node.queue(), options.workers(),
-            settings.dir(), settings.timeoutMs(), options.stripe().apiVersion(), TestRun.loadFixtures());
+            settings.dir(), settings.timeoutMs(), options.stripe().apiVersion());
         // One connection per test thread, held in blocking reads of run records.
         Redis readers = Redis.createClient(vertx, new RedisOptions().setConnectionString(options.redis().url())
             .setMaxPoolSize(settings.parallel() + 1).setPreferredProtocolVersion(ProtocolVersion.RESP2));

@@ -1,5 +1,6 @@
 package io.flowpay.flowtest;
 
+import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.queue.RedisTaskQueue;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
@@ -12,12 +13,10 @@ import java.util.List;
 
 /** What every test of one {@code flowpay test} run shares: one Redis, one node, one Stripe. */
 record TestRun(TestStripe stripe, Namespace namespace, Redis redis, RedisTaskQueue queue, List<String> workers,
-    Path flowsDir, long timeoutMs, String apiVersion, JsonObject fixtures) {
+    Path flowsDir, long timeoutMs, String apiVersion) {
 
   static final String TIMERS_LUA = resource("/flowtest/timers.lua");
   static final String PRELUDE = resource("/flowtest/prelude.js");
-  /** Stripe's example objects, as the stand-in answers with them. */
-  static final String FIXTURES = "/stripe/fixtures.json";
 
   /** The worker tests start their flows on: the config's first. */
   String worker() {
@@ -25,17 +24,11 @@ record TestRun(TestStripe stripe, Namespace namespace, Redis redis, RedisTaskQue
   }
 
   JsonObject fixture(String name) {
-    JsonObject object = fixtures.getJsonObject(name);
-    if (object == null) {
-      throw new TestFailure("fixture('" + name + "'): Stripe has no example object of that name; some there are: "
-          + String.join(", ", fixtures.fieldNames().stream().sorted().limit(12).toList()) + ", ...",
-          TestFailure.here());
+    try {
+      return StripeExamples.object(name);
+    } catch (FlowpayFailure unknown) {
+      throw new TestFailure("fixture('" + name + "'): " + unknown.getMessage(), TestFailure.here());
     }
-    return object.copy();
-  }
-
-  static JsonObject loadFixtures() {
-    return new JsonObject(resource(FIXTURES)).getJsonObject("resources");
   }
 
   static String resource(String name) {
