@@ -11,6 +11,7 @@ import io.flowpay.cli.FlowCommand;
 import io.flowpay.cli.RunCommand;
 import io.flowpay.cli.RunsCommand;
 import io.flowpay.cli.ServeCommand;
+import io.flowpay.cli.TestCommand;
 import io.flowpay.cli.TryCommand;
 import io.flowpay.cli.WebhookCommand;
 import io.flowpay.cli.WorkersCommand;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Command;
     description = "Event-driven payment flows: JavaScript flows, non-blocking Stripe calls, Redis-backed tasks.",
     subcommands = {ServeCommand.class, RunCommand.class, CheckCommand.class, DemoCommand.class, DeadCommand.class,
         FlowCommand.class, ChainCommand.class, ContextCommand.class, RunsCommand.class, WorkersCommand.class,
-        CallsCommand.class, WebhookCommand.class, TryCommand.class, BenchCommand.class})
+        CallsCommand.class, WebhookCommand.class, TryCommand.class, TestCommand.class, BenchCommand.class})
 public final class Main {
 
   public static void main(String[] args) {
@@ -54,13 +55,23 @@ public final class Main {
 
   /** As {@link #execute(Map, String...)}, printing to the given writers. */
   public static int execute(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
-    return new CommandLine(new Main(), new EnvFactory(env)).setOut(out).setErr(err).execute(args);
+    return execute(env, System.in, out, err, args);
   }
 
-  /** Hands the environment to the sub-commands that need it, so none reads a global. */
-  private record EnvFactory(Map<String, String> env) implements CommandLine.IFactory {
+  /** As {@link #execute(Map, PrintWriter, PrintWriter, String...)}, reading from {@code in} (what {@code try} reads). */
+  public static int execute(Map<String, String> env, InputStream in, PrintWriter out, PrintWriter err, String... args) {
+    return new CommandLine(new Main(), new EnvFactory(env, in)).setOut(out).setErr(err).execute(args);
+  }
+
+  /** Hands the environment (and stdin) to the sub-commands that need it, so none reads a global. */
+  private record EnvFactory(Map<String, String> env, InputStream in) implements CommandLine.IFactory {
     @Override
     public <K> K create(Class<K> type) throws Exception {
+      try {
+        return type.getDeclaredConstructor(Map.class, InputStream.class).newInstance(env, in);
+      } catch (NoSuchMethodException noStdin) {
+        // most commands read no stdin
+      }
       try {
         return type.getDeclaredConstructor(Map.class).newInstance(env);
       } catch (NoSuchMethodException noEnv) {

@@ -13,14 +13,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The product's core does not depend on what lives beside it: the command line ({@code cli}), the benchmark
- * ({@code bench}) and the demo's stand-ins ({@code standin}) use the core, never the other way round.
+ * ({@code bench}), flow tests ({@code flowtest}) and the demo's stand-ins ({@code standin}) use the core, never
+ * the other way round.
  */
 class PackageDependenciesTest {
 
   private static final Path SOURCES = Path.of("src/main/java/io/flowpay");
   private static final List<String> CORE =
       List.of("config", "failure", "flow", "script", "stripe", "queue", "worker", "http", "metrics");
-  private static final List<String> OUTSIDE = List.of("io.flowpay.cli.", "io.flowpay.bench.", "io.flowpay.standin.");
+  private static final List<String> OUTSIDE =
+      List.of("io.flowpay.cli.", "io.flowpay.bench.", "io.flowpay.standin.", "io.flowpay.flowtest.");
 
   @Test
   void corePackagesUseNeitherTheCommandLineNorTheBenchmarkNorTheStandIns() {

@@ -18,7 +18,9 @@ public enum Caller {
   /** {@code flow.dispatch}. */
   FLOW,
   /** {@code flow.after}, when its time came. */
-  TIMER;
+  TIMER,
+  /** {@code flowpay test}: a flow test's start. */
+  TEST;
 
   /** {@code cli}, {@code api}, ...: the wire name. */
   public String id() {
@@ -35,6 +37,7 @@ public enum Caller {
         return caller;
       }
     }
-    throw new IllegalArgumentException("unknown caller_id '" + id + "': one of cli, api, stripe, webhook, flow, timer");
+    throw new IllegalArgumentException("unknown caller_id '" + id + "': one of "
+        + java.util.Arrays.stream(values()).map(Caller::id).collect(java.util.stream.Collectors.joining(", ")));
   }
 }

@@ -51,13 +51,15 @@ public final class FlowHealth {
     return text == null || text.isEmpty() ? null : Long.parseLong(text);
   }
 
-  /** Flow names of the {@code .js} files under {@code dir}, sub-folders as {@code a/b}. */
+  /** Flow names of the {@code .js} files (not {@code .test.js}) under {@code dir}, sub-folders as {@code a/b}. */
   static List<String> names(Path dir) {
     if (!Files.isDirectory(dir)) {
       return List.of();
     }
     try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(file -> file.toString().endsWith(".js") && Files.isRegularFile(file))
+      // Flow tests (*.test.js, flowpay test) sit next to flows but are not flows.
+      return files.filter(file -> file.toString().endsWith(".js") && !file.toString().endsWith(".test.js")
+              && Files.isRegularFile(file))
           .map(file -> dir.relativize(file).toString().replace('\\', '/'))
           .map(name -> name.substring(0, name.length() - 3))
           .sorted().toList();

@@ -18,11 +18,20 @@ record FlowFiles(Path dir) {
     return dir + "/" + flow + ".js";
   }
 
-  /** Every {@code *.js} under the directory, sorted. */
+  /** What flow tests end with ({@code flowpay test}): such files sit next to flows but are not flows. */
+  static final String TEST_SUFFIX = ".test.js";
+
+  /** Every {@code *.js} under the directory but flow tests ({@code *.test.js}), sorted. */
   List<Path> list() throws IOException {
     try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(file -> file.toString().endsWith(".js") && Files.isRegularFile(file)).sorted().toList();
+      return files.filter(file -> isFlowFile(file) && Files.isRegularFile(file)).sorted().toList();
     }
+  }
+
+  /** A {@code .js} file that is not a flow test. */
+  static boolean isFlowFile(Path file) {
+    String name = file.getFileName().toString();
+    return name.endsWith(".js") && !name.endsWith(TEST_SUFFIX);
   }
 
   /** The flow name a file under the directory would have: {@code a/b} for {@code <dir>/a/b.js}. */
