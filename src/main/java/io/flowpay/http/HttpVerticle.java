@@ -105,6 +105,9 @@ public final class HttpVerticle extends VerticleBase {
       router.post("/webhooks/stripe").handler(shedder).handler(body).handler(new StripeWebhook(vertx, webhookSecret,
           options.flowsDir(), options.webhooks().defaultWorker(options.workers()), events, services.metrics()));
     }
+    if (services.flows() != null) {
+      new FlowRoutes(services.flows(), options.flowsDir(), services.redis()).mount(router, tokens, shedder, body);
+    }
     new ConsoleRoutes(options, services).mount(router, tokens, shedder, body);
     router.post("/v1/runs").handler(tokens).handler(shedder).handler(body).handler(api::startRun);
     router.get("/v1/chains/:id").handler(tokens).handler(shedder).handler(api::chain);

@@ -4,6 +4,7 @@ import io.flowpay.config.FlowpayOptions;
 import io.flowpay.config.RedisOptions;
 import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.metrics.FlowMetrics;
+import io.flowpay.queue.FlowStore;
 import io.flowpay.queue.ReconcilingCalls;
 import io.flowpay.queue.RedisTaskQueue;
 import io.flowpay.script.FlowEngine;
@@ -37,6 +38,7 @@ public final class FlowpayNode {
   private final List<String> deployments = new ArrayList<>();
   private final Map<String, String> workerDeployments = new ConcurrentHashMap<>();
   private WorkerExecutor scripts;
+  private FlowLibrary flows;
 
   private FlowpayNode(Vertx vertx, Redis redis, FlowpayOptions options) {
     this.vertx = vertx;
@@ -74,7 +76,14 @@ public final class FlowpayNode {
   public static Future<FlowpayNode> start(Vertx vertx, FlowpayOptions options, StripeClient stripe, FlowMetrics metrics) {
     FlowEngine engine = FlowEngine.checking(options.flowsDir(), StripeResources.standard(),
         Duration.ofMillis(options.worker().cpuBudgetMs()), options.worker().scriptLimits());
-    return connect(vertx, options).compose(node -> node.deployWorkers(options, engine, stripe, metrics).map(node));
+    return connect(vertx, options).compose(node -> node.startFlows(options, engine))
+        .compose(node -> node.deployWorkers(options, engine, stripe, metrics).map(node));
+  }
+
+  /** Uploaded flow versions are read before the first run, and kept fresh ({@link FlowLibrary}). */
+  private Future<FlowpayNode> startFlows(FlowpayOptions options, FlowEngine engine) {
+    flows = new FlowLibrary(vertx, options.flowsDir(), engine, new FlowStore(redis), FlowLibrary.DEFAULT_REFRESH_MS);
+    return flows.start().map(this);
   }
 
   private Future<Void> deployWorkers(FlowpayOptions options, FlowEngine engine, StripeClient stripe, FlowMetrics metrics) {
@@ -91,6 +100,11 @@ public final class FlowpayNode {
       }));
     }
     return Future.all(deployed).mapEmpty();
+  }
+
+  /** Flow files and uploaded versions; null on a node that was only connected. */
+  public FlowLibrary flows() {
+    return flows;
   }
 
   public RedisTaskQueue queue() {
@@ -124,6 +138,9 @@ public final class FlowpayNode {
   }
 
   private void close() {
+    if (flows != null) {
+      flows.stop();
+    }
     if (scripts != null) {
       scripts.close();
     }
