@@ -7,6 +7,7 @@ import io.flowpay.metrics.FlowMetrics;
 import io.flowpay.queue.FlowStore;
 import io.flowpay.queue.ReconcilingCalls;
 import io.flowpay.queue.RedisTaskQueue;
+import io.flowpay.queue.ScheduleStore;
 import io.flowpay.script.FlowEngine;
 import io.flowpay.stripe.RetryingStripeClient;
 import io.flowpay.stripe.StripeClient;
@@ -18,6 +19,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +41,7 @@ public final class FlowpayNode {
   private final Map<String, String> workerDeployments = new ConcurrentHashMap<>();
   private WorkerExecutor scripts;
   private FlowLibrary flows;
+  private Scheduler scheduler;
 
   private FlowpayNode(Vertx vertx, Redis redis, FlowpayOptions options) {
     this.vertx = vertx;
@@ -77,7 +80,18 @@ public final class FlowpayNode {
     FlowEngine engine = FlowEngine.checking(options.flowsDir(), StripeResources.standard(),
         Duration.ofMillis(options.worker().cpuBudgetMs()), options.worker().scriptLimits());
     return connect(vertx, options).compose(node -> node.startFlows(options, engine))
-        .compose(node -> node.deployWorkers(options, engine, stripe, metrics).map(node));
+        .compose(node -> node.deployWorkers(options, engine, stripe, metrics).map(node))
+        .compose(node -> node.startSchedules(options));
+  }
+
+  /** The config's schedules, on the system clock ({@link Scheduler}). */
+  private Future<FlowpayNode> startSchedules(FlowpayOptions options) {
+    if (options.schedules().isEmpty()) {
+      return Future.succeededFuture(this);
+    }
+    scheduler = new Scheduler(vertx, queue, new ScheduleStore(redis, options.redis().chainRetentionSeconds()),
+        options.schedules(), Clock.systemUTC(), true);
+    return scheduler.start().map(this);
   }
 
   /** Uploaded flow versions are read before the first run, and kept fresh ({@link FlowLibrary}). */
@@ -130,6 +144,9 @@ public final class FlowpayNode {
 
   /** Undeploys the workers (each finishes what it holds, within a grace period), then disconnects. */
   public Future<Void> stop() {
+    if (scheduler != null) {
+      scheduler.stop();
+    }
     List<Future<Void>> undeployed = deployments.stream().map(vertx::undeploy).toList();
     return Future.join(undeployed).<Void>mapEmpty().eventually(() -> {
       close();
