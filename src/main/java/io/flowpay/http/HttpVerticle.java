@@ -109,6 +109,7 @@ public final class HttpVerticle extends VerticleBase {
       new FlowRoutes(services.flows(), options.flowsDir(), services.redis()).mount(router, tokens, shedder, body);
     }
     new ConsoleRoutes(options, services).mount(router, tokens, shedder, body);
+    new ScheduleRoutes(options, services, java.time.Clock.systemUTC()).mount(router, tokens, shedder);
     router.post("/v1/runs").handler(tokens).handler(shedder).handler(body).handler(api::startRun);
     router.get("/v1/chains/:id").handler(tokens).handler(shedder).handler(api::chain);
     router.get("/v1/contexts/:id").handler(tokens).handler(shedder).handler(api::context);

@@ -1,8 +1,11 @@
 package io.flowpay.queue;
 
+import io.flowpay.config.ScheduleOptions;
 import io.flowpay.flow.Task;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -84,6 +87,23 @@ public final class ScheduleStore {
         ticks.add(new Tick(Long.parseLong(text.substring(0, colon)), text.substring(colon + 1)));
       }
       return ticks;
+    });
+  }
+
+  /**
+   * A schedule as operators see it: its config, its next tick after {@code now}, its last tick started and
+   * that tick's chain, and its {@code ticks} newest ticks with their chains.
+   */
+  public Future<JsonObject> describe(ScheduleOptions schedule, Instant now, int ticks) {
+    Future<State> state = state(schedule.name());
+    Future<List<Tick>> recent = ticks(schedule.name(), ticks);
+    return Future.all(state, recent).map(both -> {
+      Instant next = schedule.next(now);
+      Long last = state.result().lastTick();
+      return schedule.toJson().put("next_tick", next == null ? null : next.toString())
+          .put("last_tick", last == null ? null : Instant.ofEpochMilli(last).toString())
+          .put("last_chain_id", state.result().lastChain())
+          .put("ticks", new JsonArray(recent.result().stream().map(Tick::toJson).toList()));
     });
   }
 
