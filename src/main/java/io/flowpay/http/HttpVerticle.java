@@ -103,7 +103,8 @@ public final class HttpVerticle extends VerticleBase {
         .handler(PrometheusScrapingHandler.create(services.metrics().registry()));
     if (options.webhooks().enabled()) {
       router.post("/webhooks/stripe").handler(shedder).handler(body).handler(new StripeWebhook(vertx, webhookSecret,
-          options.flowsDir(), options.webhooks().defaultWorker(options.workers()), events, services.metrics()));
+          options.flowsDir(), options.webhooks().defaultWorker(options.workers()), events, services.metrics(),
+          services.flows()));
     }
     if (services.flows() != null) {
       new FlowRoutes(services.flows(), options.flowsDir(), services.redis()).mount(router, tokens, shedder, body);

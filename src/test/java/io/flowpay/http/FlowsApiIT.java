@@ -214,6 +214,37 @@ class FlowsApiIT {
     }
   }
 
+  /**
+   * A webhook flow known only by its upload handles its events. Its name is fixed by the event type, so
+   * the test removes what it uploaded from the shared Redis afterwards.
+   */
+  @Test
+  void anUploadedWebhookFlowHandlesItsEvents(TestRedis redis, @TempDir Path flows) {
+    String flow = "on_climate_order_delayed";
+    try (Api api = new Api(redis, flows, "main")) {
+      try {
+        assertEquals(201, api.put(flow, "ctx.set('delayed', input.data.object.id);").statusCode());
+        String context = "climate-" + Ids.newId();
+        JsonObject order = FlowpayHarness.fixture("climate.order").put("metadata", new JsonObject()
+            .put("flowpay_worker", api.http.flowpay.worker).put("flowpay_context", context));
+        String payload = HttpFixture.event("evt_" + Ids.newId(), "climate.order.delayed", order).encode();
+        HttpResponse<Buffer> delivered = api.client.post("/webhooks/stripe")
+            .putHeader("Stripe-Signature", HttpFixture.signature(payload, HttpFixture.SECRET, HttpFixture.now()))
+            .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(payload)).await();
+        assertEquals("started", delivered.bodyAsJsonObject().getString("outcome"), delivered.bodyAsString());
+        api.http.flowpay.awaitRuns(delivered.bodyAsJsonObject().getString("chain_id"), 1);
+        assertEquals(order.getString("id"), api.http.flowpay.state(context).getString("delayed"));
+      } finally {
+        api.http.flowpay.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.HDEL)
+            .arg(io.flowpay.queue.FlowStore.currentKey()).arg(flow));
+        api.http.flowpay.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.DEL)
+            .arg(io.flowpay.queue.FlowStore.versionsKey(flow)).arg(io.flowpay.queue.FlowStore.auditKey(flow)));
+        api.http.flowpay.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.INCR)
+            .arg(io.flowpay.queue.FlowStore.generationKey()));
+      }
+    }
+  }
+
   @Test
   void anotherProcessRunsTheUploadedVersion(TestRedis redis, @TempDir Path flows) {
     String flow = freshFlow();
