@@ -10,6 +10,7 @@ import io.flowpay.cli.DemoCommand;
 import io.flowpay.cli.FlowCommand;
 import io.flowpay.cli.RunCommand;
 import io.flowpay.cli.RunsCommand;
+import io.flowpay.cli.SchedulesCommand;
 import io.flowpay.cli.ServeCommand;
 import io.flowpay.cli.TestCommand;
 import io.flowpay.cli.TryCommand;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Command;
     description = "Event-driven payment flows: JavaScript flows, non-blocking Stripe calls, Redis-backed tasks.",
     subcommands = {ServeCommand.class, RunCommand.class, CheckCommand.class, DemoCommand.class, DeadCommand.class,
         FlowCommand.class, ChainCommand.class, ContextCommand.class, RunsCommand.class, WorkersCommand.class,
-        CallsCommand.class, WebhookCommand.class, TryCommand.class, TestCommand.class, BenchCommand.class})
+        CallsCommand.class, WebhookCommand.class, TryCommand.class, TestCommand.class, BenchCommand.class, SchedulesCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

@@ -14,17 +14,52 @@ import java.util.regex.Pattern;
  * only contexts whose namespace (the part of the context id before the first {@code :}, or the whole
  * id when it has none) is listed; a token with {@code flows} starts only those flows. An entry
  * without either is unscoped: it can do everything, as every token could before scopes.
+ * {@code ;allow=flows:write} lets a scoped token upload and restore flows (of its {@code flows}, when
+ * it has that list); {@code ;name=<label>} is what audit entries say did it (never the token).
  *
  * @param namespaces the context namespaces it may use; empty when unscoped
  * @param flows the flows it may start; empty when any
+ * @param permissions what a scoped token may do beyond starting and reading ({@value #FLOWS_WRITE})
+ * @param name the label audit entries show; empty for a fingerprint of the token instead
  */
-public record ApiTokenSpec(String token, Set<String> namespaces, Set<String> flows) {
+public record ApiTokenSpec(String token, Set<String> namespaces, Set<String> flows, Set<String> permissions,
+    String name) {
+
+  /** Upload a flow version ({@code PUT /v1/flows/<name>}) and restore an earlier one. */
+  public static final String FLOWS_WRITE = "flows:write";
 
   private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9_.\\-]{1,128}");
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.@\\-]{1,64}");
+  private static final Set<String> PERMISSIONS = Set.of(FLOWS_WRITE);
 
   public ApiTokenSpec {
     namespaces = Set.copyOf(namespaces);
     flows = Set.copyOf(flows);
+    permissions = Set.copyOf(permissions);
+  }
+
+  public ApiTokenSpec(String token, Set<String> namespaces, Set<String> flows) {
+    this(token, namespaces, flows, Set.of(), "");
+  }
+
+  /** Whether the token may upload or restore {@code flow}: unscoped tokens may; scoped ones need {@code allow=flows:write}. */
+  public boolean mayWriteFlow(String flow) {
+    boolean unscoped = namespaces.isEmpty() && flows.isEmpty();
+    return (unscoped || permissions.contains(FLOWS_WRITE)) && mayStart(flow);
+  }
+
+  /** Who did it, for audit entries: the token's name, or {@code token sha256:<8 hex>} of it; never the token. */
+  public String who() {
+    if (!name.isEmpty()) {
+      return name;
+    }
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return "token sha256:" + java.util.HexFormat.of().formatHex(digest, 0, 4);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** True when the token may use contexts of any namespace. */
@@ -60,18 +95,36 @@ public record ApiTokenSpec(String token, Set<String> namespaces, Set<String> flo
     }
     Set<String> namespaces = Set.of();
     Set<String> flows = Set.of();
+    Set<String> permissions = Set.of();
+    String name = "";
     for (int i = 1; i < parts.length; i++) {
       String part = parts[i].trim();
       if (part.startsWith("contexts=") && namespaces.isEmpty()) {
         namespaces = list(part.substring("contexts=".length()), where, "contexts", true);
       } else if (part.startsWith("flows=") && flows.isEmpty()) {
         flows = list(part.substring("flows=".length()), where, "flows", false);
+      } else if (part.startsWith("allow=") && permissions.isEmpty()) {
+        permissions = permissions(part.substring("allow=".length()), where);
+      } else if (part.startsWith("name=") && name.isEmpty() && NAME.matcher(part.substring(5)).matches()) {
+        name = part.substring("name=".length());
       } else {
         throw invalid(where + ": '" + part.replaceAll("=.*", "=...") + "' is not understood: after the token come"
-            + " at most one ';contexts=<namespace>|<namespace>' and one ';flows=<flow>|<flow>'");
+            + " at most one ';contexts=<namespace>|<namespace>', one ';flows=<flow>|<flow>', one ';allow=flows:write'"
+            + " and one ';name=<label>' (1-64 letters, digits, '_', '.', '@' or '-')");
       }
     }
-    return new ApiTokenSpec(token, namespaces, flows);
+    return new ApiTokenSpec(token, namespaces, flows, permissions, name);
+  }
+
+  private static Set<String> permissions(String value, String where) {
+    Set<String> items = new LinkedHashSet<>(Arrays.stream(value.split("\\|")).map(String::trim).toList());
+    for (String item : items) {
+      if (!PERMISSIONS.contains(item)) {
+        throw invalid(where + ": allow item '" + item + "' is not a permission: the one there is is "
+            + FLOWS_WRITE + " (upload and restore flows)");
+      }
+    }
+    return items;
   }
 
   private static Set<String> list(String value, String where, String name, boolean namespaces) {
@@ -94,6 +147,7 @@ public record ApiTokenSpec(String token, Set<String> namespaces, Set<String> flo
 
   @Override
   public String toString() {
-    return "ApiTokenSpec[" + Secrets.mask(token) + ", contexts=" + namespaces + ", flows=" + flows + "]";
+    return "ApiTokenSpec[" + Secrets.mask(token) + ", contexts=" + namespaces + ", flows=" + flows + ", allow="
+        + permissions + ", name=" + name + "]";
   }
 }

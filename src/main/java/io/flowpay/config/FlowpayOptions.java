@@ -22,15 +22,16 @@ import java.util.Set;
  * @param flowsDir where {@code <flow>.js} files live
  * @param http the HTTP API; off unless {@code http.port} is set
  * @param webhooks inbound Stripe webhooks; off unless the config has a {@code webhooks} section
+ * @param schedules main flows started on cron ticks ({@link ScheduleOptions}); empty unless configured
  */
 public record FlowpayOptions(RedisOptions redis, StripeOptions stripe, WorkerOptions worker,
-    List<String> workers, Path flowsDir, HttpOptions http, WebhookOptions webhooks) {
+    List<String> workers, Path flowsDir, HttpOptions http, WebhookOptions webhooks, List<ScheduleOptions> schedules) {
 
   public static final String DEFAULT_CONFIG = "conf/flowpay.json";
   public static final List<String> DEFAULT_WORKERS = List.of("w1");
   public static final String DEFAULT_FLOWS_DIR = "flows";
   private static final Set<String> KEYS = Set.of("redis", "stripe", "worker", "workers", "flowsDir", "http",
-      "webhooks");
+      "webhooks", "schedules");
   private static final Map<String, Set<String>> SECTION_KEYS = Map.of(
       "redis", Set.of("url", "maxPoolSize", "chainRetentionDays", "mode", "sentinels", "masterName", "waitReplicas",
           "waitTimeoutMs"),
@@ -49,7 +50,13 @@ public record FlowpayOptions(RedisOptions redis, StripeOptions stripe, WorkerOpt
         new HttpOptions(), new WebhookOptions());
   }
 
+  public FlowpayOptions(RedisOptions redis, StripeOptions stripe, WorkerOptions worker, List<String> workers,
+      Path flowsDir, HttpOptions http, WebhookOptions webhooks) {
+    this(redis, stripe, worker, workers, flowsDir, http, webhooks, List.of());
+  }
+
   public FlowpayOptions {
+    schedules = List.copyOf(schedules);
     if (webhooks.enabled() && !http.enabled()) {
       throw new FlowpayFailure(FlowpayFailure.Kind.CONFIG_INVALID,
           "webhooks needs the HTTP server: set http.port (e.g. \"http\": {\"port\": 8080}), or remove the webhooks section");
@@ -64,7 +71,8 @@ public record FlowpayOptions(RedisOptions redis, StripeOptions stripe, WorkerOpt
         workers(new ConfigReader(json, "")),
         Path.of(new ConfigReader(json, "").string("flowsDir", DEFAULT_FLOWS_DIR)),
         new HttpOptions(section(json, "http")),
-        new WebhookOptions(json.getValue("webhooks") == null ? null : section(json, "webhooks")));
+        new WebhookOptions(json.getValue("webhooks") == null ? null : section(json, "webhooks")),
+        ScheduleOptions.list(new ConfigReader(json, "").array("schedules"), workers(new ConfigReader(json, ""))));
   }
 
   /**
@@ -82,31 +90,35 @@ public record FlowpayOptions(RedisOptions redis, StripeOptions stripe, WorkerOpt
   }
 
   public FlowpayOptions withRedis(RedisOptions newRedis) {
-    return new FlowpayOptions(newRedis, stripe, worker, workers, flowsDir, http, webhooks);
+    return new FlowpayOptions(newRedis, stripe, worker, workers, flowsDir, http, webhooks, schedules);
   }
 
   public FlowpayOptions withStripe(StripeOptions newStripe) {
-    return new FlowpayOptions(redis, newStripe, worker, workers, flowsDir, http, webhooks);
+    return new FlowpayOptions(redis, newStripe, worker, workers, flowsDir, http, webhooks, schedules);
   }
 
   public FlowpayOptions withWorker(WorkerOptions newWorker) {
-    return new FlowpayOptions(redis, stripe, newWorker, workers, flowsDir, http, webhooks);
+    return new FlowpayOptions(redis, stripe, newWorker, workers, flowsDir, http, webhooks, schedules);
   }
 
   public FlowpayOptions withWorkers(List<String> newWorkers) {
-    return new FlowpayOptions(redis, stripe, worker, List.copyOf(newWorkers), flowsDir, http, webhooks);
+    return new FlowpayOptions(redis, stripe, worker, List.copyOf(newWorkers), flowsDir, http, webhooks, schedules);
   }
 
   public FlowpayOptions withFlowsDir(Path dir) {
-    return new FlowpayOptions(redis, stripe, worker, workers, dir, http, webhooks);
+    return new FlowpayOptions(redis, stripe, worker, workers, dir, http, webhooks, schedules);
   }
 
   public FlowpayOptions withHttp(HttpOptions newHttp) {
-    return new FlowpayOptions(redis, stripe, worker, workers, flowsDir, newHttp, webhooks);
+    return new FlowpayOptions(redis, stripe, worker, workers, flowsDir, newHttp, webhooks, schedules);
   }
 
   public FlowpayOptions withWebhooks(WebhookOptions newWebhooks) {
-    return new FlowpayOptions(redis, stripe, worker, workers, flowsDir, http, newWebhooks);
+    return new FlowpayOptions(redis, stripe, worker, workers, flowsDir, http, newWebhooks, schedules);
+  }
+
+  public FlowpayOptions withSchedules(List<ScheduleOptions> newSchedules) {
+    return new FlowpayOptions(redis, stripe, worker, workers, flowsDir, http, webhooks, newSchedules);
   }
 
   public JsonObject toJson() {
@@ -117,6 +129,9 @@ public record FlowpayOptions(RedisOptions redis, StripeOptions stripe, WorkerOpt
         .put("workers", new JsonArray(workers))
         .put("flowsDir", flowsDir.toString())
         .put("http", http.toJson());
+    if (!schedules.isEmpty()) {
+      json.put("schedules", new JsonArray(schedules.stream().map(ScheduleOptions::toJson).toList()));
+    }
     return webhooks.enabled() ? json.put("webhooks", webhooks.toJson()) : json;
   }
 

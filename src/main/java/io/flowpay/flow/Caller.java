@@ -19,6 +19,8 @@ public enum Caller {
   FLOW,
   /** {@code flow.after}, when its time came. */
   TIMER,
+  /** A tick of a schedule from the config. */
+  SCHEDULE,
   /** {@code flowpay test}: a flow test's start. */
   TEST;
 

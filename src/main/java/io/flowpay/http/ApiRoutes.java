@@ -120,8 +120,10 @@ final class ApiRoutes {
 
   private Future<Void> flowExists(String flow) {
     String file = options.flowsDir().resolve(flow + ".js").toString();
-    return vertx.fileSystem().exists(file).compose(exists -> exists ? Future.succeededFuture()
-        : Future.failedFuture(ApiProblem.invalid("flow", "flow '" + flow + "' not found: there is no " + file)));
+    Future<Boolean> found = services.flows() != null ? services.flows().exists(flow) : vertx.fileSystem().exists(file);
+    return found.compose(exists -> exists ? Future.succeededFuture()
+        : Future.failedFuture(ApiProblem.invalid("flow", "flow '" + flow + "' not found: there is no " + file
+            + (services.flows() != null ? " and no uploaded version" : ""))));
   }
 
   private static String disabledSince(String millis) {

@@ -103,9 +103,14 @@ public final class HttpVerticle extends VerticleBase {
         .handler(PrometheusScrapingHandler.create(services.metrics().registry()));
     if (options.webhooks().enabled()) {
       router.post("/webhooks/stripe").handler(shedder).handler(body).handler(new StripeWebhook(vertx, webhookSecret,
-          options.flowsDir(), context -> options.webhooks().defaultWorker(context, options.workers()), events, services.metrics()));
+          options.flowsDir(), context -> options.webhooks().defaultWorker(context, options.workers()), events, services.metrics(),
+          services.flows()));
+    }
+    if (services.flows() != null) {
+      new FlowRoutes(services.flows(), options.flowsDir(), services.redis()).mount(router, tokens, shedder, body);
     }
     new ConsoleRoutes(options, services).mount(router, tokens, shedder, body);
+    new ScheduleRoutes(options, services, java.time.Clock.systemUTC()).mount(router, tokens, shedder);
     router.post("/v1/runs").handler(tokens).handler(shedder).handler(body).handler(api::startRun);
     router.get("/v1/chains/:id").handler(tokens).handler(shedder).handler(api::chain);
     router.get("/v1/contexts/:id").handler(tokens).handler(shedder).handler(api::context);

@@ -6,6 +6,7 @@ import io.flowpay.flow.Caller;
 import io.flowpay.flow.FlowNames;
 import io.flowpay.flow.Task;
 import io.flowpay.metrics.FlowMetrics;
+import io.flowpay.worker.FlowLibrary;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -33,12 +34,15 @@ final class StripeWebhook implements Handler<RoutingContext> {
   private final Vertx vertx;
   private final String secret;
   private final Path flowsDir;
+  private final FlowLibrary flows;
   private final java.util.function.UnaryOperator<String> defaultWorker;
   private final StripeEvents events;
   private final FlowMetrics metrics;
 
+  /** @param flows files and uploaded versions (an uploaded {@code on_<event>} flow handles its events); may be null */
   StripeWebhook(Vertx vertx, String secret, Path flowsDir, java.util.function.UnaryOperator<String> defaultWorker, StripeEvents events,
-      FlowMetrics metrics) {
+      FlowMetrics metrics, FlowLibrary flows) {
+    this.flows = flows;
     this.vertx = vertx;
     this.secret = secret;
     this.flowsDir = flowsDir;
@@ -101,8 +105,9 @@ final class StripeWebhook implements Handler<RoutingContext> {
     if (!route.runnable()) {
       return unhandled(event, route, route.problem());
     }
-    return vertx.fileSystem().exists(flowsDir.resolve(route.flow() + ".js").toString())
-        .compose(exists -> exists ? start(event, route) : unhandled(event, route, "no flow " + route.flow()
+    Future<Boolean> found = flows != null ? flows.exists(route.flow())
+        : vertx.fileSystem().exists(flowsDir.resolve(route.flow() + ".js").toString());
+    return found.compose(exists -> exists ? start(event, route) : unhandled(event, route, "no flow " + route.flow()
             + " (add " + flowsDir.resolve(route.flow() + ".js") + " to handle " + event.getString("type") + ")"));
   }
 

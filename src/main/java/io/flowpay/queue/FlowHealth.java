@@ -23,7 +23,11 @@ public final class FlowHealth {
 
   /** The flows of {@code dir} (sorted), each as {@code {flow, status, failures_in_a_row, last_error, last_failed_at, disabled_at}}. */
   public static Future<List<JsonObject>> list(Redis redis, Path dir) {
-    List<String> names = names(dir);
+    return of(redis, names(dir));
+  }
+
+  /** The health of each named flow, in the order given (file or uploaded: health is by name). */
+  public static Future<List<JsonObject>> of(Redis redis, List<String> names) {
     if (names.isEmpty()) {
       return Future.succeededFuture(List.of());
     }

@@ -7,7 +7,6 @@ import io.flowpay.stripe.StripeResources.Builder;
 import io.flowpay.stripe.StripeResources.Endpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -183,7 +182,7 @@ final class CallSites extends SimpleTreeVisitorES6<Void, Void> {
       if (flow != null) {
         target(options.get(option), what + ": " + option, flow, "fix the " + option + " option");
       }
-    } else if (!Files.isRegularFile(files.path(fallback))) {
+    } else if (!files.exists(fallback)) {
       String runs = option.equals("onSuccess") ? "its answer runs" : "its error runs";
       findings.add(Severity.WARNING, call.getStartPosition(), what + ": " + runs + " flow '" + fallback + "', but "
           + files.display(fallback) + " does not exist", "create it, or name an existing flow with {" + option
@@ -204,7 +203,7 @@ final class CallSites extends SimpleTreeVisitorES6<Void, Void> {
     if (!FlowNames.isValid(flow)) {
       findings.add(Severity.ERROR, where.getStartPosition(), what + " '" + flow + "' is not a flow name",
           "use snake_case like 'new_create_payment_intent_response' (letters, digits, '_', and '/' for a sub-folder)");
-    } else if (!Files.isRegularFile(files.path(flow))) {
+    } else if (!files.exists(flow)) {
       findings.add(missing, where.getStartPosition(), what + " names flow '" + flow + "', but "
           + files.display(flow) + " does not exist", closestFlow(flow) + "create it, or " + otherwise);
     }
@@ -270,7 +269,7 @@ final class CallSites extends SimpleTreeVisitorES6<Void, Void> {
   private List<String> flowNames() {
     if (flowNames == null) {
       try {
-        flowNames = files.list().stream().map(files::nameOf).toList();
+        flowNames = files.names();
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read " + files.dir(), e);
       }

@@ -1,5 +1,6 @@
 package io.flowpay.script;
 
+import io.flowpay.flow.FlowVersion;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
@@ -50,11 +51,15 @@ final class CompiledFlows {
     }
   }
 
-  /** What a file's modified time and size were when it was read. */
-  private record Version(FileTime modified, long size) {
+  /** What a file's modified time and size were when it was read, or which uploaded version it was. */
+  private record Version(FileTime modified, long size, String uploaded) {
 
     static Version of(BasicFileAttributes file) {
-      return new Version(file.lastModifiedTime(), file.size());
+      return new Version(file.lastModifiedTime(), file.size(), null);
+    }
+
+    static Version of(FlowVersion upload) {
+      return new Version(null, 0, upload.version() + " " + upload.digest());
     }
   }
 
@@ -86,7 +91,8 @@ final class CompiledFlows {
   }
 
   /**
-   * The compiled flow: its current version, or the one before when the current one has errors.
+   * The compiled flow: its current version (an uploaded one shadows the file), or the one before when
+   * the current one has errors.
    *
    * @throws java.nio.file.NoSuchFileException when the flow's file does not exist
    * @throws ScriptException when it does not compile (not cached: the next call tries again), or
@@ -94,18 +100,20 @@ final class CompiledFlows {
    */
   Compiled load(String flow) throws IOException, ScriptException {
     Path file = files.path(flow);
-    Version version = Version.of(Files.readAttributes(file, BasicFileAttributes.class));
+    FlowVersion upload = files.uploaded().get(flow);
+    Version version = upload != null ? Version.of(upload)
+        : Version.of(Files.readAttributes(file, BasicFileAttributes.class));
     Entry cached = cache.get(flow);
     if (cached != null && cached.version.equals(version)) {
       return new Compiled(cached.script, cached.warm);
     }
     if (check == null) {
-      return compile(flow, version, Files.readString(file), List.of());
+      return compile(flow, version, source(upload, file), List.of());
     }
     Rejection rejection = rejections.get(flow);
     if (rejection == null || !rejection.version().equals(version)
         || System.currentTimeMillis() - rejection.checkedAt() >= RECHECK_MILLIS) {
-      String source = Files.readString(file);
+      String source = source(upload, file);
       List<FlowFinding> findings = check.check(file, source);
       rejection = rejection(flow, version, findings, cached != null);
       if (rejection == null) {
@@ -116,6 +124,11 @@ final class CompiledFlows {
       return new Compiled(cached.script, cached.warm);
     }
     throw rejection.rejected();
+  }
+
+  /** An uploaded version shadows the file. */
+  private static String source(FlowVersion upload, Path file) throws IOException {
+    return upload != null ? upload.text() : Files.readString(file);
   }
 
   /** Null when the version may load; otherwise its rejection, logged when its findings are new. */

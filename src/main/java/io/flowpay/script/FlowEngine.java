@@ -148,9 +148,37 @@ public final class FlowEngine {
         : new RunResult(ending.status(), logsOf(effects), ending.error(), startedAt, micros);
   }
 
-  /** Whether {@code flows/<flow>.js} exists. */
+  /** Whether {@code flows/<flow>.js} exists, or the flow has an uploaded version. */
   public boolean exists(String flow) {
-    return FlowNames.isValid(flow) && Files.isRegularFile(files.path(flow));
+    return FlowNames.isValid(flow) && files.exists(flow);
+  }
+
+  /** The uploaded versions this engine runs instead of the files they shadow. */
+  public UploadedFlows uploaded() {
+    return files.uploaded();
+  }
+
+  /**
+   * What {@code flowpay check} would find in {@code source} were it the text of {@code flow}: an
+   * invalid name, what {@link FlowCheck} finds, or else what compiling it reports. Blocking (it
+   * parses and compiles): call it on a worker thread.
+   */
+  public List<FlowFinding> validate(String flow, String source) {
+    if (!FlowNames.isValid(flow)) {
+      return List.of(new FlowProblem(Path.of(files.display(String.valueOf(flow))), 0,
+          ScriptFailures.invalidName(flow).message()).toFinding());
+    }
+    Path file = files.path(flow);
+    List<FlowFinding> findings = new ArrayList<>(new FlowCheck(files, resources).check(file, source));
+    if (findings.stream().noneMatch(FlowFinding::isError)) {
+      try {
+        sandbox.compileFlow(source, files.display(flow));
+      } catch (ScriptException e) {
+        findings.add(new FlowProblem(file, Math.max(e.getLineNumber(), 0), Math.max(e.getColumnNumber() + 1, 0),
+            ScriptFailures.syntaxMessage(e)).toFinding());
+      }
+    }
+    return findings;
   }
 
   /** Compiles every {@code *.js} under the flows directory: one problem per file that cannot run. */

@@ -6,8 +6,29 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Where flow {@code a/b} lives: {@code <dir>/a/b.js}, shown to people as given ({@code flows/a/b.js}). */
-record FlowFiles(Path dir) {
+/**
+ * Where flow {@code a/b} lives: {@code <dir>/a/b.js}, shown to people as given ({@code flows/a/b.js}),
+ * unless an uploaded version shadows the file ({@link UploadedFlows}).
+ */
+record FlowFiles(Path dir, UploadedFlows uploaded) {
+
+  FlowFiles(Path dir) {
+    this(dir, new UploadedFlows());
+  }
+
+  /** Whether the flow has an uploaded version or a file. */
+  boolean exists(String flow) {
+    return uploaded.get(flow) != null || Files.isRegularFile(path(flow));
+  }
+
+  /** Every flow with a file or an uploaded version, sorted. */
+  List<String> names() throws IOException {
+    java.util.TreeSet<String> names = new java.util.TreeSet<>(uploaded.names());
+    if (Files.isDirectory(dir)) {
+      list().forEach(file -> names.add(nameOf(file)));
+    }
+    return List.copyOf(names);
+  }
 
   Path path(String flow) {
     return dir.resolve(flow + ".js");

@@ -4,9 +4,11 @@ import io.flowpay.config.FlowpayOptions;
 import io.flowpay.config.RedisOptions;
 import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.metrics.FlowMetrics;
+import io.flowpay.queue.FlowStore;
 import io.flowpay.queue.ReconcilingCalls;
 import io.flowpay.queue.ReplicaAck;
 import io.flowpay.queue.RedisTaskQueue;
+import io.flowpay.queue.ScheduleStore;
 import io.flowpay.script.FlowEngine;
 import io.flowpay.stripe.BudgetedStripeClient;
 import io.flowpay.stripe.RetryingStripeClient;
@@ -21,6 +23,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisRole;
 import io.vertx.redis.client.Request;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Map;
@@ -38,6 +41,8 @@ public final class FlowpayNode {
   private String poolDeployment;
   private WorkerPool pool;
   private WorkerExecutor scripts;
+  private FlowLibrary flows;
+  private Scheduler scheduler;
 
   private FlowpayNode(Vertx vertx, Redis redis, FlowpayOptions options) {
     this.vertx = vertx;
@@ -76,7 +81,25 @@ public final class FlowpayNode {
   public static Future<FlowpayNode> start(Vertx vertx, FlowpayOptions options, StripeClient stripe, FlowMetrics metrics) {
     FlowEngine engine = FlowEngine.checking(options.flowsDir(), StripeResources.standard(),
         Duration.ofMillis(options.worker().cpuBudgetMs()), options.worker().scriptLimits());
-    return connect(vertx, options).compose(node -> node.deployWorkers(options, engine, stripe, metrics).map(node));
+    return connect(vertx, options).compose(node -> node.startFlows(options, engine))
+        .compose(node -> node.deployWorkers(options, engine, stripe, metrics).map(node))
+        .compose(node -> node.startSchedules(options));
+  }
+
+  /** The config's schedules, on the system clock ({@link Scheduler}). */
+  private Future<FlowpayNode> startSchedules(FlowpayOptions options) {
+    if (options.schedules().isEmpty()) {
+      return Future.succeededFuture(this);
+    }
+    scheduler = new Scheduler(vertx, queue, new ScheduleStore(redis, options.redis().chainRetentionSeconds()),
+        options.schedules(), Clock.systemUTC(), true);
+    return scheduler.start().map(this);
+  }
+
+  /** Uploaded flow versions are read before the first run, and kept fresh ({@link FlowLibrary}). */
+  private Future<FlowpayNode> startFlows(FlowpayOptions options, FlowEngine engine) {
+    flows = new FlowLibrary(vertx, options.flowsDir(), engine, new FlowStore(redis), FlowLibrary.DEFAULT_REFRESH_MS);
+    return flows.start().map(this);
   }
 
   private Future<Void> deployWorkers(FlowpayOptions options, FlowEngine engine, StripeClient stripe, FlowMetrics metrics) {
@@ -108,6 +131,11 @@ public final class FlowpayNode {
     return ack == null ? retrying : new ReplicatedSends(ack, retrying, metrics);
   }
 
+  /** Flow files and uploaded versions; null on a node that was only connected. */
+  public FlowLibrary flows() {
+    return flows;
+  }
+
   public RedisTaskQueue queue() {
     return queue;
   }
@@ -135,6 +163,9 @@ public final class FlowpayNode {
    * leases (another process of the pool takes them at once), then disconnects.
    */
   public Future<Void> stop() {
+    if (scheduler != null) {
+      scheduler.stop();
+    }
     Future<Void> undeployed = poolDeployment == null ? Future.succeededFuture() : vertx.undeploy(poolDeployment);
     return undeployed.eventually(() -> {
       close();
@@ -143,6 +174,9 @@ public final class FlowpayNode {
   }
 
   private void close() {
+    if (flows != null) {
+      flows.stop();
+    }
     if (scripts != null) {
       scripts.close();
     }
