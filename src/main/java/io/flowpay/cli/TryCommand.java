@@ -99,7 +99,7 @@ public final class TryCommand extends CommandSupport {
       return new TryRepl(task, state, context != null, budget, options.worker().scriptLimits(), out).run(stdin);
     }
     FlowEngine engine = FlowEngine.checking(options.flowsDir(), StripeResources.standard(), budget,
-        options.worker().scriptLimits());
+        options.worker().scriptLimits()).placingOver(options.workers());
     RunResult result = engine.run(task, state);
     TryPrinter printer = new TryPrinter(out);
     if (json) {

@@ -5,6 +5,7 @@ import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.flow.Caller;
 import io.flowpay.flow.Effects;
 import io.flowpay.flow.FlowNames;
+import io.flowpay.flow.Placement;
 import io.flowpay.flow.Task;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -25,15 +26,22 @@ final class Dispatches {
   private final Task task;
   private final Effects effects;
   private final ScriptLimits limits;
+  private final List<String> placement;
 
   Dispatches(Task task, Effects effects) {
-    this(task, effects, new ScriptLimits());
+    this(task, effects, new ScriptLimits(), List.of());
   }
 
-  Dispatches(Task task, Effects effects, ScriptLimits limits) {
+  /**
+   * @param placement the worker ids a context is placed over ({@link Placement}): a task for another context
+   *     that names no worker goes to that context's worker, as the API, the CLI and webhooks would send it (empty:
+   *     it stays on this task's worker)
+   */
+  Dispatches(Task task, Effects effects, ScriptLimits limits, List<String> placement) {
     this.task = task;
     this.effects = effects;
     this.limits = limits;
+    this.placement = placement;
   }
 
   /** The namespace of a context id: the part before its first {@code :}, or {@code ""} when it has none. */
@@ -66,8 +74,8 @@ final class Dispatches {
     ScriptJson.requireDepth(what + ": input", inputJson, limits.maxValueDepth());
     ScriptJson.requireDepth(what + ": options", optionsJson, limits.maxValueDepth());
     JsonObject options = ScriptJson.options(what, optionsJson, OPTIONS);
-    String worker = orDefault(ScriptJson.string(what, options, "worker"), task.workerId());
     String context = orDefault(ScriptJson.string(what, options, "context"), task.contextId());
+    String worker = orDefault(ScriptJson.string(what, options, "worker"), placed(context));
     try {
       FlowNames.require(flow);
       FlowNames.requireId("worker", worker);
@@ -77,6 +85,12 @@ final class Dispatches {
     }
     requireNamespace(what, context);
     return task.child(flow, worker, context, caller, ScriptJson.value(what + ": input", inputJson), null);
+  }
+
+  /** The worker a task for {@code context} goes to when the flow names none: its context's. */
+  private String placed(String context) {
+    return context.equals(task.contextId()) || placement.isEmpty() || !FlowNames.isValidId(context) ? task.workerId()
+        : Placement.workerFor(context, placement);
   }
 
   private void requireNamespace(String what, String context) {

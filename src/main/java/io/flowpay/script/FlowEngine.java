@@ -58,6 +58,8 @@ public final class FlowEngine {
   private final ScriptLimits scriptLimits;
   private final Sandbox sandbox;
   private final CompiledFlows flows;
+  /** The worker ids contexts are placed over (see {@link #placingOver}); empty until told. */
+  private volatile List<String> placement = List.of();
 
   /** Builds the engine with {@link #DEFAULT_CPU_BUDGET} per run. */
   public FlowEngine(Path flowsDir, StripeResources resources) {
@@ -181,6 +183,15 @@ public final class FlowEngine {
     return findings;
   }
 
+  /**
+   * Places the contexts that flows dispatch to (a task for another context that names no worker) over
+   * {@code workers}, as the API, the CLI and webhooks place them, so that a context's tasks all go to one worker.
+   */
+  public FlowEngine placingOver(List<String> workers) {
+    placement = List.copyOf(workers);
+    return this;
+  }
+
   /** Compiles every {@code *.js} under the flows directory: one problem per file that cannot run. */
   public List<FlowProblem> check() {
     List<FlowProblem> problems = new ArrayList<>();
@@ -247,7 +258,7 @@ public final class FlowEngine {
     Throwable thrown;
     try {
       Host host = new Host(new ContextState(snapshot, effects, scriptLimits),
-          new StripeCalls(resources, task, effects, scriptLimits), new Dispatches(task, effects, scriptLimits), effects,
+          new StripeCalls(resources, task, effects, scriptLimits), new Dispatches(task, effects, scriptLimits, placement), effects,
           scriptLimits);
       thrown = sandbox.run(compiled.script(), host, task, budget, "flow " + file + " of task " + task.taskId());
     } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {

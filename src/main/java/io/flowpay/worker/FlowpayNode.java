@@ -80,7 +80,7 @@ public final class FlowpayNode {
   /** As {@link #start(Vertx, FlowpayOptions, StripeClient)}, recording runs, calls and dead letters in {@code metrics}. */
   public static Future<FlowpayNode> start(Vertx vertx, FlowpayOptions options, StripeClient stripe, FlowMetrics metrics) {
     FlowEngine engine = FlowEngine.checking(options.flowsDir(), StripeResources.standard(),
-        Duration.ofMillis(options.worker().cpuBudgetMs()), options.worker().scriptLimits());
+        Duration.ofMillis(options.worker().cpuBudgetMs()), options.worker().scriptLimits()).placingOver(options.workers());
     return connect(vertx, options).compose(node -> node.startFlows(options, engine))
         .compose(node -> node.deployWorkers(options, engine, stripe, metrics).map(node))
         .compose(node -> node.startSchedules(options));

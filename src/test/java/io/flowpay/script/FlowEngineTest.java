@@ -8,6 +8,7 @@ import io.flowpay.flow.Call;
 import io.flowpay.flow.Caller;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.LogLine;
+import io.flowpay.flow.Placement;
 import io.flowpay.flow.RunResult;
 import io.flowpay.flow.RunStatus;
 import io.flowpay.flow.Task;
@@ -259,6 +260,31 @@ class FlowEngineTest {
     assertNull(receipt.reply());
     assertEquals(List.of("audit/log", "w2", "tenant_9"),
         List.of(children.get(1).flow(), children.get(1).workerId(), children.get(1).contextId()));
+  }
+
+  /**
+   * A task for another context that names no worker goes where that context is placed, wherever the dispatching
+   * task runs: every context of many lands on its placed worker, the own context stays, a named worker wins.
+   */
+  @Test
+  void dispatchIntoAnotherContextGoesToThatContextsPlacedWorker() throws IOException {
+    List<String> workers = List.of("w0", "w1", "w2", "w3", "w4", "w5", "w6", "w7");
+    engine.placingOver(workers);
+    write("fan_out", "for (var i = 0; i < 40; i++) { flow.dispatch('next', {}, {context: 'order-' + i}); }\n"
+        + "flow.dispatch('next', {}); flow.dispatch('next', {}, {context: 'order-1', worker: 'w9'});");
+
+    for (String runsOn : List.of("w3", "elsewhere")) {
+      RunResult result = run(Task.main("fan_out", runsOn, "order-x", Caller.CLI, new JsonObject()));
+      assertOk(result);
+      List<Task> children = result.effects().dispatches();
+      assertEquals(42, children.size());
+      for (Task child : children.subList(0, 40)) {
+        assertEquals(Placement.workerFor(child.contextId(), workers), child.workerId(), child.contextId());
+      }
+      assertTrue(children.subList(0, 40).stream().map(Task::workerId).distinct().count() > 1, "spread over workers");
+      assertEquals(List.of(runsOn, "order-x"), List.of(children.get(40).workerId(), children.get(40).contextId()));
+      assertEquals("w9", children.get(41).workerId());
+    }
   }
 
   @Test
