@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
     description = "A worker's calls whose outcome at Stripe is not known: being reconciled (re-sent with their key, or"
         + " looked up), and those still unknown when stripe.reconcileWindowMs ran out (--unresolved).%n"
         + "Exit code: 0 on success, 1 when Redis fails, 2 for usage/config errors.")
-public final class CallsCommand extends CommandSupport {
+public final class CallsCommand extends ConfiguredCommand {
 
   @Mixin
   WorkerOption worker;
@@ -32,16 +32,12 @@ public final class CallsCommand extends CommandSupport {
   @Option(names = "--json", description = "Print JSON, one object per line.")
   boolean json;
 
-  @Mixin
-  ConfigOption config;
-
   public CallsCommand(Map<String, String> env) {
     super(env);
   }
 
   @Override
-  int run(PrintWriter out) {
-    FlowpayOptions options = options(config.file, false);
+  int run(PrintWriter out, FlowpayOptions options) {
     String workerId = worker.of(options);
     return withNode(options, node -> {
       ReconcilingCalls calls = new ReconcilingCalls(node.redis());

@@ -8,7 +8,6 @@ import io.flowpay.queue.QueueReader;
 import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -19,7 +18,7 @@ import picocli.CommandLine.Parameters;
         + " --follow prints runs as they commit until the chain is settled.%n"
         + "Exit code: 0 when the chain is settled with no failed run, 1 when a run failed, the chain is not settled"
         + " (in time, with --follow) or does not exist, 2 for usage/config errors.")
-public final class ChainCommand extends CommandSupport {
+public final class ChainCommand extends ConfiguredCommand {
 
   static final int MAX_RUNS = 1000;
 
@@ -35,16 +34,12 @@ public final class ChainCommand extends CommandSupport {
   @Option(names = "--json", description = "One JSON run record per line, then a summary object.")
   boolean json;
 
-  @Mixin
-  ConfigOption config;
-
   public ChainCommand(Map<String, String> env) {
     super(env);
   }
 
   @Override
-  int run(PrintWriter out) {
-    FlowpayOptions options = options(config.file, false);
+  int run(PrintWriter out, FlowpayOptions options) {
     String id = FlowNames.requireId("CHAIN_ID", chainId);
     RunPrinter printer = new RunPrinter(out, json);
     return withNode(options, node -> {

@@ -9,7 +9,6 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -17,7 +16,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "context", mixinStandardHelpOptions = true,
     description = "A context's current state and its most recent runs (newest last).%n"
         + "Exit code: 0 when the context has state or runs, 1 when it has neither, 2 for usage/config errors.")
-public final class ContextCommand extends CommandSupport {
+public final class ContextCommand extends ConfiguredCommand {
 
   @Parameters(index = "0", paramLabel = "CONTEXT_ID", description = "Context id, e.g. order-o1.")
   String contextId;
@@ -28,16 +27,12 @@ public final class ContextCommand extends CommandSupport {
   @Option(names = "--json", description = "One JSON object: {context_id, state, runs (newest first)}.")
   boolean json;
 
-  @Mixin
-  ConfigOption config;
-
   public ContextCommand(Map<String, String> env) {
     super(env);
   }
 
   @Override
-  int run(PrintWriter out) {
-    FlowpayOptions options = options(config.file, false);
+  int run(PrintWriter out, FlowpayOptions options) {
     String id = FlowNames.requireId("CONTEXT_ID", contextId);
     return withNode(options, node -> {
       JsonObject state = node.queue().contextState(id).await();

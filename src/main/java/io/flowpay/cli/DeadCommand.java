@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
     description = "Tasks parked in a worker's dead-letter stream: list them, show one, retry (re-enqueue with the attempt"
         + " reset) or drop. Retry and drop are recorded in the worker's audit stream.%n"
         + "Exit code: 0 on success, 1 when an id is not found or Redis fails, 2 for usage/config errors.")
-public final class DeadCommand extends CommandSupport {
+public final class DeadCommand extends ConfiguredCommand {
 
   enum Action { list, show, retry, drop, audit }
 
@@ -43,16 +43,12 @@ public final class DeadCommand extends CommandSupport {
   @Option(names = "--by", description = "Who is acting, for the audit (default: $USER).")
   String by;
 
-  @Mixin
-  ConfigOption config;
-
   public DeadCommand(Map<String, String> env) {
     super(env);
   }
 
   @Override
-  int run(PrintWriter out) {
-    FlowpayOptions options = options(config.file, false);
+  int run(PrintWriter out, FlowpayOptions options) {
     String workerId = worker.of(options);
     if ((action == Action.list || action == Action.audit) != ids.isEmpty()) {
       throw new FlowpayFailure(FlowpayFailure.Kind.BAD_REQUEST, action == Action.list || action == Action.audit

@@ -10,7 +10,6 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -24,7 +23,7 @@ import picocli.CommandLine.Parameters;
         + " streak and whether it is disabled (status); re-enable a disabled flow (enable)."
         + " Enabling queues again the tasks parked while it was disabled (on the config's workers).%n"
         + "Exit code: 0 on success, 1 when 'enable' finds the flow not disabled or Redis fails, 2 for usage/config errors.")
-public final class FlowCommand extends CommandSupport {
+public final class FlowCommand extends ConfiguredCommand {
 
   enum Action { list, status, enable }
 
@@ -38,16 +37,12 @@ public final class FlowCommand extends CommandSupport {
   @Option(names = "--json", description = "list: one JSON object per flow per line.")
   boolean json;
 
-  @Mixin
-  ConfigOption config;
-
   public FlowCommand(Map<String, String> env) {
     super(env);
   }
 
   @Override
-  int run(PrintWriter out) {
-    FlowpayOptions options = options(config.file, false);
+  int run(PrintWriter out, FlowpayOptions options) {
     if (action == Action.list) {
       if (flow != null) {
         throw new FlowpayFailure(FlowpayFailure.Kind.BAD_REQUEST, "'flow list' takes no flow name");

@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = "Start FLOW in a context on a worker of a running service; --follow prints the chain until it is settled.%n"
         + "Exit code: 0 when every run succeeded, 1 when a run failed, the chain is stuck (a task parked) or did not settle in time, 2 for usage/config errors.")
-public final class RunCommand extends CommandSupport {
+public final class RunCommand extends ConfiguredCommand {
 
   /** How long a worker that reads its stream may take to pick a new task up (a read blocks worker.blockMs, 2 s). */
   static final long PICKUP_MS = 3_000;
@@ -55,16 +55,12 @@ public final class RunCommand extends CommandSupport {
   @Option(names = "--timeout", defaultValue = "300", description = "With --follow: seconds to wait for the chain to settle (default: 300).")
   long timeoutSeconds;
 
-  @Mixin
-  ConfigOption config;
-
   public RunCommand(Map<String, String> env) {
     super(env);
   }
 
   @Override
-  int run(PrintWriter out) {
-    FlowpayOptions options = options(config.file, false);
+  int run(PrintWriter out, FlowpayOptions options) {
     String contextId = contextId();
     Task task = Task.main(FlowNames.require(flow), worker.forContext(options, contextId), contextId, Caller.CLI,
         CommandSupport.parseInput(input));

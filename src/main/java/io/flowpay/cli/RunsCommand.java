@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code flowpay runs}: recent runs across every context, newest first, filtered. */
@@ -25,7 +24,7 @@ import picocli.CommandLine.Option;
         + " look-up. With --retry TASK_ID --context C, runs a failed run's task again as a fresh attempt (same"
         + " idempotency keys), audited.%nExit code: 0, 1 when Redis fails or there is no such failed run, 2 for"
         + " usage/config errors.")
-public final class RunsCommand extends CommandSupport {
+public final class RunsCommand extends ConfiguredCommand {
 
   private static final Pattern AGO = Pattern.compile("(\\d+)([smhd])");
 
@@ -54,16 +53,12 @@ public final class RunsCommand extends CommandSupport {
   @Option(names = "--by", description = "With --retry: who is acting, for the audit (default: $USER).")
   String by;
 
-  @Mixin
-  ConfigOption config;
-
   public RunsCommand(Map<String, String> env) {
     super(env);
   }
 
   @Override
-  int run(PrintWriter out) {
-    FlowpayOptions options = options(config.file, false);
+  int run(PrintWriter out, FlowpayOptions options) {
     if (retry != null) {
       return retry(out, options);
     }

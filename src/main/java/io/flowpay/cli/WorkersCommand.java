@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code flowpay workers}: every worker stream, who reads it, and how far behind it is. */
@@ -18,21 +17,17 @@ import picocli.CommandLine.Option;
     description = "Every worker id with a stream in Redis (and those of the config): consumers that took a task in the"
         + " last 30 s out of all (an idle worker takes none), tasks queued and running, lag (age of the oldest task not done), calls in flight, timers, dead letters.%n"
         + "Exit code: 0, 1 when Redis fails, 2 for usage/config errors.")
-public final class WorkersCommand extends CommandSupport {
+public final class WorkersCommand extends ConfiguredCommand {
 
   @Option(names = "--json", description = "One JSON object per worker per line.")
   boolean json;
-
-  @Mixin
-  ConfigOption config;
 
   public WorkersCommand(Map<String, String> env) {
     super(env);
   }
 
   @Override
-  int run(PrintWriter out) {
-    FlowpayOptions options = options(config.file, false);
+  int run(PrintWriter out, FlowpayOptions options) {
     return withNode(options, node -> {
       QueueReader reader = new QueueReader(node.redis());
       TreeSet<String> ids = new TreeSet<>(options.workers());
