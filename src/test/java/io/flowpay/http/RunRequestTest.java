@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowpay.flow.Placement;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -17,9 +18,21 @@ class RunRequestTest {
   void onlyFlowIsRequired() {
     RunRequest request = RunRequest.parse("{\"flow\": \"main\"}", WORKERS);
     assertEquals("main", request.flow());
-    assertEquals("w1", request.workerId());
+    assertEquals(Placement.workerFor(request.contextId(), WORKERS), request.workerId(), "the new context's placed worker");
     assertEquals(new JsonObject(), request.input());
     assertTrue(request.contextId().startsWith("ctx-"), request.contextId());
+  }
+
+  /** Without worker_id a context goes to its placed worker, every time, whichever that is. */
+  @Test
+  void aContextWithoutWorkerGoesToItsPlacedWorker() {
+    for (int i = 0; i < 50; i++) {
+      String context = "order-" + i;
+      RunRequest request = RunRequest.parse("{\"flow\": \"main\", \"context_id\": \"" + context + "\"}", WORKERS);
+      assertEquals(Placement.workerFor(context, WORKERS), request.workerId(), context);
+      assertEquals(request.workerId(),
+          RunRequest.parse("{\"flow\": \"other\", \"context_id\": \"" + context + "\"}", WORKERS).workerId());
+    }
   }
 
   @Test
