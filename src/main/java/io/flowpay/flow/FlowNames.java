@@ -9,7 +9,16 @@ public final class FlowNames {
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*(/[a-z][a-z0-9_]*)*");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:\\-]{1,128}");
 
+  /** What flow tests end with ({@code flowpay test}): such files sit next to flows but are not flows. */
+  public static final String TEST_SUFFIX = ".test.js";
+
   private FlowNames() {}
+
+  /** Whether a file under the flows folder is a flow: a {@code .js} file that is not a flow test. */
+  public static boolean isFlowFile(java.nio.file.Path file) {
+    String name = file.getFileName().toString();
+    return name.endsWith(".js") && !name.endsWith(TEST_SUFFIX);
+  }
 
   public static boolean isValid(String name) {
     return name != null && NAME.matcher(name).matches();

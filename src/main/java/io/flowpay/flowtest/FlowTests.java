@@ -1,5 +1,6 @@
 package io.flowpay.flowtest;
 
+import io.flowpay.flow.FlowNames;
 import io.flowpay.config.FlowpayOptions;
 import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.flow.Ids;
@@ -38,7 +39,7 @@ import org.openjdk.nashorn.api.scripting.NashornScriptEngineFactory;
  */
 public final class FlowTests {
 
-  public static final String SUFFIX = ".test.js";
+  public static final String SUFFIX = FlowNames.TEST_SUFFIX;
   private static final System.Logger LOG = System.getLogger(FlowTests.class.getName());
   private static final String SECRET_KEY = "sk_test_flowpay_flow_tests";
   private static final String[] ENGINE_OPTIONS = {"--language=es6"};

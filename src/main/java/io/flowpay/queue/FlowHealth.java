@@ -1,5 +1,6 @@
 package io.flowpay.queue;
 
+import io.flowpay.flow.FlowNames;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -61,9 +62,7 @@ public final class FlowHealth {
       return List.of();
     }
     try (Stream<Path> files = Files.walk(dir)) {
-      // Flow tests (*.test.js, flowpay test) sit next to flows but are not flows.
-      return files.filter(file -> file.toString().endsWith(".js") && !file.toString().endsWith(".test.js")
-              && Files.isRegularFile(file))
+      return files.filter(file -> FlowNames.isFlowFile(file) && Files.isRegularFile(file))
           .map(file -> dir.relativize(file).toString().replace('\\', '/'))
           .map(name -> name.substring(0, name.length() - 3))
           .sorted().toList();

@@ -1,5 +1,6 @@
 package io.flowpay.script;
 
+import io.flowpay.flow.FlowNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,9 +40,6 @@ record FlowFiles(Path dir, UploadedFlows uploaded) {
     return dir + "/" + flow + ".js";
   }
 
-  /** What flow tests end with ({@code flowpay test}): such files sit next to flows but are not flows. */
-  static final String TEST_SUFFIX = ".test.js";
-
   /** Every {@code *.js} under the directory but flow tests ({@code *.test.js}), sorted. */
   List<Path> list() throws IOException {
     try (Stream<Path> files = Files.walk(dir)) {
@@ -49,10 +47,9 @@ record FlowFiles(Path dir, UploadedFlows uploaded) {
     }
   }
 
-  /** A {@code .js} file that is not a flow test. */
+  /** A {@code .js} file that is not a flow test ({@link FlowNames#isFlowFile}). */
   static boolean isFlowFile(Path file) {
-    String name = file.getFileName().toString();
-    return name.endsWith(".js") && !name.endsWith(TEST_SUFFIX);
+    return FlowNames.isFlowFile(file);
   }
 
   /** The flow name a file under the directory would have: {@code a/b} for {@code <dir>/a/b.js}. */

@@ -1,5 +1,6 @@
 package io.flowpay.worker;
 
+import io.flowpay.flow.FlowNames;
 import io.flowpay.flow.FlowVersion;
 import io.flowpay.queue.FlowStore;
 import io.flowpay.script.FlowEngine;
@@ -162,7 +163,7 @@ public final class FlowLibrary {
       return files;
     }
     try (Stream<Path> walk = Files.walk(flowsDir)) {
-      for (Path file : walk.filter(path -> path.toString().endsWith(".js") && Files.isRegularFile(path)).toList()) {
+      for (Path file : walk.filter(path -> FlowNames.isFlowFile(path) && Files.isRegularFile(path)).toList()) {
         String relative = flowsDir.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
         files.put(relative.substring(0, relative.length() - ".js".length()), Files.readString(file));
       }

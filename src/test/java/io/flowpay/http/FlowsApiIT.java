@@ -117,7 +117,11 @@ class FlowsApiIT {
   void anUploadedVersionShadowsTheFileAndRuns(TestRedis redis, @TempDir Path flows) {
     String flow = freshFlow();
     write(flows, flow, "ctx.set('from', 'file');");
+    write(flows, flow + ".test", "test('a flow test, not a flow', t => t.ok(true));");
     try (Api api = new Api(redis, flows, "main")) {
+      assertEquals(List.of(), api.get("/v1/flows").bodyAsJsonObject().getJsonArray("flows").stream()
+          .map(JsonObject.class::cast).map(json -> json.getString("flow")).filter(name -> name.endsWith(".test")).toList(),
+          "flow tests (*.test.js) are not listed as flows");
       JsonObject before = api.get("/v1/flows/" + flow).bodyAsJsonObject();
       assertEquals("file", before.getString("source"));
       assertEquals("file", api.runState(flow).getString("from"));
