@@ -3,7 +3,6 @@ package io.flowpay.http;
 import io.flowpay.config.FlowpayOptions;
 import io.flowpay.flow.FlowNames;
 import io.flowpay.queue.ChainStatus;
-import io.flowpay.queue.FlowHealth;
 import io.flowpay.queue.QueueReader;
 import io.flowpay.queue.WorkerStats;
 import io.vertx.core.Future;
@@ -58,7 +57,6 @@ final class ConsoleRoutes {
     Handler<RoutingContext> unscoped = ApiTokens.unscopedOnly();
     router.get("/v1/runs").handler(tokens).handler(unscoped).handler(shedder).handler(this::runs);
     router.get("/v1/chains").handler(tokens).handler(unscoped).handler(shedder).handler(this::chains);
-    router.get("/v1/flows").handler(tokens).handler(unscoped).handler(shedder).handler(this::flows);
     router.post("/v1/flows/enable").handler(tokens).handler(unscoped).handler(shedder).handler(body)
         .handler(this::enable);
     router.get("/v1/workers").handler(tokens).handler(unscoped).handler(shedder).handler(this::workers);
@@ -120,13 +118,6 @@ final class ConsoleRoutes {
       }
       return known;
     });
-  }
-
-  /** {@code GET /v1/flows}: every flow file with its health. */
-  private void flows(RoutingContext ctx) {
-    redis(FlowHealth.list(services.redis(), options.flowsDir()))
-        .onSuccess(flows -> Answers.json(ctx, 200, new JsonObject().put("flows", new JsonArray(flows))))
-        .onFailure(ctx::fail);
   }
 
   /** {@code POST /v1/flows/enable {"flow"}}: re-enables a disabled flow. */

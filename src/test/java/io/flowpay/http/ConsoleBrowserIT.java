@@ -200,8 +200,7 @@ class ConsoleBrowserIT {
 
   private static int deployHttp(FlowpayHarness flowpay) {
     FlowpayOptions options = flowpay.options.withHttp(new HttpOptions().withPort(0));
-    HttpVerticle verticle = new HttpVerticle(options, new HttpServices(flowpay.node.redis(), flowpay.node.queue(),
-        flowpay.node::workers, flowpay.metrics), List.of(TOKEN), null);
+    HttpVerticle verticle = new HttpVerticle(options, HttpServices.of(flowpay.node, flowpay.metrics), List.of(TOKEN), null);
     flowpay.vertx.deployVerticle(verticle).await();
     return verticle.port();
   }
