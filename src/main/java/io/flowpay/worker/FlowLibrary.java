@@ -13,12 +13,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -43,6 +46,7 @@ public final class FlowLibrary {
   private final long refreshMs;
   private volatile long seenGeneration = -1;
   private long timer = -1;
+  private final Map<Path, FileText> read = new ConcurrentHashMap<>();
 
   /** Where a flow comes from now, and what it is. */
   public record Current(String flow, FlowVersion uploaded, String fileText) {
@@ -157,19 +161,36 @@ public final class FlowLibrary {
     }
   }
 
+  /** Every flow file's text by flow name; a file is read again only when its size or modification time moved. */
   private Map<String, String> files() throws IOException {
     Map<String, String> files = new TreeMap<>();
     if (!Files.isDirectory(flowsDir)) {
+      read.clear();
       return files;
     }
     try (Stream<Path> walk = Files.walk(flowsDir)) {
       for (Path file : walk.filter(path -> FlowNames.isFlowFile(path) && Files.isRegularFile(path)).toList()) {
         String relative = flowsDir.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
-        files.put(relative.substring(0, relative.length() - ".js".length()), Files.readString(file));
+        files.put(relative.substring(0, relative.length() - ".js".length()), text(file));
       }
     }
+    read.keySet().retainAll(files.keySet().stream().map(flow -> flowsDir.resolve(flow + ".js")).toList());
     return files;
   }
+
+  private String text(Path file) throws IOException {
+    BasicFileAttributes seen = Files.readAttributes(file, BasicFileAttributes.class);
+    FileText known = read.get(file);
+    if (known != null && known.size == seen.size() && known.modified.equals(seen.lastModifiedTime())) {
+      return known.text;
+    }
+    String text = Files.readString(file);
+    read.put(file, new FileText(seen.size(), seen.lastModifiedTime(), text));
+    return text;
+  }
+
+  /** A flow file's text as read, with the size and modification time it had then. */
+  private record FileText(long size, FileTime modified, String text) {}
 
   private String fileText(String flow) throws IOException {
     try {
