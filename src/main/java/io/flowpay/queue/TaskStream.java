@@ -19,6 +19,7 @@ public final class TaskStream {
   private final Redis redis;
   private final ClaimScript claim;
   private final TimersScript timers;
+  private final RunsStartedScript runsStarted;
   /** Workers whose group this stream made sure of; a group lost later is made again by its worker (NOGROUP). */
   private final Set<String> groupsMade = ConcurrentHashMap.newKeySet();
 
@@ -26,6 +27,7 @@ public final class TaskStream {
     this.redis = scope.redis();
     this.claim = new ClaimScript(scope);
     this.timers = new TimersScript(scope);
+    this.runsStarted = new RunsStartedScript(scope);
   }
 
   /** Creates the worker's stream and consumer group if missing (from the start of the stream). */
@@ -76,19 +78,12 @@ public final class TaskStream {
    * of the worker beside it, so that it was this run that died).
    */
   public Future<Void> runStarting(Delivery delivery, boolean alone) {
-    Request record = Request.cmd(Command.HINCRBY).arg(RedisKeys.runsStarted(delivery.workerId()))
-        .arg(delivery.entryId()).arg(1);
-    if (!alone) {
-      return redis.send(record).mapEmpty();
-    }
-    return redis.batch(List.of(record, Request.cmd(Command.HINCRBY).arg(RedisKeys.runsStarted(delivery.workerId()))
-        .arg(delivery.entryId() + ":solo").arg(1))).mapEmpty();
+    return runsStarted.starting(delivery, alone);
   }
 
   /** Forgets the runs recorded for an entry that is done with (committed or parked). */
   public Future<Void> runsDone(Delivery delivery) {
-    return redis.send(Request.cmd(Command.HDEL).arg(RedisKeys.runsStarted(delivery.workerId()))
-        .arg(delivery.entryId()).arg(delivery.entryId() + ":solo")).mapEmpty();
+    return runsStarted.done(delivery);
   }
 
   /** Moves up to {@code count} due {@code flow.after} timers of {@code worker} into its stream. */

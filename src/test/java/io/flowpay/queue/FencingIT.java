@@ -79,6 +79,10 @@ class FencingIT {
     assertFenced(() -> new ReconcilingCalls(redis, queue.fences())
         .hold(call, new ReconcileState(System.currentTimeMillis(), 1, null, "timeout", false), System.currentTimeMillis())
         .await());
+    assertFenced(() -> queue.runStarting(delivery, true).await());
+    assertFenced(() -> queue.runsDone(delivery).await());
+    assertEquals(0L, redis.send(Request.cmd(Command.EXISTS).arg(RedisKeys.runsStarted(worker))).await().toLong(),
+        "no run counted toward parking the task");
     assertEquals(1, pendingCount(worker), "still pending: nothing claimed, parked or acknowledged");
 
     queue.fences().hold(worker, "new-token");
