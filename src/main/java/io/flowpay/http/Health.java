@@ -11,9 +11,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * {@code GET /health} (no token): 200 {@code {"status": "ok", "redis": "ok", "workers": {...}}} when
- * Redis answers PING and every worker of the process is running; otherwise 503 with the same body
- * saying which part is not. It names no host or secret.
+ * {@code GET /health} (no token), for readiness: 200 {@code {"status": "ok", "redis": "ok", "workers": {...}}}
+ * when Redis answers PING and every worker of the process is running; otherwise 503 with the same body
+ * saying which part is not. It names no host or secret. {@code GET /health/live}, for liveness: 200 while
+ * the process answers at all, so that a standby or a process waiting for Redis is not restarted for it.
  */
 final class Health implements Handler<RoutingContext> {
 
@@ -32,6 +33,12 @@ final class Health implements Handler<RoutingContext> {
         .map(pong -> "ok")
         .otherwise(Health::unreachable)
         .onComplete(redis -> answer(ctx, redis.result()));
+  }
+
+  /** {@code GET /health/live}: the process answers; Redis and leases are {@code /health}'s concern. */
+  static void live(RoutingContext ctx) {
+    ctx.response().putHeader("Cache-Control", "no-store");
+    Answers.json(ctx, 200, new JsonObject().put("status", "ok"));
   }
 
   /** What went wrong, without the host (the endpoint has no token). */

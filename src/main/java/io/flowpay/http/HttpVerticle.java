@@ -99,6 +99,7 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(TimeoutHandler.create(REQUEST_TIMEOUT_MS));
     router.route().failureHandler(ctx -> Answers.failed(ctx, maxBody, shedder));
     router.get("/health").handler(new Health(services));
+    router.get("/health/live").handler(Health::live);
     router.get("/metrics").handler(tokens).handler(ApiTokens.unscopedOnly())
         .handler(PrometheusScrapingHandler.create(services.metrics().registry()));
     if (options.webhooks().enabled()) {

@@ -230,6 +230,8 @@ class HttpApiIT {
       assertEquals(503, sick.statusCode(), sick.bodyAsString());
       assertEquals("unavailable", sick.bodyAsJsonObject().getString("status"));
       assertTrue(sick.bodyAsJsonObject().getString("redis").startsWith("unreachable"), sick.bodyAsString());
+      HttpResponse<Buffer> alive = http.client.get(port, "127.0.0.1", "/health/live").send().await();
+      assertEquals(200, alive.statusCode(), "the process itself is alive: a liveness probe must not restart it");
       HttpResponse<Buffer> apiWithoutRedis = http.client.get(port, "127.0.0.1", "/v1/chains/c1")
           .putHeader("Authorization", "Bearer " + HttpFixture.TOKEN).send().await();
       assertProblem(apiWithoutRedis, 503, "unavailable", null);
@@ -246,6 +248,23 @@ class HttpApiIT {
 
       assertEquals(503, response.statusCode(), response.bodyAsString());
       assertEquals("stopped", response.bodyAsJsonObject().getJsonObject("workers").getString("w-gone"));
+      assertEquals(200, http.client.get(port, "127.0.0.1", "/health/live").send().await().statusCode());
+    }
+  }
+
+  @Test
+  void standbyServingNoWorkerIsNotReadyButAlive(TestRedis redis, @TempDir Path flows) {
+    try (HttpFixture http = new HttpFixture(redis, flows)) {
+      int port = http.deploy(new HttpServices(http.flowpay.node.redis(), http.flowpay.node.queue(), Map::of,
+          http.metrics));
+
+      HttpResponse<Buffer> ready = http.client.get(port, "127.0.0.1", "/health").send().await();
+      HttpResponse<Buffer> live = http.client.get(port, "127.0.0.1", "/health/live").send().await();
+
+      assertEquals(503, ready.statusCode(), ready.bodyAsString());
+      assertEquals(new JsonObject(), ready.bodyAsJsonObject().getJsonObject("workers"));
+      assertEquals(200, live.statusCode(), live.bodyAsString());
+      assertEquals(new JsonObject().put("status", "ok"), live.bodyAsJsonObject());
     }
   }
 
