@@ -99,8 +99,13 @@ public final class FlowMetrics {
    * @param httpStatus the answer that made it retry, 0 when there was none
    */
   public void stripeRetry(String resource, int httpStatus) {
+    stripeRetry(resource, httpStatus == 0 ? "no_answer" : String.valueOf(httpStatus));
+  }
+
+  /** As {@link #stripeRetry(String, int)}, with the cause as its label: a status, {@code no_answer} or {@code not_sent}. */
+  public void stripeRetry(String resource, String cause) {
     Counter.builder("flowpay.stripe.retries").description("Stripe calls retried, by resource and the status that caused it")
-        .tag("resource", resource).tag("status", httpStatus == 0 ? "no_answer" : String.valueOf(httpStatus))
+        .tag("resource", resource).tag("status", cause)
         .register(registry).increment();
   }
 

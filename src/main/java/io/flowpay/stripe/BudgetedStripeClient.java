@@ -29,6 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class BudgetedStripeClient implements StripeClient {
 
+  /** The error code of an answer made for a call the budget did not send. */
+  static final String NOT_SENT = "rate_budget_exhausted";
+
   private static final System.Logger LOG = System.getLogger(BudgetedStripeClient.class.getName());
 
   private final Vertx vertx;
@@ -174,7 +177,7 @@ public final class BudgetedStripeClient implements StripeClient {
   private static StripeAnswer refused(Call call, String why, long retryAfterMs) {
     JsonObject error = StripeErrors.error("rate_limit_error", "Call " + call.callId() + " (" + call.method() + " "
         + call.path() + ") was not sent: " + why + ". Slow the flows down or raise stripe.rateLimit")
-        .put("code", "rate_budget_exhausted");
+        .put("code", NOT_SENT);
     return new StripeAnswer(false, null, StripeErrors.envelope(error, null, null, false), null, true,
         Math.max(1, (retryAfterMs + 999) / 1000));
   }

@@ -54,15 +54,23 @@ public final class RetryingStripeClient implements StripeClient {
     String resource = resourceOf(call.path());
     return inner.send(call).compose(answer -> {
       int status = answer.httpStatus() == null ? 0 : answer.httpStatus();
-      metrics.stripeCall(resource, status, Duration.ofNanos(System.nanoTime() - started));
+      if (!answer.notSent()) {  // a call the rate budget held is counted there, not as a call without an answer
+        metrics.stripeCall(resource, status, Duration.ofNanos(System.nanoTime() - started));
+      }
       long delay = delayMs(attempt, answer.retryAfterSeconds());
       if (answer.success() || !answer.retryable() || attempt >= options.maxAttempts()
           || System.currentTimeMillis() + delay > deadline) {
         return Future.succeededFuture(withAttempts(answer, attempt));
       }
-      metrics.stripeRetry(resource, status);
-      LOG.log(System.Logger.Level.INFO, "call {0} ({1} {2}): HTTP {3}, retry {4} of {5} in {6} ms",
-          call.callId(), call.method(), call.path(), answer.httpStatus(), attempt, options.maxAttempts() - 1, delay);
+      if (answer.notSent()) {
+        metrics.stripeRetry(resource, "not_sent");
+      } else {
+        metrics.stripeRetry(resource, status);
+      }
+      LOG.log(System.Logger.Level.INFO, "call {0} ({1} {2}): {3}, retry {4} of {5} in {6} ms",
+          call.callId(), call.method(), call.path(), answer.notSent() ? "not sent (rate budget)"
+              : answer.httpStatus() == null ? "no answer" : "HTTP " + answer.httpStatus(),
+          attempt, options.maxAttempts() - 1, delay);
       return vertx.timer(delay).compose(waited -> attempt(call, attempt + 1, deadline));
     });
   }

@@ -47,6 +47,15 @@ public record StripeAnswer(
     return !success && body instanceof JsonObject envelope && envelope.getBoolean("idempotent_replayed", false);
   }
 
+  /**
+   * True for an answer made here for a call that was never sent: the fleet's rate budget held it
+   * ({@code rate_budget_exhausted}, see {@link BudgetedStripeClient}).
+   */
+  public boolean notSent() {
+    JsonObject error = error();
+    return httpStatus == null && error != null && BudgetedStripeClient.NOT_SENT.equals(error.getString("code"));
+  }
+
   /** Stripe's {@code error} object of a failed answer, or null on success. */
   public JsonObject error() {
     return !success && body instanceof JsonObject envelope ? envelope.getJsonObject("error") : null;

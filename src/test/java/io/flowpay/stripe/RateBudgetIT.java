@@ -101,6 +101,26 @@ class RateBudgetIT {
   }
 
   @Test
+  void heldCallIsRetriedAndCountedAsNotSentNotAsACallWithoutAnswer(TestRedis redis) {
+    RecordingStripe stripe = new RecordingStripe(secretKey);
+    FlowMetrics metrics = new FlowMetrics();
+    StripeOptions retries = new StripeOptions().withRetries(2, 10, 5_000, 10_000);
+    StripeClient client = new RetryingStripeClient(vertx, budgeted(redis, stripe, 1, 1, 200, metrics), retries, metrics);
+
+    Future<StripeAnswer> first = client.send(call(null));
+    Future<StripeAnswer> second = client.send(call(null));  // asks at once: one of the two is held
+    assertTrue(first.await().success());
+    assertTrue(second.await().success(), "held once, then sent with the next second's token");
+
+    assertEquals(2, stripe.sentAt().size());
+    String scraped = metrics.scrape();
+    assertTrue(scraped.contains("flowpay_stripe_calls_total{resource=\"payment_intents\",status=\"200\"} 2.0"), scraped);
+    assertFalse(scraped.contains("no_answer"), "nothing went out without an answer: " + scraped);
+    assertTrue(scraped.contains("flowpay_stripe_retries_total{resource=\"payment_intents\",status=\"not_sent\"} 1.0"),
+        scraped);
+  }
+
+  @Test
   void eachConnectedAccountHasItsOwnBucket(TestRedis redis) {
     RecordingStripe stripe = new RecordingStripe(secretKey);
     StripeClient client = budgeted(redis, stripe, 1, 1, 0);
