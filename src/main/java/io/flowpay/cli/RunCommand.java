@@ -15,7 +15,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -54,10 +53,6 @@ public final class RunCommand extends ConfiguredCommand {
 
   @Option(names = "--timeout", defaultValue = "300", description = "With --follow: seconds to wait for the chain to settle (default: 300).")
   long timeoutSeconds;
-
-  public RunCommand(Map<String, String> env) {
-    super(env);
-  }
 
   @Override
   int run(PrintWriter out, FlowpayOptions options) {

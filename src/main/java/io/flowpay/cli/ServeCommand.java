@@ -17,7 +17,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -63,10 +62,6 @@ public final class ServeCommand extends CommandSupport {
   /** Counted down by SIGTERM / Ctrl-C (the shutdown hook), or by a test; the stop then runs on the command's thread. */
   final CountDownLatch stopRequested = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
-
-  public ServeCommand(Map<String, String> env) {
-    super(env);
-  }
 
   @Override
   int run(PrintWriter out) throws InterruptedException {

@@ -96,7 +96,7 @@ class LocalServeIT {
 
   /** A {@code serve --local} running in a thread of its own, stopped as Ctrl-C stops it. */
   private final class Serving implements AutoCloseable {
-    final ServeCommand command = new ServeCommand(Map.of());
+    final ServeCommand command = new ServeCommand();
     final LineWatch out = new LineWatch();
     final StringWriter err = new StringWriter();
     final Thread thread;
