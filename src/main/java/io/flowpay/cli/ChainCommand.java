@@ -8,6 +8,7 @@ import io.flowpay.queue.QueueReader;
 import io.flowpay.worker.FlowpayNode;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -25,11 +26,8 @@ public final class ChainCommand extends RedisCommand {
   @Parameters(index = "0", paramLabel = "CHAIN_ID", description = "Chain id (what POST /v1/runs and 'run' answer).")
   String chainId;
 
-  @Option(names = "--follow", description = "Print each run as it commits, until the chain is settled.")
-  boolean follow;
-
-  @Option(names = "--timeout", defaultValue = "300", description = "With --follow: seconds to wait (default: 300).")
-  long timeoutSeconds;
+  @Mixin
+  FollowOption follow;
 
   @Option(names = "--json", description = "One JSON run record per line, then a summary object.")
   boolean json;
@@ -43,8 +41,8 @@ public final class ChainCommand extends RedisCommand {
   int run(PrintWriter out, FlowpayOptions options, FlowpayNode node) {
     RunPrinter printer = new RunPrinter(out, json);
     ChainStatus status;
-    if (follow) {
-      status = ChainFollower.follow(node, options, chainId, printer, timeoutSeconds * 1000).await();
+    if (follow.on) {
+      status = follow.chain(node, options, chainId, printer);
     } else {
       status = node.queue().chain(chainId).await();
       if (status == null) {

@@ -40,8 +40,8 @@ public final class DeadCommand extends RedisCommand {
   @Option(names = "--json", description = "Print JSON, one object per line.")
   boolean json;
 
-  @Option(names = "--by", description = "Who is acting, for the audit (default: $USER).")
-  String by;
+  @Mixin
+  ActorOption actor;
 
   @Override
   void check(FlowpayOptions options) {
@@ -66,8 +66,8 @@ public final class DeadCommand extends RedisCommand {
         }
         return letter != null;
       });
-      case retry -> each(out, id -> report(out, "retried", id, queue.retryDead(workerId, id, actor()).await()));
-      case drop -> each(out, id -> report(out, "dropped", id, queue.dropDead(workerId, id, actor()).await()));
+      case retry -> each(out, id -> report(out, "retried", id, queue.retryDead(workerId, id, actor.who(env)).await()));
+      case drop -> each(out, id -> report(out, "dropped", id, queue.dropDead(workerId, id, actor.who(env)).await()));
     };
   }
 
@@ -114,10 +114,5 @@ public final class DeadCommand extends RedisCommand {
       out.println(done + " " + id);
     }
     return ok;
-  }
-
-  private String actor() {
-    String who = by != null ? by : env.getOrDefault("USER", "unknown");
-    return who.isBlank() ? "unknown" : who;
   }
 }

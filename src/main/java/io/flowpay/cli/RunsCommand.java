@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code flowpay runs}: recent runs across every context, newest first, filtered. */
@@ -50,8 +51,8 @@ public final class RunsCommand extends RedisCommand {
   @Option(names = "--context", description = "With --retry: the context the failed run is in.")
   String context;
 
-  @Option(names = "--by", description = "With --retry: who is acting, for the audit (default: $USER).")
-  String by;
+  @Mixin
+  ActorOption actor;
 
   @Override
   void check(FlowpayOptions options) {
@@ -93,8 +94,7 @@ public final class RunsCommand extends RedisCommand {
   }
 
   private int retry(PrintWriter out, FlowpayNode node) {
-    String who = by != null ? by : env.getOrDefault("USER", "unknown");
-    Task task = node.queue().retryRun(context, retry, who).await();
+    Task task = node.queue().retryRun(context, retry, actor.who(env)).await();
     if (task == null) {
       out.println("no failed run of task " + retry + " in context " + context + " (it succeeded since, or its record"
           + " is no longer kept): see 'flowpay runs --failed'");
