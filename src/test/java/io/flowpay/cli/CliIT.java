@@ -86,11 +86,11 @@ class CliIT {
     Path flows = dir.resolve("flows");
     write(flows, "hello", "");
     Result result = flowpay("run", "hello", "--input", "{name: Ada}", "--config",
-        config(dir, redis, flows, "w-unused").toString());
+        config(dir, redis, flows, "w-unused"));
     assertEquals(2, result.code());
     assertTrue(result.err().contains("--input is not JSON"), result.err());
 
-    Result missing = flowpay("run", "nope", "--config", config(dir, redis, flows, "w-unused").toString());
+    Result missing = flowpay("run", "nope", "--config", config(dir, redis, flows, "w-unused"));
     assertEquals(2, missing.code());
     assertTrue(missing.err().contains("flow 'nope' not found"), missing.err());
   }
@@ -164,7 +164,7 @@ class CliIT {
   void flowStatusAndEnable(TestRedis redis) throws IOException {
     Path flows = dir.resolve("flows");
     String flow = "never_failed_" + Ids.newId().substring(0, 8);
-    String config = config(dir, redis, flows, "w-unused").toString();
+    String config = config(dir, redis, flows, "w-unused");
     Result status = flowpay("flow", "status", flow, "--config", config);
     assertEquals(0, status.code(), status.err());
     JsonObject json = new JsonObject(status.out());
