@@ -37,9 +37,7 @@ class FencingIT extends QueueFixture {
     Throwable refused = assertThrows(Throwable.class,
         () -> queue.commit(delivery, queue.snapshot(task.contextId()).await(), writesAndCalls(task)).await());
     assertTrue(Fences.isFenced(refused), "a recognizable error: " + refused);
-    assertEquals(new JsonObject(), queue.contextState(task.contextId()).await(), "no state written");
-    assertEquals(List.of(), queue.outbox(worker).await(), "no call in the outbox");
-    assertEquals(1, pendingCount(worker), "the task stays pending, for the holder");
+    assertLeftPending(task, new JsonObject(), "for the holder");
     assertEquals(0, queue.chain(task.chainId()).await().runs(), "no run record");
 
     assertFenced(() -> queue.claim(worker, 0, 10, "-", List.of()).await());

@@ -75,6 +75,13 @@ abstract class QueueFixture {
         .get(0).toLong();
   }
 
+  /** A commit that wrote nothing: the context's state is still {@code state}, no call in the outbox, the task pending. */
+  void assertLeftPending(Task task, JsonObject state, String why) {
+    assertEquals(state, queue.contextState(task.contextId()).await(), "the context's state is as it was");
+    assertEquals(List.of(), queue.outbox(task.workerId()).await(), "no call in the outbox");
+    assertEquals(1, pendingCount(task.workerId()), "the task stays pending, " + why);
+  }
+
   /** The task's {@code index}-th call: a payment intent of 2000 usd, its answer to the response or error flow. */
   static Call call(Task task, int index) {
     return new Call(Ids.callId(task.taskId(), index), "POST", "/v1/payment_intents",

@@ -123,9 +123,7 @@ class RedisTaskQueueIT extends QueueFixture {
     Commit outcome = queue.commit(delivery, stale, ok(effects)).await();
 
     assertEquals(new Commit(Commit.Outcome.CONFLICT, "7", null), outcome);
-    assertEquals(new JsonObject().put("other", "written meanwhile"), queue.contextState(task.contextId()).await());
-    assertTrue(queue.outbox(task.workerId()).await().isEmpty());
-    assertEquals(1, pendingCount(task.workerId()), "the task stays pending, to run again on a fresh snapshot");
+    assertLeftPending(task, new JsonObject().put("other", "written meanwhile"), "to run again on a fresh snapshot");
   }
 
   @Test
@@ -201,9 +199,7 @@ class RedisTaskQueueIT extends QueueFixture {
     assertEquals(Commit.Outcome.FLOW_DISABLED, outcome.outcome());
     assertTrue(outcome.flowDisabled().contains("last error: script_error: boom"), outcome.flowDisabled());
     assertTrue(outcome.flowDisabled().contains("flowpay flow enable " + task.flow()), outcome.flowDisabled());
-    assertEquals(new JsonObject(), queue.contextState(task.contextId()).await());
-    assertTrue(queue.outbox(task.workerId()).await().isEmpty());
-    assertEquals(1, pendingCount(task.workerId()), "the task stays pending until the worker parks it");
+    assertLeftPending(task, new JsonObject(), "until the worker parks it");
   }
 
   @Test
