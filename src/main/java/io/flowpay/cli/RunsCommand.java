@@ -56,11 +56,11 @@ public final class RunsCommand extends RedisCommand {
 
   @Override
   void check(FlowpayOptions options) {
-    if (retry != null && context == null) {
-      throw new FlowpayFailure(FlowpayFailure.Kind.BAD_REQUEST, "--retry needs --context: the context the failed run is in"
-          + " (see 'flowpay runs --failed')");
-    }
     if (retry != null) {
+      if (context == null) {
+        throw new FlowpayFailure(FlowpayFailure.Kind.BAD_REQUEST, "--retry needs --context: the context the failed run"
+            + " is in (see 'flowpay runs --failed')");
+      }
       FlowNames.requireId("--context", context);
       return;
     }
