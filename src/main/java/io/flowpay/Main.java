@@ -3,6 +3,7 @@ package io.flowpay;
 import io.flowpay.bench.BenchCommand;
 import io.flowpay.cli.CallsCommand;
 import io.flowpay.cli.ChainCommand;
+import io.flowpay.cli.CommandFactory;
 import io.flowpay.cli.CheckCommand;
 import io.flowpay.cli.ContextCommand;
 import io.flowpay.cli.DeadCommand;
@@ -61,23 +62,6 @@ public final class Main {
 
   /** As {@link #execute(Map, PrintWriter, PrintWriter, String...)}, reading from {@code in} (what {@code try} reads). */
   public static int execute(Map<String, String> env, InputStream in, PrintWriter out, PrintWriter err, String... args) {
-    return new CommandLine(new Main(), new EnvFactory(env, in)).setOut(out).setErr(err).execute(args);
-  }
-
-  /** Hands the environment (and stdin) to the sub-commands that need it, so none reads a global. */
-  private record EnvFactory(Map<String, String> env, InputStream in) implements CommandLine.IFactory {
-    @Override
-    public <K> K create(Class<K> type) throws Exception {
-      try {
-        return type.getDeclaredConstructor(Map.class, InputStream.class).newInstance(env, in);
-      } catch (NoSuchMethodException noStdin) {
-        // most commands read no stdin
-      }
-      try {
-        return type.getDeclaredConstructor(Map.class).newInstance(env);
-      } catch (NoSuchMethodException noEnv) {
-        return CommandLine.defaultFactory().create(type);
-      }
-    }
+    return new CommandLine(new Main(), new CommandFactory(env, in)).setOut(out).setErr(err).execute(args);
   }
 }

@@ -2,12 +2,12 @@ package io.flowpay.cli;
 
 import io.flowpay.config.FlowpayOptions;
 import io.flowpay.queue.ReconcilingCalls;
+import io.flowpay.worker.FlowpayNode;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
     description = "A worker's calls whose outcome at Stripe is not known: being reconciled (re-sent with their key, or"
         + " looked up), and those still unknown when stripe.reconcileWindowMs ran out (--unresolved).%n"
         + "Exit code: 0 on success, 1 when Redis fails, 2 for usage/config errors.")
-public final class CallsCommand extends ConfiguredCommand {
+public final class CallsCommand extends RedisCommand {
 
   @Mixin
   WorkerOption worker;
@@ -32,25 +32,24 @@ public final class CallsCommand extends ConfiguredCommand {
   @Option(names = "--json", description = "Print JSON, one object per line.")
   boolean json;
 
-  public CallsCommand(Map<String, String> env) {
-    super(env);
+  @Override
+  void check(FlowpayOptions options) {
+    worker.of(options);
   }
 
   @Override
-  int run(PrintWriter out, FlowpayOptions options) {
+  int run(PrintWriter out, FlowpayOptions options, FlowpayNode node) {
     String workerId = worker.of(options);
-    return withNode(options, node -> {
-      ReconcilingCalls calls = new ReconcilingCalls(node.redis());
-      List<JsonObject> listed = (unresolved ? calls.unresolved(workerId) : calls.list(workerId)).await();
-      long now = System.currentTimeMillis();
-      for (JsonObject call : listed) {
-        out.println(json ? call.encode() : line(call, now));
-      }
-      if (!json) {
-        out.printf("%d call(s) %s on worker %s%n", listed.size(), unresolved ? "unresolved" : "being reconciled", workerId);
-      }
-      return ExitCodes.OK;
-    });
+    ReconcilingCalls calls = new ReconcilingCalls(node.redis());
+    List<JsonObject> listed = (unresolved ? calls.unresolved(workerId) : calls.list(workerId)).await();
+    long now = System.currentTimeMillis();
+    for (JsonObject call : listed) {
+      out.println(json ? call.encode() : line(call, now));
+    }
+    if (!json) {
+      out.printf("%d call(s) %s on worker %s%n", listed.size(), unresolved ? "unresolved" : "being reconciled", workerId);
+    }
+    return ExitCodes.OK;
   }
 
   private static String line(JsonObject call, long now) {

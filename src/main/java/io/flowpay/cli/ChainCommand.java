@@ -5,9 +5,10 @@ import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.flow.FlowNames;
 import io.flowpay.queue.ChainStatus;
 import io.flowpay.queue.QueueReader;
+import io.flowpay.worker.FlowpayNode;
 import java.io.PrintWriter;
-import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -18,44 +19,39 @@ import picocli.CommandLine.Parameters;
         + " --follow prints runs as they commit until the chain is settled.%n"
         + "Exit code: 0 when the chain is settled with no failed run, 1 when a run failed, the chain is not settled"
         + " (in time, with --follow) or does not exist, 2 for usage/config errors.")
-public final class ChainCommand extends ConfiguredCommand {
+public final class ChainCommand extends RedisCommand {
 
   static final int MAX_RUNS = 1000;
 
   @Parameters(index = "0", paramLabel = "CHAIN_ID", description = "Chain id (what POST /v1/runs and 'run' answer).")
   String chainId;
 
-  @Option(names = "--follow", description = "Print each run as it commits, until the chain is settled.")
-  boolean follow;
-
-  @Option(names = "--timeout", defaultValue = "300", description = "With --follow: seconds to wait (default: 300).")
-  long timeoutSeconds;
+  @Mixin
+  FollowOption follow;
 
   @Option(names = "--json", description = "One JSON run record per line, then a summary object.")
   boolean json;
 
-  public ChainCommand(Map<String, String> env) {
-    super(env);
+  @Override
+  void check(FlowpayOptions options) {
+    FlowNames.requireId("CHAIN_ID", chainId);
   }
 
   @Override
-  int run(PrintWriter out, FlowpayOptions options) {
-    String id = FlowNames.requireId("CHAIN_ID", chainId);
+  int run(PrintWriter out, FlowpayOptions options, FlowpayNode node) {
     RunPrinter printer = new RunPrinter(out, json);
-    return withNode(options, node -> {
-      ChainStatus status;
-      if (follow) {
-        status = ChainFollower.follow(node, options, id, printer, timeoutSeconds * 1000).await();
-      } else {
-        status = node.queue().chain(id).await();
-        if (status == null) {
-          throw new FlowpayFailure(FlowpayFailure.Kind.CHAIN_NOT_FOUND, "no chain '" + id + "' in Redis (chains are kept "
-              + options.redis().chainRetentionDays() + " days after their last run; is REDIS_URL the service's?)");
-        }
-        new QueueReader(node.redis()).chainRuns(id, MAX_RUNS).await().forEach(printer::print);
+    ChainStatus status;
+    if (follow.on) {
+      status = follow.chain(node, options, chainId, printer);
+    } else {
+      status = node.queue().chain(chainId).await();
+      if (status == null) {
+        throw new FlowpayFailure(FlowpayFailure.Kind.CHAIN_NOT_FOUND, "no chain '" + chainId + "' in Redis (chains are kept "
+            + options.redis().chainRetentionDays() + " days after their last run; is REDIS_URL the service's?)");
       }
-      printer.summary(ChainFollower.summary(status).put("pending", status.pending()).put("dead", status.dead()));
-      return status.settled() && status.failed() == 0 ? ExitCodes.OK : ExitCodes.FAILED;
-    });
+      new QueueReader(node.redis()).chainRuns(chainId, MAX_RUNS).await().forEach(printer::print);
+    }
+    printer.summary(ChainFollower.summary(status).put("pending", status.pending()).put("dead", status.dead()));
+    return status.settled() && status.failed() == 0 ? ExitCodes.OK : ExitCodes.FAILED;
   }
 }

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -37,10 +36,6 @@ public final class CheckCommand extends CommandSupport {
 
   @Option(names = "--strict", description = "Exit 1 when there are warnings, too.")
   boolean strict;
-
-  public CheckCommand(Map<String, String> env) {
-    super(env);
-  }
 
   @Override
   int run(PrintWriter out) {

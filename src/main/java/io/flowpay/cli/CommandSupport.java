@@ -2,12 +2,11 @@ package io.flowpay.cli;
 
 import io.flowpay.config.FlowpayOptions;
 import io.flowpay.failure.FlowpayFailure;
-import io.flowpay.flow.FlowNames;
-import io.flowpay.flow.Placement;
 import io.flowpay.worker.FlowpayNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,11 +19,9 @@ import picocli.CommandLine.Spec;
 /** What every sub-command shares: loading the config, and turning failures into a message and an exit code. */
 abstract class CommandSupport implements Callable<Integer> {
 
-  protected final Map<String, String> env;
-
-  CommandSupport(Map<String, String> env) {
-    this.env = env;
-  }
+  /** The process's environment and stdin, as {@link CommandFactory} hands them over (none outside it). */
+  Map<String, String> env = Map.of();
+  InputStream in = InputStream.nullInputStream();
 
   /** The command's work; may throw a {@link FlowpayFailure}, which becomes a message and an exit code. */
   abstract int run(PrintWriter out) throws Exception;
@@ -61,19 +58,6 @@ abstract class CommandSupport implements Callable<Integer> {
       config = standard;
     }
     return FlowpayOptions.load(config, env);
-  }
-
-  /** The {@code --worker} value, or the first of the config's workers; fails naming {@code --worker} when invalid. */
-  static String workerId(FlowpayOptions options, String worker) {
-    return FlowNames.requireId("--worker", worker == null ? options.workers().get(0) : worker);
-  }
-
-  /**
-   * The {@code --worker} value, or the context's placed worker among the config's workers
-   * ({@link Placement}): the worker that the API and webhooks would pick for it too.
-   */
-  static String workerFor(FlowpayOptions options, String worker, String contextId) {
-    return worker == null ? Placement.workerFor(contextId, options.workers()) : FlowNames.requireId("--worker", worker);
   }
 
   /** Connects to the config's Redis (no workers), hands the node to {@code work}, and disconnects. */

@@ -2,7 +2,6 @@ package io.flowpay.cli;
 
 import io.flowpay.config.FlowpayOptions;
 import java.io.PrintWriter;
-import java.util.Map;
 import picocli.CommandLine.Mixin;
 
 /** A sub-command that works from the config ({@code --config}, or conf/flowpay.json when present). */
@@ -10,10 +9,6 @@ abstract class ConfiguredCommand extends CommandSupport {
 
   @Mixin
   ConfigOption config;
-
-  ConfiguredCommand(Map<String, String> env) {
-    super(env);
-  }
 
   @Override
   final int run(PrintWriter out) throws Exception {

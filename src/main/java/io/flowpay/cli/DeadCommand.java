@@ -4,10 +4,10 @@ import io.flowpay.config.FlowpayOptions;
 import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.queue.DeadLetter;
 import io.flowpay.queue.RedisTaskQueue;
+import io.flowpay.worker.FlowpayNode;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
     description = "Tasks parked in a worker's dead-letter stream: list them, show one, retry (re-enqueue with the attempt"
         + " reset) or drop. Retry and drop are recorded in the worker's audit stream.%n"
         + "Exit code: 0 on success, 1 when an id is not found or Redis fails, 2 for usage/config errors.")
-public final class DeadCommand extends ConfiguredCommand {
+public final class DeadCommand extends RedisCommand {
 
   enum Action { list, show, retry, drop, audit }
 
@@ -40,36 +40,35 @@ public final class DeadCommand extends ConfiguredCommand {
   @Option(names = "--json", description = "Print JSON, one object per line.")
   boolean json;
 
-  @Option(names = "--by", description = "Who is acting, for the audit (default: $USER).")
-  String by;
-
-  public DeadCommand(Map<String, String> env) {
-    super(env);
-  }
+  @Mixin
+  ActorOption actor;
 
   @Override
-  int run(PrintWriter out, FlowpayOptions options) {
-    String workerId = worker.of(options);
+  void check(FlowpayOptions options) {
+    worker.of(options);
     if ((action == Action.list || action == Action.audit) != ids.isEmpty()) {
       throw new FlowpayFailure(FlowpayFailure.Kind.BAD_REQUEST, action == Action.list || action == Action.audit
           ? "'dead " + action + "' takes no ids" : "'dead " + action + "' needs the id of a dead letter: see 'flowpay dead list'");
     }
-    return withNode(options, node -> {
-      RedisTaskQueue queue = node.queue();
-      return switch (action) {
-        case list -> list(out, queue.deadLetters(workerId, "-", Math.max(1, limit)).await());
-        case audit -> audit(out, queue, workerId);
-        case show -> each(out, id -> {
-          DeadLetter letter = queue.deadLetter(workerId, id).await();
-          if (letter != null) {
-            out.println(letter.toJson().encodePrettily());
-          }
-          return letter != null;
-        });
-        case retry -> each(out, id -> report(out, "retried", id, queue.retryDead(workerId, id, actor()).await()));
-        case drop -> each(out, id -> report(out, "dropped", id, queue.dropDead(workerId, id, actor()).await()));
-      };
-    });
+  }
+
+  @Override
+  int run(PrintWriter out, FlowpayOptions options, FlowpayNode node) {
+    String workerId = worker.of(options);
+    RedisTaskQueue queue = node.queue();
+    return switch (action) {
+      case list -> list(out, queue.deadLetters(workerId, "-", Math.max(1, limit)).await());
+      case audit -> audit(out, queue, workerId);
+      case show -> each(out, id -> {
+        DeadLetter letter = queue.deadLetter(workerId, id).await();
+        if (letter != null) {
+          out.println(letter.toJson().encodePrettily());
+        }
+        return letter != null;
+      });
+      case retry -> each(out, id -> report(out, "retried", id, queue.retryDead(workerId, id, actor.who(env)).await()));
+      case drop -> each(out, id -> report(out, "dropped", id, queue.dropDead(workerId, id, actor.who(env)).await()));
+    };
   }
 
   private int list(PrintWriter out, List<DeadLetter> letters) {
@@ -115,10 +114,5 @@ public final class DeadCommand extends ConfiguredCommand {
       out.println(done + " " + id);
     }
     return ok;
-  }
-
-  private String actor() {
-    String who = by != null ? by : env.getOrDefault("USER", "unknown");
-    return who.isBlank() ? "unknown" : who;
   }
 }

@@ -17,7 +17,6 @@ import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -38,10 +37,6 @@ public final class DemoCommand extends CommandSupport {
 
   @Option(names = "--json", description = "Print one JSON object per run and a summary object per chain.")
   boolean json;
-
-  public DemoCommand(Map<String, String> env) {
-    super(env);
-  }
 
   @Override
   int run(PrintWriter out) {

@@ -5,6 +5,7 @@ import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.flow.FlowNames;
 import io.flowpay.queue.FlowHealth;
 import io.flowpay.queue.RedisTaskQueue;
+import io.flowpay.worker.FlowpayNode;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.util.List;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Parameters;
         + " streak and whether it is disabled (status); re-enable a disabled flow (enable)."
         + " Enabling queues again the tasks parked while it was disabled (on the config's workers).%n"
         + "Exit code: 0 on success, 1 when 'enable' finds the flow not disabled or Redis fails, 2 for usage/config errors.")
-public final class FlowCommand extends ConfiguredCommand {
+public final class FlowCommand extends RedisCommand {
 
   enum Action { list, status, enable }
 
@@ -37,48 +38,53 @@ public final class FlowCommand extends ConfiguredCommand {
   @Option(names = "--json", description = "list: one JSON object per flow per line.")
   boolean json;
 
-  public FlowCommand(Map<String, String> env) {
-    super(env);
+  @Override
+  void check(FlowpayOptions options) {
+    if (action == Action.list && flow != null) {
+      throw new FlowpayFailure(FlowpayFailure.Kind.BAD_REQUEST, "'flow list' takes no flow name");
+    }
+    if (action != Action.list && flow == null) {
+      throw new FlowpayFailure(FlowpayFailure.Kind.BAD_REQUEST, "'flow " + action + "' needs a flow name: see 'flowpay flow list'");
+    }
+    if (flow != null) {
+      FlowNames.require(flow);
+    }
   }
 
   @Override
-  int run(PrintWriter out, FlowpayOptions options) {
-    if (action == Action.list) {
-      if (flow != null) {
-        throw new FlowpayFailure(FlowpayFailure.Kind.BAD_REQUEST, "'flow list' takes no flow name");
-      }
-      return withNode(options, node -> list(out, FlowHealth.list(node.redis(), options.flowsDir()).await(), options));
+  int run(PrintWriter out, FlowpayOptions options, FlowpayNode node) {
+    return switch (action) {
+      case list -> list(out, FlowHealth.list(node.redis(), options.flowsDir()).await(), options);
+      case enable -> enable(out, options, node.queue());
+      case status -> status(out, node.queue());
+    };
+  }
+
+  private int enable(PrintWriter out, FlowpayOptions options, RedisTaskQueue queue) {
+    boolean enabled = queue.enableFlow(flow).await();
+    out.println(enabled ? "flow " + flow + " enabled" : "flow " + flow + " was not disabled");
+    int queued = 0;
+    for (String worker : options.workers()) {
+      queued += queue.retryParkedWhileDisabled(worker, flow, "flow enable").await();
     }
-    if (flow == null) {
-      throw new FlowpayFailure(FlowpayFailure.Kind.BAD_REQUEST, "'flow " + action + "' needs a flow name: see 'flowpay flow list'");
+    if (queued > 0) {
+      out.println(queued + " task(s) of " + flow + " parked while it was disabled are queued again");
     }
-    String name = FlowNames.require(flow);
-    return withNode(options, node -> {
-      RedisTaskQueue queue = node.queue();
-      if (action == Action.enable) {
-        boolean enabled = queue.enableFlow(name).await();
-        out.println(enabled ? "flow " + name + " enabled" : "flow " + name + " was not disabled");
-        int queued = 0;
-        for (String worker : options.workers()) {
-          queued += queue.retryParkedWhileDisabled(worker, name, "flow enable").await();
-        }
-        if (queued > 0) {
-          out.println(queued + " task(s) of " + name + " parked while it was disabled are queued again");
-        }
-        return enabled || queued > 0 ? ExitCodes.OK : ExitCodes.FAILED;
+    return enabled || queued > 0 ? ExitCodes.OK : ExitCodes.FAILED;
+  }
+
+  private int status(PrintWriter out, RedisTaskQueue queue) {
+    Map<String, String> state = queue.flowState(flow).await();
+    JsonObject status = new JsonObject().put("flow", flow)
+        .put("disabled", state.containsKey("disabled_at"))
+        .put("failures_in_a_row", Long.parseLong(state.getOrDefault("failures", "0")));
+    state.forEach((key, value) -> {
+      if (!key.equals("failures")) {
+        status.put(key, Times.readable(key, value));
       }
-      Map<String, String> state = queue.flowState(name).await();
-      JsonObject status = new JsonObject().put("flow", name)
-          .put("disabled", state.containsKey("disabled_at"))
-          .put("failures_in_a_row", Long.parseLong(state.getOrDefault("failures", "0")));
-      state.forEach((key, value) -> {
-        if (!key.equals("failures")) {
-          status.put(key, Times.readable(key, value));
-        }
-      });
-      out.println(status.encodePrettily());
-      return ExitCodes.OK;
     });
+    out.println(status.encodePrettily());
+    return ExitCodes.OK;
   }
 
   private int list(PrintWriter out, List<JsonObject> flows, FlowpayOptions options) {

@@ -15,7 +15,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,18 +45,11 @@ public final class RunCommand extends ConfiguredCommand {
   @Mixin
   WorkerOption worker;
 
-  @Option(names = "--follow", description = "Print each run of the chain as it happens, until the chain is settled.")
-  boolean follow;
+  @Mixin
+  FollowOption follow;
 
   @Option(names = "--json", description = "Print one JSON object per run and a final summary object.")
   boolean json;
-
-  @Option(names = "--timeout", defaultValue = "300", description = "With --follow: seconds to wait for the chain to settle (default: 300).")
-  long timeoutSeconds;
-
-  public RunCommand(Map<String, String> env) {
-    super(env);
-  }
 
   @Override
   int run(PrintWriter out, FlowpayOptions options) {
@@ -68,13 +60,13 @@ public final class RunCommand extends ConfiguredCommand {
     return withNode(options, node -> {
       node.queue().start(task).await();
       RunPrinter printer = new RunPrinter(out, json);
-      if (!follow) {
+      if (!follow.on) {
         printer.summary(new JsonObject().put("task_id", task.taskId()).put("chain_id", task.chainId())
             .put("status", "queued").put("runs", 0L).put("failed", 0L));
         return ExitCodes.OK;
       }
       warnIfUnserved(node, task.workerId());
-      ChainStatus status = ChainFollower.follow(node, options, task.chainId(), printer, timeoutSeconds * 1000).await();
+      ChainStatus status = follow.chain(node, options, task.chainId(), printer);
       printer.summary(ChainFollower.summary(status));
       return status.failed() == 0 && !status.stuck() ? ExitCodes.OK : ExitCodes.FAILED;
     });
@@ -98,7 +90,7 @@ public final class RunCommand extends ConfiguredCommand {
         PrintWriter err = spec.commandLine().getErr();
         err.printf("flowpay: warning: no worker took the task from worker %s's stream within %d s (%s): the chain waits"
             + " until 'flowpay serve' runs with %s in workers; following for up to %d s%n", workerId, PICKUP_MS / 1000,
-            last, workerId, timeoutSeconds);
+            last, workerId, follow.timeoutSeconds);
         err.flush();
         return;
       }

@@ -52,11 +52,7 @@ final class RunPrinter {
       out.printf("%sstart %s on %s/%s%n", INDENT, child.getString("flow"), child.getString("worker_id"),
           child.getString("context_id"));
     }
-    JsonObject error = run.getJsonObject("error");
-    if (error != null) {
-      out.printf("%serror %s%n", INDENT, where(error) + error.getString("message"));
-    }
-    out.flush();
+    printError(run);
   }
 
   /** One line a run (with its date), and its error: for lists of runs across chains. */
@@ -67,6 +63,11 @@ final class RunPrinter {
     }
     out.println(DAY.format(Instant.ofEpochMilli(run.getLong("started_at", 0L))) + " " + headline(run)
         + " chain=" + run.getString("chain_id"));
+    printError(run);
+  }
+
+  /** A failed run's error, where it happened first; then flushes, as the run is printed whole. */
+  private void printError(JsonObject run) {
     JsonObject error = run.getJsonObject("error");
     if (error != null) {
       out.printf("%serror %s%n", INDENT, where(error) + error.getString("message"));

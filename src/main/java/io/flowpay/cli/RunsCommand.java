@@ -5,16 +5,17 @@ import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.flow.FlowNames;
 import io.flowpay.flow.Task;
 import io.flowpay.queue.QueueReader;
+import io.flowpay.worker.FlowpayNode;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code flowpay runs}: recent runs across every context, newest first, filtered. */
@@ -24,7 +25,7 @@ import picocli.CommandLine.Option;
         + " look-up. With --retry TASK_ID --context C, runs a failed run's task again as a fresh attempt (same"
         + " idempotency keys), audited.%nExit code: 0, 1 when Redis fails or there is no such failed run, 2 for"
         + " usage/config errors.")
-public final class RunsCommand extends ConfiguredCommand {
+public final class RunsCommand extends RedisCommand {
 
   private static final Pattern AGO = Pattern.compile("(\\d+)([smhd])");
 
@@ -50,54 +51,58 @@ public final class RunsCommand extends ConfiguredCommand {
   @Option(names = "--context", description = "With --retry: the context the failed run is in.")
   String context;
 
-  @Option(names = "--by", description = "With --retry: who is acting, for the audit (default: $USER).")
-  String by;
+  @Mixin
+  ActorOption actor;
 
-  public RunsCommand(Map<String, String> env) {
-    super(env);
+  @Override
+  void check(FlowpayOptions options) {
+    if (retry != null) {
+      if (context == null) {
+        throw new FlowpayFailure(FlowpayFailure.Kind.BAD_REQUEST, "--retry needs --context: the context the failed run"
+            + " is in (see 'flowpay runs --failed')");
+      }
+      FlowNames.requireId("--context", context);
+      return;
+    }
+    if (flow != null) {
+      FlowNames.require(flow);
+    }
+    if (since != null) {
+      sinceMillis(since, Instant.now());
+    }
   }
 
   @Override
-  int run(PrintWriter out, FlowpayOptions options) {
-    if (retry != null) {
-      return retry(out, options);
-    }
-    String onlyFlow = flow == null ? null : FlowNames.require(flow);
-    long sinceMs = since == null ? 0 : sinceMillis(since, Instant.now());
-    int max = Math.max(1, limit);
-    return withNode(options, node -> {
-      List<JsonObject> runs = new QueueReader(node.redis()).recentRuns(sinceMs, Math.max(max, 1000)).await().stream()
-          .filter(run -> !failed || !"ok".equals(run.getString("status")))
-          .filter(run -> onlyFlow == null || onlyFlow.equals(run.getString("flow")))
-          .limit(max).toList();
-      RunPrinter printer = new RunPrinter(out, json);
-      runs.forEach(printer::line);
-      if (!json && runs.isEmpty()) {
-        out.println("no runs" + (failed ? " failed" : "") + (onlyFlow == null ? "" : " of flow " + onlyFlow)
-            + (since == null ? "" : " since " + Times.iso(sinceMs)));
-      }
-      return ExitCodes.OK;
-    });
+  int run(PrintWriter out, FlowpayOptions options, FlowpayNode node) {
+    return retry != null ? retry(out, node) : list(out, node);
   }
 
-  private int retry(PrintWriter out, FlowpayOptions options) {
-    if (context == null) {
-      throw new FlowpayFailure(FlowpayFailure.Kind.BAD_REQUEST, "--retry needs --context: the context the failed run is in"
-          + " (see 'flowpay runs --failed')");
+  private int list(PrintWriter out, FlowpayNode node) {
+    long sinceMs = since == null ? 0 : sinceMillis(since, Instant.now());
+    int max = Math.max(1, limit);
+    List<JsonObject> runs = new QueueReader(node.redis()).recentRuns(sinceMs, Math.max(max, 1000)).await().stream()
+        .filter(run -> !failed || !"ok".equals(run.getString("status")))
+        .filter(run -> flow == null || flow.equals(run.getString("flow")))
+        .limit(max).toList();
+    RunPrinter printer = new RunPrinter(out, json);
+    runs.forEach(printer::line);
+    if (!json && runs.isEmpty()) {
+      out.println("no runs" + (failed ? " failed" : "") + (flow == null ? "" : " of flow " + flow)
+          + (since == null ? "" : " since " + Times.iso(sinceMs)));
     }
-    String contextId = FlowNames.requireId("--context", context);
-    String who = by != null ? by : env.getOrDefault("USER", "unknown");
-    return withNode(options, node -> {
-      Task task = node.queue().retryRun(contextId, retry, who).await();
-      if (task == null) {
-        out.println("no failed run of task " + retry + " in context " + contextId + " (it succeeded since, or its record"
-            + " is no longer kept): see 'flowpay runs --failed'");
-        return ExitCodes.FAILED;
-      }
-      out.printf("retried task %s of flow %s in context %s on worker %s (chain %s)%n", task.taskId(), task.flow(),
-          contextId, task.workerId(), task.chainId());
-      return ExitCodes.OK;
-    });
+    return ExitCodes.OK;
+  }
+
+  private int retry(PrintWriter out, FlowpayNode node) {
+    Task task = node.queue().retryRun(context, retry, actor.who(env)).await();
+    if (task == null) {
+      out.println("no failed run of task " + retry + " in context " + context + " (it succeeded since, or its record"
+          + " is no longer kept): see 'flowpay runs --failed'");
+      return ExitCodes.FAILED;
+    }
+    out.printf("retried task %s of flow %s in context %s on worker %s (chain %s)%n", task.taskId(), task.flow(),
+        context, task.workerId(), task.chainId());
+    return ExitCodes.OK;
   }
 
   /** {@code 15m} → 15 minutes before {@code now}; an ISO-8601 instant as it is. */

@@ -5,9 +5,7 @@ import io.flowpay.config.ScheduleOptions;
 import io.flowpay.queue.ScheduleStore;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -20,7 +18,7 @@ import picocli.CommandLine.Parameters;
     description = "The config's schedules: cron, time zone, flow, next tick, last tick and the chain it started."
         + " With NAME: that schedule's newest ticks and their chains (see them with 'flowpay chain show ID').%n"
         + "Exit code: 0 on success, 1 when NAME is not a schedule or Redis fails, 2 for usage/config errors.")
-public final class SchedulesCommand extends CommandSupport {
+public final class SchedulesCommand extends ConfiguredCommand {
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "A schedule's name: list its ticks.")
   String name;
@@ -31,16 +29,8 @@ public final class SchedulesCommand extends CommandSupport {
   @Option(names = "--json", description = "One JSON object per schedule per line.")
   boolean json;
 
-  @Option(names = "--config", description = "Config file (default: conf/flowpay.json if present).")
-  Path config;
-
-  public SchedulesCommand(Map<String, String> env) {
-    super(env);
-  }
-
   @Override
-  int run(PrintWriter out) {
-    FlowpayOptions options = options(config, false);
+  int run(PrintWriter out, FlowpayOptions options) {
     if (options.schedules().isEmpty()) {
       out.println("no schedules in the config: add a \"schedules\" list (see the README's Configuration)");
       return name == null ? ExitCodes.OK : ExitCodes.FAILED;

@@ -17,7 +17,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -63,10 +62,6 @@ public final class ServeCommand extends CommandSupport {
   /** Counted down by SIGTERM / Ctrl-C (the shutdown hook), or by a test; the stop then runs on the command's thread. */
   final CountDownLatch stopRequested = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
-
-  public ServeCommand(Map<String, String> env) {
-    super(env);
-  }
 
   @Override
   int run(PrintWriter out) throws InterruptedException {
@@ -223,32 +218,27 @@ public final class ServeCommand extends CommandSupport {
   }
 
   private static String stripeKey(Secrets secrets) {
-    String key = secrets.stripeKey();
-    if (key == null) {
-      throw new FlowpayFailure(FlowpayFailure.Kind.CONFIG_INVALID, Secrets.STRIPE_SECRET_KEY
-          + " is not set: export your Stripe key (sk_test_... for test mode) before 'flowpay serve',"
-          + " or try 'flowpay demo', which runs against a local Stripe stand-in");
-    }
-    return key;
+    return required(secrets.stripeKey(), Secrets.STRIPE_SECRET_KEY + " is not set: export your Stripe key (sk_test_..."
+        + " for test mode) before 'flowpay serve', or try 'flowpay demo', which runs against a local Stripe stand-in");
   }
 
   private static List<String> apiTokens(Secrets secrets) {
     List<String> tokens = secrets.apiTokens();
-    if (tokens.isEmpty()) {
-      throw new FlowpayFailure(FlowpayFailure.Kind.CONFIG_INVALID, Secrets.FLOWPAY_API_TOKENS
-          + " is not set but the config turns the HTTP API on (http.port): export FLOWPAY_API_TOKENS=<token>[,<token>...]"
-          + " (e.g. $(openssl rand -hex 32)), or remove http.port to run without the API");
-    }
-    return tokens;
+    return required(tokens.isEmpty() ? null : tokens, Secrets.FLOWPAY_API_TOKENS + " is not set but the config turns"
+        + " the HTTP API on (http.port): export FLOWPAY_API_TOKENS=<token>[,<token>...] (e.g. $(openssl rand -hex 32)),"
+        + " or remove http.port to run without the API");
   }
 
   private static String webhookSecret(Secrets secrets) {
-    String secret = secrets.webhookSecret();
+    return required(secrets.webhookSecret(), Secrets.STRIPE_WEBHOOK_SECRET + " is not set but the config turns Stripe"
+        + " webhooks on (webhooks section): export STRIPE_WEBHOOK_SECRET=whsec_... (the endpoint's signing secret in the"
+        + " Stripe dashboard, or what 'stripe listen' prints), or remove the webhooks section");
+  }
+
+  /** {@code secret}, or a config failure whose message names the missing environment variable and how to set it. */
+  private static <T> T required(T secret, String missing) {
     if (secret == null) {
-      throw new FlowpayFailure(FlowpayFailure.Kind.CONFIG_INVALID, Secrets.STRIPE_WEBHOOK_SECRET
-          + " is not set but the config turns Stripe webhooks on (webhooks section): export STRIPE_WEBHOOK_SECRET=whsec_..."
-          + " (the endpoint's signing secret in the Stripe dashboard, or what 'stripe listen' prints),"
-          + " or remove the webhooks section");
+      throw new FlowpayFailure(FlowpayFailure.Kind.CONFIG_INVALID, missing);
     }
     return secret;
   }

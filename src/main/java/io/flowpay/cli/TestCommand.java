@@ -7,7 +7,6 @@ import io.flowpay.flowtest.TestReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -39,10 +38,6 @@ public final class TestCommand extends CommandSupport {
   @Option(names = "--config", description = "Config file for workers and script limits (default: conf/flowpay.json"
       + " if present). Its Redis and Stripe are not used.")
   Path config;
-
-  public TestCommand(Map<String, String> env) {
-    super(env);
-  }
 
   @Override
   int run(PrintWriter out) throws IOException {

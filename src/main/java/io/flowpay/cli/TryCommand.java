@@ -16,13 +16,13 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -38,7 +38,7 @@ import picocli.CommandLine.Parameters;
         + " --answer or --error FLOW runs as a response or error flow. Without FLOW, a prompt (REPL) evaluates flow"
         + " lines read from stdin against the context, keeping its scratch state between lines.%n"
         + "Exit code: 0 when the run succeeded, 1 when it failed, 2 for usage/config errors.")
-public final class TryCommand extends CommandSupport {
+public final class TryCommand extends ConfiguredCommand {
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "FLOW", description = "Flow name, e.g. main (runs"
       + " flows/main.js). Without it, an interactive prompt reads flow lines from stdin (a REPL).")
@@ -63,32 +63,21 @@ public final class TryCommand extends CommandSupport {
       + " empty context; Redis is not needed then).")
   String context;
 
-  @Option(names = "--worker", description = "Worker id the run is on (default: the first in the config's workers).")
-  String worker;
+  @Mixin
+  WorkerOption worker;
 
   @Option(names = "--json", description = "Print the effects as one JSON object.")
   boolean json;
 
-  @Option(names = "--config", description = "Config file (default: conf/flowpay.json if present).")
-  Path config;
-
-  private final InputStream stdin;
-
-  public TryCommand(Map<String, String> env, InputStream stdin) {
-    super(env);
-    this.stdin = stdin;
-  }
-
   @Override
-  int run(PrintWriter out) throws IOException {
-    FlowpayOptions options = options(config, false);
+  int run(PrintWriter out, FlowpayOptions options) throws IOException {
     String contextId = FlowNames.requireId("--context", context == null ? "try-" + Ids.newId().substring(0, 12) : context);
     if (answer != null && error != null) {
       throw new FlowpayFailure(FlowpayFailure.Kind.BAD_REQUEST, "give --answer (a response flow) or --error (an error"
           + " flow), not both");
     }
     String name = flow == null ? TryRepl.FLOW : FlowNames.require(flow);
-    Task task = task(name, workerFor(options, worker, contextId), contextId);
+    Task task = task(name, worker.forContext(options, contextId), contextId);
     if (flow != null) {
       requireFlowFile(options.flowsDir());
     }
@@ -96,7 +85,7 @@ public final class TryCommand extends CommandSupport {
         : withNode(options, node -> node.queue().snapshot(contextId).await().values());
     Duration budget = Duration.ofMillis(options.worker().cpuBudgetMs());
     if (flow == null) {
-      return new TryRepl(task, state, context != null, budget, options.worker().scriptLimits(), out).run(stdin);
+      return new TryRepl(task, state, context != null, budget, options.worker().scriptLimits(), out).run(in);
     }
     FlowEngine engine = FlowEngine.checking(options.flowsDir(), StripeResources.standard(), budget,
         options.worker().scriptLimits()).placingOver(options.workers());

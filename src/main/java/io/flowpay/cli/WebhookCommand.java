@@ -13,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -49,10 +48,6 @@ public final class WebhookCommand extends CommandSupport {
 
   @Option(names = "--secret", description = "Signing secret (default: $STRIPE_WEBHOOK_SECRET, as 'serve --local' prints it).")
   String secret;
-
-  public WebhookCommand(Map<String, String> env) {
-    super(env);
-  }
 
   @Override
   int run(PrintWriter out) throws InterruptedException {

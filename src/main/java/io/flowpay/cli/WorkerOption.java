@@ -1,6 +1,8 @@
 package io.flowpay.cli;
 
 import io.flowpay.config.FlowpayOptions;
+import io.flowpay.flow.FlowNames;
+import io.flowpay.flow.Placement;
 import picocli.CommandLine.Option;
 
 /** {@code --worker ID}, shared by the commands that act on one worker ({@code @Mixin}). */
@@ -11,7 +13,7 @@ final class WorkerOption {
 
   /** The {@code --worker} value, or the first of the config's workers; fails naming {@code --worker} when invalid. */
   String of(FlowpayOptions options) {
-    return CommandSupport.workerId(options, id);
+    return FlowNames.requireId("--worker", id == null ? options.workers().get(0) : id);
   }
 
   /**
@@ -19,6 +21,6 @@ final class WorkerOption {
    * one the API and webhooks pick for it too.
    */
   String forContext(FlowpayOptions options, String contextId) {
-    return CommandSupport.workerFor(options, id, contextId);
+    return id == null ? Placement.workerFor(contextId, options.workers()) : FlowNames.requireId("--worker", id);
   }
 }

@@ -3,11 +3,11 @@ package io.flowpay.cli;
 import io.flowpay.config.FlowpayOptions;
 import io.flowpay.queue.QueueReader;
 import io.flowpay.queue.WorkerStats;
+import io.flowpay.worker.FlowpayNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,30 +17,24 @@ import picocli.CommandLine.Option;
     description = "Every worker id with a stream in Redis (and those of the config): consumers that took a task in the"
         + " last 30 s out of all (an idle worker takes none), tasks queued and running, lag (age of the oldest task not done), calls in flight, timers, dead letters.%n"
         + "Exit code: 0, 1 when Redis fails, 2 for usage/config errors.")
-public final class WorkersCommand extends ConfiguredCommand {
+public final class WorkersCommand extends RedisCommand {
 
   @Option(names = "--json", description = "One JSON object per worker per line.")
   boolean json;
 
-  public WorkersCommand(Map<String, String> env) {
-    super(env);
-  }
-
   @Override
-  int run(PrintWriter out, FlowpayOptions options) {
-    return withNode(options, node -> {
-      QueueReader reader = new QueueReader(node.redis());
-      TreeSet<String> ids = new TreeSet<>(options.workers());
-      ids.addAll(reader.workerIds().await());
-      if (!json) {
-        out.printf("%-24s %-6s %7s %7s %8s %7s %6s %5s%n", "WORKER", "ACTIVE", "QUEUED", "RUNNING", "LAG", "CALLS",
-            "TIMERS", "DEAD");
-      }
-      for (String id : ids) {
-        print(out, reader.worker(id).await());
-      }
-      return ExitCodes.OK;
-    });
+  int run(PrintWriter out, FlowpayOptions options, FlowpayNode node) {
+    QueueReader reader = new QueueReader(node.redis());
+    TreeSet<String> ids = new TreeSet<>(options.workers());
+    ids.addAll(reader.workerIds().await());
+    if (!json) {
+      out.printf("%-24s %-6s %7s %7s %8s %7s %6s %5s%n", "WORKER", "ACTIVE", "QUEUED", "RUNNING", "LAG", "CALLS",
+          "TIMERS", "DEAD");
+    }
+    for (String id : ids) {
+      print(out, reader.worker(id).await());
+    }
+    return ExitCodes.OK;
   }
 
   private void print(PrintWriter out, WorkerStats stats) {

@@ -6,7 +6,10 @@ import java.util.regex.Pattern;
 /** Flow names: {@code flows/<name>.js}, snake_case, a {@code /} for a sub-folder. */
 public final class FlowNames {
 
-  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*(/[a-z][a-z0-9_]*)*");
+  /** What a flow name looks like, as a regular expression (no capturing group: it can sit in a route's path). */
+  public static final String NAME_REGEX = "[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*";
+
+  private static final Pattern NAME = Pattern.compile(NAME_REGEX);
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:\\-]{1,128}");
 
   /** What flow tests end with ({@code flowpay test}): such files sit next to flows but are not flows. */

@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 final class FlowRoutes {
 
   static final String PRECEDENCE = "an uploaded version wins over the file of the same name in flowsDir";
-  private static final String NAME = "(?<name>[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*)";
+  private static final String NAME = "(?<name>" + FlowNames.NAME_REGEX + ")";
 
   private final FlowLibrary library;
   private final Path flowsDir;

@@ -17,6 +17,7 @@ import org.openjdk.nashorn.api.tree.ForOfLoopTree;
 import org.openjdk.nashorn.api.tree.FunctionDeclarationTree;
 import org.openjdk.nashorn.api.tree.FunctionExpressionTree;
 import org.openjdk.nashorn.api.tree.IdentifierTree;
+import org.openjdk.nashorn.api.tree.LoopTree;
 import org.openjdk.nashorn.api.tree.SimpleTreeVisitorES6;
 import org.openjdk.nashorn.api.tree.Tree;
 import org.openjdk.nashorn.api.tree.UnaryTree;
@@ -82,7 +83,7 @@ final class Assignments {
   }
 
   /** Walks the flow with the names in scope, one set per enclosing function. */
-  private final class Checker extends SimpleTreeVisitorES6<Void, Void> {
+  private final class Checker extends LoopVisitor {
 
     private final Deque<Set<String>> scopes = new ArrayDeque<>();
 
@@ -146,15 +147,12 @@ final class Assignments {
     }
 
     @Override
-    public Void visitForInLoop(ForInLoopTree loop, Void nothing) {
-      assigned(loop.getVariable());
-      return super.visitForInLoop(loop, nothing);
-    }
-
-    @Override
-    public Void visitForOfLoop(ForOfLoopTree loop, Void nothing) {
-      assigned(loop.getVariable());
-      return super.visitForOfLoop(loop, nothing);
+    void loop(LoopTree loop) {
+      if (loop instanceof ForInLoopTree in) {
+        assigned(in.getVariable());
+      } else if (loop instanceof ForOfLoopTree of) {
+        assigned(of.getVariable());
+      }
     }
 
     private void assigned(ExpressionTree target) {

@@ -9,24 +9,19 @@ import org.openjdk.nashorn.api.tree.BlockTree;
 import org.openjdk.nashorn.api.tree.CatchTree;
 import org.openjdk.nashorn.api.tree.CompilationUnitTree;
 import org.openjdk.nashorn.api.tree.Diagnostic;
-import org.openjdk.nashorn.api.tree.DoWhileLoopTree;
 import org.openjdk.nashorn.api.tree.ExpressionStatementTree;
-import org.openjdk.nashorn.api.tree.ForInLoopTree;
-import org.openjdk.nashorn.api.tree.ForLoopTree;
-import org.openjdk.nashorn.api.tree.ForOfLoopTree;
 import org.openjdk.nashorn.api.tree.FunctionDeclarationTree;
 import org.openjdk.nashorn.api.tree.FunctionExpressionTree;
 import org.openjdk.nashorn.api.tree.IdentifierTree;
 import org.openjdk.nashorn.api.tree.LabeledStatementTree;
 import org.openjdk.nashorn.api.tree.LiteralTree;
+import org.openjdk.nashorn.api.tree.LoopTree;
 import org.openjdk.nashorn.api.tree.Parser;
 import org.openjdk.nashorn.api.tree.PropertyTree;
-import org.openjdk.nashorn.api.tree.SimpleTreeVisitorES6;
 import org.openjdk.nashorn.api.tree.StatementTree;
 import org.openjdk.nashorn.api.tree.Tree;
 import org.openjdk.nashorn.api.tree.TryTree;
 import org.openjdk.nashorn.api.tree.VariableTree;
-import org.openjdk.nashorn.api.tree.WhileLoopTree;
 import org.openjdk.nashorn.api.tree.WithTree;
 
 /**
@@ -151,7 +146,7 @@ final class LoopGuard {
   }
 
   /** Collects where the guards go; refuses reserved names and {@code with}. */
-  private static final class Finder extends SimpleTreeVisitorES6<Void, Void> {
+  private static final class Finder extends LoopVisitor {
 
     private final TreePositions positions;
     private final CompilationUnitTree unit;
@@ -165,33 +160,8 @@ final class LoopGuard {
     }
 
     @Override
-    public Void visitWhileLoop(WhileLoopTree node, Void unused) {
-      loopBody(node.getStatement());
-      return super.visitWhileLoop(node, unused);
-    }
-
-    @Override
-    public Void visitDoWhileLoop(DoWhileLoopTree node, Void unused) {
-      loopBody(node.getStatement());
-      return super.visitDoWhileLoop(node, unused);
-    }
-
-    @Override
-    public Void visitForLoop(ForLoopTree node, Void unused) {
-      loopBody(node.getStatement());
-      return super.visitForLoop(node, unused);
-    }
-
-    @Override
-    public Void visitForInLoop(ForInLoopTree node, Void unused) {
-      loopBody(node.getStatement());
-      return super.visitForInLoop(node, unused);
-    }
-
-    @Override
-    public Void visitForOfLoop(ForOfLoopTree node, Void unused) {
-      loopBody(node.getStatement());
-      return super.visitForOfLoop(node, unused);
+    void loop(LoopTree loop) {
+      loopBody(loop.getStatement());
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.flowpay.cli;
 
+import io.flowpay.cli.CliRun.Result;
+import static io.flowpay.cli.CliRun.flowpay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,15 +32,15 @@ class FlowTestCommandIT {
 
     Result result = flowpay("test", "flows", "--junit-xml", xml.toString(), "--timeout", "60000");
 
-    assertEquals(0, result.code, result.out + result.err);
+    assertEquals(0, result.code(), result.out() + result.err());
     for (String example : new String[] {"checkout", "dunning", "outcome_unknown", "rate_limit", "refund", "signup"}) {
-      assertTrue(result.out.contains("PASS  flows/examples/" + example + "/" + example + ".test.js  "),
-          example + " has passing tests:\n" + result.out);
+      assertTrue(result.out().contains("PASS  flows/examples/" + example + "/" + example + ".test.js  "),
+          example + " has passing tests:\n" + result.out());
     }
-    assertTrue(result.out.contains("PASS  flows/examples/dunning/dunning.test.js  three declined retries over nine"
-        + " days make the invoice uncollectible"), result.out);
-    Matcher summary = Pattern.compile("(\\d+) test\\(s\\): (\\d+) passed, 0 failed in").matcher(result.out);
-    assertTrue(summary.find(), result.out);
+    assertTrue(result.out().contains("PASS  flows/examples/dunning/dunning.test.js  three declined retries over nine"
+        + " days make the invoice uncollectible"), result.out());
+    Matcher summary = Pattern.compile("(\\d+) test\\(s\\): (\\d+) passed, 0 failed in").matcher(result.out());
+    assertTrue(summary.find(), result.out());
     assertEquals(summary.group(1), summary.group(2));
     String junit = Files.readString(xml);
     assertTrue(junit.contains("<testsuites name=\"flowpay test\" tests=\"" + summary.group(1)
@@ -79,16 +81,16 @@ class FlowTestCommandIT {
 
     Result result = flowpay("test", flows.toString(), "--junit-xml", xml.toString(), "--timeout", "60000");
 
-    assertEquals(1, result.code, result.out + result.err);
+    assertEquals(1, result.code(), result.out() + result.err());
     String file = flows.resolve("pay.test.js").toString();
-    assertTrue(result.out.contains("PASS  " + file + "  a paid order"), result.out);
-    assertTrue(result.out.contains("FAIL  " + file + "  a declined card is paid (wrong on purpose)"), result.out);
-    assertTrue(result.out.contains("at " + file + ":10: state.status: expected \"paid\", got \"declined\""),
-        result.out);
-    assertTrue(result.out.contains("      runs:\n        pay ok\n        declined ok"), result.out);
-    assertTrue(result.out.contains("FAIL  " + file + "  a typo in the test itself"), result.out);
-    assertTrue(result.out.contains("error at " + file + ":15: TypeError"), result.out);
-    assertTrue(result.out.contains("3 test(s): 1 passed, 2 failed in "), result.out);
+    assertTrue(result.out().contains("PASS  " + file + "  a paid order"), result.out());
+    assertTrue(result.out().contains("FAIL  " + file + "  a declined card is paid (wrong on purpose)"), result.out());
+    assertTrue(result.out().contains("at " + file + ":10: state.status: expected \"paid\", got \"declined\""),
+        result.out());
+    assertTrue(result.out().contains("      runs:\n        pay ok\n        declined ok"), result.out());
+    assertTrue(result.out().contains("FAIL  " + file + "  a typo in the test itself"), result.out());
+    assertTrue(result.out().contains("error at " + file + ":15: TypeError"), result.out());
+    assertTrue(result.out().contains("3 test(s): 1 passed, 2 failed in "), result.out());
     String junit = Files.readString(xml);
     assertTrue(junit.contains("tests=\"3\" failures=\"1\" errors=\"1\""), junit);
     assertTrue(junit.contains("<failure message=\"state.status: expected &quot;paid&quot;, got &quot;declined&quot;\""
@@ -96,7 +98,7 @@ class FlowTestCommandIT {
     assertTrue(junit.contains("<error message=\"TypeError"), junit);
 
     Result check = flowpay("check", flows.toString());
-    assertEquals(0, check.code, "test files are not flows to check: " + check.out + check.err);
+    assertEquals(0, check.code(), "test files are not flows to check: " + check.out() + check.err());
   }
 
   @Test
@@ -105,17 +107,8 @@ class FlowTestCommandIT {
 
     Result result = flowpay("test", flows.toString());
 
-    assertEquals(2, result.code, result.out + result.err);
-    assertTrue(result.err.contains("no flow tests under " + flows + ": write them next to your flows as *.test.js"),
-        result.err);
+    assertEquals(2, result.code(), result.out() + result.err());
+    assertTrue(result.err().contains("no flow tests under " + flows + ": write them next to your flows as *.test.js"),
+        result.err());
   }
-
-  private static Result flowpay(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.execute(Map.of(), new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Result(code, out.toString(), err.toString());
-  }
-
-  private record Result(int code, String out, String err) {}
 }

@@ -1,5 +1,7 @@
 package io.flowpay.cli;
 
+import io.flowpay.cli.CliRun.Result;
+import static io.flowpay.cli.CliRun.flowpay;
 import static io.flowpay.FlowpayHarness.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,20 +52,20 @@ class LocalServeIT {
     try (Serving first = serve(config, redisPort)) {
       JsonObject started = post(first, "/v1/runs", new JsonObject().put("flow", "pay")
           .put("input", new JsonObject().put("amount", 2000)).put("context_id", "order-1").encode());
-      Result chain = cli(Map.of("REDIS_URL", first.redisUrl), "chain", started.getString("chain_id"), "--follow",
+      Result chain = flowpay(Map.of("REDIS_URL", first.redisUrl), "chain", started.getString("chain_id"), "--follow",
           "--json");
-      assertEquals(0, chain.code, chain.out + chain.err);
-      assertTrue(chain.out.contains("\"flow\":\"new_create_payment_intent_response\""), chain.out);
+      assertEquals(0, chain.code(), chain.out() + chain.err());
+      assertTrue(chain.out().contains("\"flow\":\"new_create_payment_intent_response\""), chain.out());
       first.out.await(Pattern.compile("flowpay: status: runs ok [1-9]\\d*, failed 0; calls in flight \\d+; queued \\d+,"
           + " running \\d+; lag \\d+\\.\\ds; dead letters 0"), 10_000);
 
-      Result sent = cli(Map.of("STRIPE_WEBHOOK_SECRET", first.secret), "webhook", "send", "payment_intent.succeeded",
+      Result sent = flowpay(Map.of("STRIPE_WEBHOOK_SECRET", first.secret), "webhook", "send", "payment_intent.succeeded",
           "--context", "order-1", "--url", "http://127.0.0.1:" + first.port + "/webhooks/stripe");
-      assertEquals(0, sent.code, sent.out + sent.err);
-      JsonObject answer = new JsonObject(sent.out.substring(sent.out.indexOf('{')));
-      assertEquals("started", answer.getString("outcome"), sent.out);
-      Result eventChain = cli(Map.of("REDIS_URL", first.redisUrl), "chain", answer.getString("chain_id"), "--follow");
-      assertEquals(0, eventChain.code, eventChain.out + eventChain.err);
+      assertEquals(0, sent.code(), sent.out() + sent.err());
+      JsonObject answer = new JsonObject(sent.out().substring(sent.out().indexOf('{')));
+      assertEquals("started", answer.getString("outcome"), sent.out());
+      Result eventChain = flowpay(Map.of("REDIS_URL", first.redisUrl), "chain", answer.getString("chain_id"), "--follow");
+      assertEquals(0, eventChain.code(), eventChain.out() + eventChain.err());
     }
 
     try (Serving second = serve(config, redisPort)) {
@@ -78,25 +80,25 @@ class LocalServeIT {
 
   @Test
   void webhookSendWithoutASecretSaysWhereToGetOne() {
-    Result result = cli(Map.of(), "webhook", "send", "payment_intent.succeeded", "--context", "order-1");
-    assertEquals(2, result.code);
-    assertTrue(result.err.contains("pass --secret whsec_... or export STRIPE_WEBHOOK_SECRET"), result.err);
+    Result result = flowpay(Map.of(), "webhook", "send", "payment_intent.succeeded", "--context", "order-1");
+    assertEquals(2, result.code());
+    assertTrue(result.err().contains("pass --secret whsec_... or export STRIPE_WEBHOOK_SECRET"), result.err());
   }
 
   @Test
   void embeddedRedisPortInUseIsOneClearLine() throws Exception {
     try (ServerSocket taken = new ServerSocket(0)) {
-      Result result = cli(Map.of(), "serve", "--local", "--port", "0", "--redis-port", String.valueOf(taken.getLocalPort()),
+      Result result = flowpay(Map.of(), "serve", "--local", "--port", "0", "--redis-port", String.valueOf(taken.getLocalPort()),
           "--data", dir.resolve("data").toString());
-      assertEquals(1, result.code);
+      assertEquals(1, result.code());
       assertEquals("flowpay: port " + taken.getLocalPort() + " for the embedded Redis is in use (another 'serve --local'?):"
-          + " stop that, or pick another with --redis-port", result.err.strip());
+          + " stop that, or pick another with --redis-port", result.err().strip());
     }
   }
 
   /** A {@code serve --local} running in a thread of its own, stopped as Ctrl-C stops it. */
   private final class Serving implements AutoCloseable {
-    final ServeCommand command = new ServeCommand(Map.of());
+    final ServeCommand command = new ServeCommand();
     final LineWatch out = new LineWatch();
     final StringWriter err = new StringWriter();
     final Thread thread;
@@ -150,15 +152,6 @@ class LocalServeIT {
     assertEquals(200, answer.statusCode(), answer.body());
     return new JsonObject(answer.body());
   }
-
-  static Result cli(Map<String, String> env, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.execute(env, new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Result(code, out.toString(), err.toString());
-  }
-
-  record Result(int code, String out, String err) {}
 
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {

@@ -1,13 +1,15 @@
 package io.flowpay.cli;
 
 import static io.flowpay.FlowpayHarness.write;
-import static io.flowpay.cli.LocalServeIT.cli;
+import static io.flowpay.cli.CliRun.config;
+import static io.flowpay.cli.CliRun.flowpay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowpay.FlowpayHarness;
 import io.flowpay.TestRedis;
+import io.flowpay.cli.CliRun.Result;
 import io.flowpay.config.WorkerOptions;
 import io.flowpay.flow.Caller;
 import io.flowpay.flow.Ids;
@@ -43,7 +45,7 @@ class OperatorCliIT {
       Task task = flowpay.start("hello", context, new JsonObject().put("name", "Ada"));
       flowpay.settle(task);
 
-      LocalServeIT.Result chain = cli(Map.of(), "chain", task.chainId(), "--config", config(redis, flows, flowpay.worker));
+      Result chain = flowpay(Map.of(), "chain", task.chainId(), "--config", config(dir, redis, flows, flowpay.worker));
 
       assertEquals(0, chain.code(), chain.err());
       List<String> lines = chain.out().lines().toList();
@@ -55,7 +57,7 @@ class OperatorCliIT {
       assertEquals("             info  bye Ada", lines.get(4));
       assertEquals("chain " + task.chainId() + " settled: 2 run(s), 0 failed", lines.get(5));
 
-      LocalServeIT.Result missing = cli(Map.of(), "chain", "no-such-chain", "--config", config(redis, flows, flowpay.worker));
+      Result missing = flowpay(Map.of(), "chain", "no-such-chain", "--config", config(dir, redis, flows, flowpay.worker));
       assertEquals(1, missing.code());
       assertTrue(missing.err().startsWith("flowpay: no chain 'no-such-chain' in Redis"), missing.err());
     }
@@ -69,21 +71,21 @@ class OperatorCliIT {
       String context = "ctx-" + Ids.newId();
       List<Task> tasks = List.of(flowpay.start("count", context, null), flowpay.start("count", context, null));
       tasks.forEach(flowpay::settle);
-      String config = config(redis, flows, flowpay.worker);
+      String config = config(dir, redis, flows, flowpay.worker);
 
-      LocalServeIT.Result json = cli(Map.of(), "context", context, "--json", "--config", config);
+      Result json = flowpay(Map.of(), "context", context, "--json", "--config", config);
       assertEquals(0, json.code(), json.err());
       JsonObject shown = new JsonObject(json.out());
       assertEquals(new JsonObject().put("runs", 2), shown.getJsonObject("state"));
       assertEquals(2, shown.getJsonArray("runs").size());
       assertEquals(tasks.get(1).taskId(), shown.getJsonArray("runs").getJsonObject(0).getString("task_id"));
 
-      LocalServeIT.Result text = cli(Map.of(), "context", context, "--limit", "1", "--config", config);
+      Result text = flowpay(Map.of(), "context", context, "--limit", "1", "--config", config);
       assertTrue(text.out().startsWith("context " + context + " state:\n{\n  \"runs\" : 2\n}\n1 most recent run(s):\n"),
           text.out());
       assertTrue(text.out().contains(" chain=" + tasks.get(1).chainId()), text.out());
 
-      LocalServeIT.Result none = cli(Map.of(), "context", "ctx-nothing-" + Ids.newId(), "--config", config);
+      Result none = flowpay(Map.of(), "context", "ctx-nothing-" + Ids.newId(), "--config", config);
       assertEquals(1, none.code());
     }
   }
@@ -100,10 +102,10 @@ class OperatorCliIT {
       Task failing = flowpay.start(bad, "ctx-" + Ids.newId(), new JsonObject().put("fail", true));
       List.of(failing, flowpay.start(bad, "ctx-" + Ids.newId(), new JsonObject()), flowpay.start(good, "ctx-" + Ids.newId(), null))
           .forEach(flowpay::settle);
-      String config = config(redis, flows, flowpay.worker);
+      String config = config(dir, redis, flows, flowpay.worker);
       flowpay.send(Request.cmd(Command.SET).arg(RedisKeys.runs("not-a-stream-" + suffixOf(bad))).arg("x"));
 
-      LocalServeIT.Result failed = cli(Map.of(), "runs", "--failed", "--flow", bad, "--since", before.toString(), "--json",
+      Result failed = flowpay(Map.of(), "runs", "--failed", "--flow", bad, "--since", before.toString(), "--json",
           "--config", config);
       assertEquals(0, failed.code(), failed.err());
       List<JsonObject> runs = failed.out().lines().map(JsonObject::new).toList();
@@ -112,16 +114,16 @@ class OperatorCliIT {
       assertEquals("failed", runs.get(0).getString("status"));
       assertTrue(runs.get(0).getJsonObject("error").getString("message").contains("no such customer"), runs.get(0).encode());
 
-      LocalServeIT.Result ofBad = cli(Map.of(), "runs", "--flow", bad, "--since", "5m", "--config", config);
+      Result ofBad = flowpay(Map.of(), "runs", "--flow", bad, "--since", "5m", "--config", config);
       assertEquals(0, ofBad.code(), ofBad.err());
       assertEquals(2, ofBad.out().lines().filter(line -> line.contains(" " + bad + " ")).count(), ofBad.out());
       assertTrue(ofBad.out().contains("/" + bad + ".js:1: Error: no such customer"), ofBad.out());
 
-      LocalServeIT.Result later = cli(Map.of(), "runs", "--flow", good, "--since", Instant.now().plusSeconds(60).toString(),
+      Result later = flowpay(Map.of(), "runs", "--flow", good, "--since", Instant.now().plusSeconds(60).toString(),
           "--config", config);
       assertTrue(later.out().startsWith("no runs of flow " + good + " since "), later.out());
 
-      LocalServeIT.Result badSince = cli(Map.of(), "runs", "--since", "yesterday", "--config", config);
+      Result badSince = flowpay(Map.of(), "runs", "--since", "yesterday", "--config", config);
       assertEquals(2, badSince.code());
       assertTrue(badSince.err().contains("use e.g. 2026-12-06T04:00:00Z, 30s, 15m, 2h or 1d"), badSince.err());
     }
@@ -140,10 +142,10 @@ class OperatorCliIT {
       String context = "ctx-" + Ids.newId();
       Task task = flowpay.start(flow, context, new JsonObject().put("carrier", "ups"));
       assertEquals("failed", flowpay.settle(task).get(0).getString("status"));
-      String config = config(redis, flows, flowpay.worker);
+      String config = config(dir, redis, flows, flowpay.worker);
       write(flows, flow, "ctx.set('carrier', input.carrier.toUpperCase());");
 
-      LocalServeIT.Result retried = cli(Map.of(), "runs", "--retry", task.taskId(), "--context", context, "--by", "ops-ada",
+      Result retried = flowpay(Map.of(), "runs", "--retry", task.taskId(), "--context", context, "--by", "ops-ada",
           "--config", config);
 
       assertEquals(0, retried.code(), retried.err());
@@ -158,10 +160,10 @@ class OperatorCliIT {
       assertEquals("ops-ada", audit.getString("by"));
       assertEquals(task.taskId(), audit.getString("task_id"));
 
-      LocalServeIT.Result again = cli(Map.of(), "runs", "--retry", task.taskId(), "--context", context, "--config", config);
+      Result again = flowpay(Map.of(), "runs", "--retry", task.taskId(), "--context", context, "--config", config);
       assertEquals(1, again.code(), "its last run succeeded: nothing to retry");
       assertTrue(again.out().contains("no failed run of task " + task.taskId()), again.out());
-      LocalServeIT.Result noContext = cli(Map.of(), "runs", "--retry", task.taskId(), "--config", config);
+      Result noContext = flowpay(Map.of(), "runs", "--retry", task.taskId(), "--config", config);
       assertEquals(2, noContext.code());
       assertTrue(noContext.err().contains("--retry needs --context"), noContext.err());
     }
@@ -179,9 +181,9 @@ class OperatorCliIT {
       for (String flow : List.of("fine_" + suffix, "flaky_" + suffix, "broken_" + suffix, "broken_" + suffix)) {
         flowpay.settle(flowpay.start(flow, "ctx-" + Ids.newId(), null));
       }
-      String config = config(redis, flows, flowpay.worker);
+      String config = config(dir, redis, flows, flowpay.worker);
 
-      LocalServeIT.Result json = cli(Map.of(), "flow", "list", "--json", "--config", config);
+      Result json = flowpay(Map.of(), "flow", "list", "--json", "--config", config);
       assertEquals(0, json.code(), json.err());
       List<JsonObject> listed = json.out().lines().map(JsonObject::new).toList();
       assertEquals(List.of("broken_" + suffix, "fine_" + suffix, "flaky_" + suffix),
@@ -189,7 +191,7 @@ class OperatorCliIT {
       assertEquals(List.of("disabled", "ok", "failing"), listed.stream().map(health -> health.getString("status")).toList());
       assertTrue(listed.get(0).getString("last_error").contains("broken_" + suffix + ".js:1"), listed.get(0).encode());
 
-      LocalServeIT.Result text = cli(Map.of(), "flow", "list", "--config", config);
+      Result text = flowpay(Map.of(), "flow", "list", "--config", config);
       assertTrue(text.out().lines().anyMatch(line -> line.matches("flaky_" + suffix + " +failing +\\d{4}-.*Z .*flaky.*")),
           text.out());
     }
@@ -204,7 +206,7 @@ class OperatorCliIT {
       String unserved = "w-nobody-" + Ids.newId().substring(0, 8);
       flowpay.queue.start(Task.main("hello", unserved, "ctx-" + Ids.newId(), Caller.CLI, null)).await();
 
-      LocalServeIT.Result json = cli(Map.of(), "workers", "--json", "--config", config(redis, flows, flowpay.worker));
+      Result json = flowpay(Map.of(), "workers", "--json", "--config", config(dir, redis, flows, flowpay.worker));
       assertEquals(0, json.code(), json.err());
       List<JsonObject> workers = json.out().lines().map(JsonObject::new).toList();
       JsonObject served = workers.stream().filter(w -> w.getString("worker_id").equals(flowpay.worker)).findFirst().orElseThrow();
@@ -216,20 +218,12 @@ class OperatorCliIT {
       assertEquals(1L, idle.getLong("queued"));
       assertTrue(idle.getJsonArray("consumers").isEmpty());
 
-      LocalServeIT.Result text = cli(Map.of(), "workers", "--config", config(redis, flows, flowpay.worker));
+      Result text = flowpay(Map.of(), "workers", "--config", config(dir, redis, flows, flowpay.worker));
       assertTrue(text.out().lines().anyMatch(line -> line.matches(unserved + " +0/0 +1 +0 +\\d+\\.\\ds +0 +0 +0")), text.out());
     }
   }
 
   private static String suffixOf(String name) {
     return name.substring(name.indexOf('_') + 1);
-  }
-
-  private String config(TestRedis redis, Path flows, String worker) throws IOException {
-    JsonObject config = new JsonObject()
-        .put("redis", new JsonObject().put("url", redis.url()))
-        .put("workers", List.of(worker))
-        .put("flowsDir", flows.toString());
-    return Files.writeString(dir.resolve("flowpay.json"), config.encode()).toString();
   }
 }

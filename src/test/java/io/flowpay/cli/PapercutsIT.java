@@ -1,12 +1,14 @@
 package io.flowpay.cli;
 
 import static io.flowpay.FlowpayHarness.write;
-import static io.flowpay.cli.LocalServeIT.cli;
+import static io.flowpay.cli.CliRun.config;
+import static io.flowpay.cli.CliRun.flowpay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowpay.FlowpayHarness;
 import io.flowpay.TestRedis;
+import io.flowpay.cli.CliRun.Result;
 import io.flowpay.config.WorkerOptions;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.Task;
@@ -38,8 +40,8 @@ class PapercutsIT {
     Path flows = dir.resolve("flows");
     write(flows, "hello", "");
     String worker = "w-unserved-" + Ids.newId().substring(0, 8);
-    LocalServeIT.Result result = cli(Map.of(), "run", "hello", "--worker", worker, "--follow", "--timeout", "1",
-        "--config", config(redis, flows, worker).toString());
+    Result result = flowpay(Map.of(), "run", "hello", "--worker", worker, "--follow", "--timeout", "1",
+        "--config", config(dir, redis, flows, worker));
 
     assertEquals(1, result.code(), result.err());
     String warning = "flowpay: warning: no worker took the task from worker " + worker + "'s stream within 3 s (it never"
@@ -54,7 +56,7 @@ class PapercutsIT {
       Path config = Files.writeString(dir.resolve("flowpay.json"), new JsonObject()
           .put("redis", new JsonObject().put("url", redis.url())).put("workers", List.of("w-port-" + Ids.newId()))
           .put("flowsDir", dir.toString()).put("http", new JsonObject().put("port", taken.getLocalPort())).encode());
-      LocalServeIT.Result result = cli(Map.of("STRIPE_SECRET_KEY", "sk_test_x", "FLOWPAY_API_TOKENS",
+      Result result = flowpay(Map.of("STRIPE_SECRET_KEY", "sk_test_x", "FLOWPAY_API_TOKENS",
           "0123456789abcdef0123"), "serve", "--config", config.toString());
 
       assertEquals(2, result.code());
@@ -95,8 +97,8 @@ class PapercutsIT {
       String line = String.valueOf(warnings.get(0).getParameters()[1]);
       assertTrue(line.startsWith("flow " + flow + " is disabled") && line.contains(flow + ".js:1"), line);
 
-      LocalServeIT.Result status = cli(Map.of(), "flow", "status", flow, "--config",
-          config(redis, flows, flowpay.worker).toString());
+      Result status = flowpay(Map.of(), "flow", "status", flow, "--config",
+          config(dir, redis, flows, flowpay.worker));
       JsonObject json = new JsonObject(status.out());
       assertTrue(json.getBoolean("disabled"));
       assertTrue(json.getString("disabled_at").matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z"), json.encode());
@@ -104,13 +106,5 @@ class PapercutsIT {
     } finally {
       logger.removeHandler(capture);
     }
-  }
-
-  private Path config(TestRedis redis, Path flows, String worker) throws IOException {
-    JsonObject config = new JsonObject()
-        .put("redis", new JsonObject().put("url", redis.url()))
-        .put("workers", List.of(worker))
-        .put("flowsDir", flows.toString());
-    return Files.writeString(dir.resolve("flowpay.json"), config.encode());
   }
 }

@@ -1,12 +1,13 @@
 package io.flowpay.cli;
 
 import static io.flowpay.FlowpayHarness.write;
-import static io.flowpay.cli.LocalServeIT.cli;
+import static io.flowpay.cli.CliRun.flowpay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowpay.FlowpayHarness;
 import io.flowpay.TestRedis;
+import io.flowpay.cli.CliRun.Result;
 import io.flowpay.config.ScheduleOptions;
 import io.flowpay.flow.Ids;
 import io.flowpay.queue.ScheduleStore;
@@ -46,17 +47,17 @@ class SchedulesCommandIT {
           List.of(schedule), night, false).fireDue().await();
       String chain = new ScheduleStore(flowpay.node.redis(), 3600).state(name).await().lastChain();
 
-      LocalServeIT.Result list = cli(Map.of(), "schedules", "--config", config.toString());
+      Result list = flowpay(Map.of(), "schedules", "--config", config.toString());
       assertEquals(0, list.code(), list.err());
       String line = list.out().lines().filter(text -> text.startsWith(name)).findFirst().orElseThrow();
       assertTrue(line.contains("30 2 * * *") && line.contains("Europe/Berlin") && line.contains("2031-01-10T01:30:00Z")
           && line.contains(chain), line);
 
-      LocalServeIT.Result ticks = cli(Map.of(), "schedules", name, "--config", config.toString());
+      Result ticks = flowpay(Map.of(), "schedules", name, "--config", config.toString());
       assertEquals(0, ticks.code(), ticks.err());
       assertTrue(ticks.out().lines().anyMatch(tick -> tick.matches("2031-01-10T01:30:00Z +" + chain)), ticks.out());
 
-      LocalServeIT.Result missing = cli(Map.of(), "schedules", "nope", "--config", config.toString());
+      Result missing = flowpay(Map.of(), "schedules", "nope", "--config", config.toString());
       assertEquals(1, missing.code());
       assertTrue(missing.err().contains("no schedule 'nope'"), missing.err());
     }

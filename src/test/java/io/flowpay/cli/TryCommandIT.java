@@ -1,5 +1,8 @@
 package io.flowpay.cli;
 
+import io.flowpay.cli.CliRun.Result;
+import static io.flowpay.cli.CliRun.config;
+import static io.flowpay.cli.CliRun.flowpay;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -51,17 +54,17 @@ class TryCommandIT {
       flowpay.stripe.stubFor(request("POST", urlPathEqualTo("/v1/customers"))
           .willReturn(okJson(fixture("customer").encode())));
       String context = "ctx-" + Ids.newId();
-      String config = config(redis, flows, flowpay.worker).toString();
+      String config = config(dir, redis, flows, flowpay.worker);
       flowpay.settle(flowpay.start("signup", context, new JsonObject().put("email", "a@b.c")));
       int sentBefore = sent(flowpay).size();
 
       Result tried = flowpay("try", "signup", "--input", "{\"email\": \"a@b.c\"}", "--context", context,
           "--worker", flowpay.worker, "--json", "--config", config);
 
-      assertEquals(0, tried.code, tried.out + tried.err);
+      assertEquals(0, tried.code(), tried.out() + tried.err());
       assertEquals(sentBefore, sent(flowpay).size(), "try sends nothing");
       assertEquals(1, flowpay.state(context).getInteger("n"), "try commits nothing");
-      JsonObject effects = new JsonObject(tried.out.strip());
+      JsonObject effects = new JsonObject(tried.out().strip());
       assertEquals(new JsonObject().put("n", 2), effects.getJsonObject("writes"));
       assertEquals(1, effects.getInteger("state_keys"));
       JsonObject call = effects.getJsonArray("calls").getJsonObject(0);
@@ -92,22 +95,16 @@ class TryCommandIT {
     Result text = flowpay("try", "broken", "--config", emptyConfig(flows).toString());
     Result missing = flowpay("try", "nope", "--config", emptyConfig(flows).toString());
 
-    assertEquals(1, text.code, text.out + text.err);
-    assertTrue(text.out.contains("(a new, empty context); nothing is committed or sent"), text.out);
-    assertTrue(text.out.contains("failed in "), text.out);
-    assertTrue(text.out.contains("error    script_error: " + flows + "/broken.js:2: TypeError"), text.out);
-    assertEquals(2, missing.code);
-    assertTrue(missing.err.contains("flow 'nope' not found"), missing.err);
+    assertEquals(1, text.code(), text.out() + text.err());
+    assertTrue(text.out().contains("(a new, empty context); nothing is committed or sent"), text.out());
+    assertTrue(text.out().contains("failed in "), text.out());
+    assertTrue(text.out().contains("error    script_error: " + flows + "/broken.js:2: TypeError"), text.out());
+    assertEquals(2, missing.code());
+    assertTrue(missing.err().contains("flow 'nope' not found"), missing.err());
   }
 
   private static List<String> sent(FlowpayHarness flowpay) {
     return flowpay.stripe.findAll(anyRequestedFor(anyUrl())).stream().map(r -> r.getBodyAsString()).toList();
-  }
-
-  private Path config(TestRedis redis, Path flows, String worker) throws IOException {
-    JsonObject config = new JsonObject().put("redis", new JsonObject().put("url", redis.url()))
-        .put("workers", List.of(worker)).put("flowsDir", flows.toString());
-    return Files.writeString(dir.resolve("flowpay.json"), config.encode());
   }
 
   private Path emptyConfig(Path flows) {
@@ -117,13 +114,4 @@ class TryCommandIT {
       throw new java.io.UncheckedIOException(e);
     }
   }
-
-  private static Result flowpay(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.execute(Map.of(), new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Result(code, out.toString(), err.toString());
-  }
-
-  private record Result(int code, String out, String err) {}
 }

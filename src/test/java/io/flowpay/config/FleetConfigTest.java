@@ -8,7 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.flowpay.failure.FlowpayFailure;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** {@code redis.mode}, sentinels, {@code WAIT} and {@code stripe.rateLimit} as read from a config. */
 class FleetConfigTest {
@@ -39,13 +43,6 @@ class FleetConfigTest {
         () -> options("{\"redis\": {\"mode\": \"cluster\"}}"));
     assertTrue(failure.getMessage().contains("redis.mode \"cluster\" is not supported yet"), failure.getMessage());
     assertTrue(failure.getMessage().contains("\"sentinel\""), "names what is supported: " + failure.getMessage());
-  }
-
-  @Test
-  void sentinelModeWithoutSentinelsSaysWhatToList() {
-    FlowpayFailure failure = assertThrows(FlowpayFailure.class,
-        () -> options("{\"redis\": {\"mode\": \"sentinel\"}}"));
-    assertTrue(failure.getMessage().startsWith("redis.sentinels must list at least one sentinel"), failure.getMessage());
   }
 
   @Test
@@ -87,17 +84,19 @@ class FleetConfigTest {
     assertFalse(options("{\"stripe\": {\"rateLimit\": {\"opsPerSecond\": 0}}}").stripe().rateLimit().enabled());
   }
 
-  @Test
-  void misspeltRateLimitKeyIsNamed() {
-    FlowpayFailure failure = assertThrows(FlowpayFailure.class,
-        () -> options("{\"stripe\": {\"rateLimit\": {\"opsPerSec\": 10}}}"));
-    assertTrue(failure.getMessage().startsWith("stripe.rateLimit.opsPerSec is not a known key"), failure.getMessage());
+  /** A sentinel config without sentinels, a misspelt rate-limit key, a rate limit that is not an object. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("refused")
+  void refusedConfigSaysWhatToFix(String config, String messageStart) {
+    FlowpayFailure failure = assertThrows(FlowpayFailure.class, () -> options(config));
+    assertTrue(failure.getMessage().startsWith(messageStart), failure.getMessage());
   }
 
-  @Test
-  void rateLimitMustBeAnObject() {
-    FlowpayFailure failure = assertThrows(FlowpayFailure.class, () -> options("{\"stripe\": {\"rateLimit\": 25}}"));
-    assertTrue(failure.getMessage().startsWith("stripe.rateLimit must be an object"), failure.getMessage());
+  static Stream<Arguments> refused() {
+    return Stream.of(
+        Arguments.of("{\"redis\": {\"mode\": \"sentinel\"}}", "redis.sentinels must list at least one sentinel"),
+        Arguments.of("{\"stripe\": {\"rateLimit\": {\"opsPerSec\": 10}}}", "stripe.rateLimit.opsPerSec is not a known key"),
+        Arguments.of("{\"stripe\": {\"rateLimit\": 25}}", "stripe.rateLimit must be an object"));
   }
 
   private static FlowpayOptions options(String json) {

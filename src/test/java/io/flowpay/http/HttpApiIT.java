@@ -1,15 +1,14 @@
 package io.flowpay.http;
 
 import static io.flowpay.FlowpayHarness.write;
+import static io.flowpay.http.HttpHardeningIT.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowpay.TestRedis;
-import io.flowpay.flow.Caller;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.Task;
-import io.flowpay.queue.Delivery;
 import io.flowpay.queue.RedisKeys;
 import io.flowpay.queue.RedisTaskQueue;
 import io.vertx.core.buffer.Buffer;
@@ -17,7 +16,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -193,17 +191,7 @@ class HttpApiIT {
   void deadLettersOfAWorkerAreListed(TestRedis redis, @TempDir Path flows) {
     try (HttpFixture http = new HttpFixture(redis, flows)) {
       String worker = "w-parked-" + Ids.newId().substring(0, 8);
-      RedisTaskQueue queue = http.flowpay.node.queue();
-      Task task = Task.main("main", worker, "ctx-" + Ids.newId(), Caller.CLI, new JsonObject());
-      queue.start(task).await();
-      Redis reader = http.flowpay.node.newReadClient(http.flowpay.options);
-      try {
-        RedisConnection connection = reader.connect().await();
-        Delivery delivery = queue.read(connection, worker, 1, 1000).await().get(0);
-        queue.deadLetter(delivery, "depth", "chain deeper than worker.maxDepth").await();
-      } finally {
-        reader.close();
-      }
+      Task task = http.park(worker, "ctx-" + Ids.newId());
 
       JsonObject dead = http.get("/v1/dead/" + worker).bodyAsJsonObject();
 
@@ -282,15 +270,6 @@ class HttpApiIT {
       assertTrue(metrics.bodyAsString().contains("flowpay_runs_started_total{caller=\"api\",flow=\"main\"} 2.0"),
           metrics.bodyAsString());
     }
-  }
-
-  private static void assertProblem(HttpResponse<Buffer> response, int status, String type, String field) {
-    assertEquals(status, response.statusCode(), response.bodyAsString());
-    assertTrue(response.getHeader("Content-Type").startsWith("application/json"), response.getHeader("Content-Type"));
-    JsonObject error = HttpFixture.error(response);
-    assertEquals(type, error.getString("type"), error.encode());
-    assertEquals(field, error.getString("field"), error.encode());
-    assertTrue(!error.getString("message").isBlank());
   }
 
   private static int closedPort() throws Exception {

@@ -6,6 +6,10 @@ import io.flowpay.TestRedis;
 import io.flowpay.config.FlowpayOptions;
 import io.flowpay.config.HttpOptions;
 import io.flowpay.config.WebhookOptions;
+import io.flowpay.flow.Caller;
+import io.flowpay.flow.Task;
+import io.flowpay.queue.Delivery;
+import io.flowpay.queue.RedisTaskQueue;
 import io.flowpay.metrics.FlowMetrics;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -13,6 +17,8 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.nio.file.Path;
@@ -125,6 +131,22 @@ final class HttpFixture implements AutoCloseable {
 
   static JsonObject error(HttpResponse<Buffer> response) {
     return response.bodyAsJsonObject().getJsonObject("error");
+  }
+
+  /** Starts a main flow on {@code worker} and parks it in its dead letters (reason {@code depth}), as a worker would. */
+  Task park(String worker, String context) {
+    RedisTaskQueue queue = flowpay.node.queue();
+    Task task = Task.main("main", worker, context, Caller.CLI, new JsonObject());
+    queue.start(task).await();
+    Redis reader = flowpay.node.newReadClient(flowpay.options);
+    try {
+      RedisConnection connection = reader.connect().await();
+      Delivery delivery = queue.read(connection, worker, 1, 1000).await().get(0);
+      queue.deadLetter(delivery, "depth", "chain deeper than worker.maxDepth").await();
+    } finally {
+      reader.close();
+    }
+    return task;
   }
 
   long streamLength(String key) {

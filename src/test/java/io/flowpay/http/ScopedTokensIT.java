@@ -6,17 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowpay.TestRedis;
-import io.flowpay.flow.Caller;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.Task;
-import io.flowpay.queue.Delivery;
-import io.flowpay.queue.RedisTaskQueue;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisConnection;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -118,8 +113,8 @@ class ScopedTokensIT {
       @TempDir Path flows) {
     try (HttpFixture http = fixture(redis, flows)) {
       String worker = "w-parked-" + Ids.newId().substring(0, 8);
-      Task a = park(http, worker, "merchant-a:o-" + Ids.newId());
-      Task b = park(http, worker, "merchant-b:o-" + Ids.newId());
+      Task a = http.park(worker, "merchant-a:o-" + Ids.newId());
+      Task b = http.park(worker, "merchant-b:o-" + Ids.newId());
 
       JsonArray seenByA = http.get("/v1/dead/" + worker, A).bodyAsJsonObject().getJsonArray("dead");
       JsonArray seenByAdmin = http.get("/v1/dead/" + worker, ADMIN).bodyAsJsonObject().getJsonArray("dead");
@@ -136,21 +131,6 @@ class ScopedTokensIT {
       assertEquals(200, http.get("/metrics", ADMIN).statusCode());
       assertEquals(200, http.get("/v1/webhooks/unhandled", ADMIN).statusCode());
     }
-  }
-
-  private static Task park(HttpFixture http, String worker, String context) {
-    RedisTaskQueue queue = http.flowpay.node.queue();
-    Task task = Task.main("main", worker, context, Caller.CLI, new JsonObject());
-    queue.start(task).await();
-    Redis reader = http.flowpay.node.newReadClient(http.flowpay.options);
-    try {
-      RedisConnection connection = reader.connect().await();
-      Delivery delivery = queue.read(connection, worker, 1, 1000).await().get(0);
-      queue.deadLetter(delivery, "depth", "chain deeper than worker.maxDepth").await();
-    } finally {
-      reader.close();
-    }
-    return task;
   }
 
   private static List<String> taskIds(JsonArray letters) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.flowpay.TestRedis;
 import io.flowpay.flow.Call;
 import io.flowpay.flow.Caller;
 import io.flowpay.flow.Effects;
@@ -15,47 +14,22 @@ import io.flowpay.flow.RunError;
 import io.flowpay.flow.RunResult;
 import io.flowpay.flow.RunStatus;
 import io.flowpay.flow.Task;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisConnection;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The commit, reply and chain semantics the guarantees rest on, against a real Redis. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(TestRedis.Extension.class)
-class RedisTaskQueueIT {
+class RedisTaskQueueIT extends QueueFixture {
 
   /** A configured retention (redis.chainRetentionDays: 2), to see it is the one used. */
   private static final long RETENTION = 2 * 86_400;
 
-  private Vertx vertx;
-  private Redis redis;
-  private RedisConnection reader;
-  private RedisTaskQueue queue;
-
-  @BeforeAll
-  void connect(TestRedis testRedis) {
-    vertx = Vertx.vertx();
-    RedisOptions options = new RedisOptions().setConnectionString(testRedis.url())
-        .setPreferredProtocolVersion(ProtocolVersion.RESP2);
-    redis = Redis.createClient(vertx, options);
-    reader = Redis.createClient(vertx, options).connect().await();
-    queue = new RedisTaskQueue(redis, 3, RETENTION);
-  }
-
-  @AfterAll
-  void close() {
-    vertx.close().await();
+  @Override
+  RedisTaskQueue queue(Redis redis) {
+    return new RedisTaskQueue(redis, 3, RETENTION);
   }
 
   @Test
@@ -149,9 +123,7 @@ class RedisTaskQueueIT {
     Commit outcome = queue.commit(delivery, stale, ok(effects)).await();
 
     assertEquals(new Commit(Commit.Outcome.CONFLICT, "7", null), outcome);
-    assertEquals(new JsonObject().put("other", "written meanwhile"), queue.contextState(task.contextId()).await());
-    assertTrue(queue.outbox(task.workerId()).await().isEmpty());
-    assertEquals(1, pendingCount(task.workerId()), "the task stays pending, to run again on a fresh snapshot");
+    assertLeftPending(task, new JsonObject().put("other", "written meanwhile"), "to run again on a fresh snapshot");
   }
 
   @Test
@@ -227,9 +199,7 @@ class RedisTaskQueueIT {
     assertEquals(Commit.Outcome.FLOW_DISABLED, outcome.outcome());
     assertTrue(outcome.flowDisabled().contains("last error: script_error: boom"), outcome.flowDisabled());
     assertTrue(outcome.flowDisabled().contains("flowpay flow enable " + task.flow()), outcome.flowDisabled());
-    assertEquals(new JsonObject(), queue.contextState(task.contextId()).await());
-    assertTrue(queue.outbox(task.workerId()).await().isEmpty());
-    assertEquals(1, pendingCount(task.workerId()), "the task stays pending until the worker parks it");
+    assertLeftPending(task, new JsonObject(), "until the worker parks it");
   }
 
   @Test
@@ -349,24 +319,6 @@ class RedisTaskQueueIT {
     assertTrue(dead.get(0).get(1).toString().contains("{not json"));
   }
 
-  private Delivery startAndRead() {
-    return startAndRead("main");
-  }
-
-  private Delivery startAndRead(String flow) {
-    Task task = Task.main(flow, "w-" + Ids.newId(), "ctx-" + Ids.newId(), Caller.CLI, new JsonObject().put("amount", 2000));
-    queue.start(task).await();
-    List<Delivery> deliveries = queue.read(reader, task.workerId(), 10, 100).await();
-    assertEquals(1, deliveries.size());
-    assertEquals(task, deliveries.get(0).task());
-    return deliveries.get(0);
-  }
-
-  private long pendingCount(String worker) {
-    return redis.send(Request.cmd(Command.XPENDING).arg(RedisKeys.tasks(worker)).arg(RedisKeys.GROUP)).await()
-        .get(0).toLong();
-  }
-
   /** Commits a run of the delivered task that made {@code count} calls; returns its effects. */
   private Effects commitWithCalls(Delivery delivery, int count) {
     Effects effects = new Effects();
@@ -375,15 +327,5 @@ class RedisTaskQueueIT {
     }
     queue.commit(delivery, queue.snapshot(delivery.task().contextId()).await(), ok(effects)).await();
     return effects;
-  }
-
-  private static Call call(Task task, int index) {
-    return new Call(Ids.callId(task.taskId(), index), "POST", "/v1/payment_intents",
-        new JsonObject().put("amount", 2000).put("currency", "usd"), Ids.idempotencyKey(task.taskId(), index),
-        "new_create_payment_intent_response", "new_create_payment_intent_error", null, null, task);
-  }
-
-  private static RunResult ok(Effects effects) {
-    return new RunResult(RunStatus.OK, effects, null, System.currentTimeMillis(), 10);
   }
 }

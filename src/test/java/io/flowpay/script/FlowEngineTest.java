@@ -441,6 +441,13 @@ class FlowEngineTest {
     return result.effects().logs().stream().map(LogLine::message).toList();
   }
 
+  /** Runs a main flow against an empty context, checks that it succeeded; the messages it logged. */
+  static List<String> okLogs(FlowEngine engine, String flow, Object input) {
+    RunResult result = engine.run(main(flow, input), Map.of());
+    assertOk(result);
+    return messages(result);
+  }
+
   static void assertOk(RunResult result) {
     assertEquals(RunStatus.OK, result.status(), () -> String.valueOf(result.error()));
     assertNull(result.error());

@@ -3,6 +3,7 @@ package io.flowpay.script;
 import static io.flowpay.script.FlowEngineTest.assertOk;
 import static io.flowpay.script.FlowEngineTest.main;
 import static io.flowpay.script.FlowEngineTest.messages;
+import static io.flowpay.script.FlowEngineTest.okLogs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -150,9 +151,7 @@ class GlobalReuseIsolationTest {
     RunResult before = engine.run(main("reader", null), Map.of());
     assertOk(before);
     assertEquals(List.of(clean), messages(before), what + ": a fresh global");
-    RunResult written = engine.run(main("writer", null), Map.of());
-    assertOk(written);
-    assertEquals(List.of("written"), messages(written));
+    assertEquals(List.of("written"), okLogs(engine, "writer", null));
     RunResult after = engine.run(main("reader", null), Map.of());
     assertOk(after);
     assertEquals(List.of(clean), messages(after), what);
@@ -172,9 +171,7 @@ class GlobalReuseIsolationTest {
   void aFlowMayDeclareItsOwnVariablesNamedLikeTheRunsNames() throws IOException {
     write("shadow", "let error = 'mine';\nconst request = 2;\nfunction carry() { return 3; }\n"
         + "log.info(error, request, carry(), typeof input);");
-    RunResult result = engine.run(main("shadow", new JsonObject().put("a", 1)), Map.of());
-    assertOk(result);
-    assertEquals(List.of("mine 2 3 object"), messages(result));
+    assertEquals(List.of("mine 2 3 object"), okLogs(engine, "shadow", new JsonObject().put("a", 1)));
   }
 
   @Test

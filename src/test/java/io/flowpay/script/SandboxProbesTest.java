@@ -4,6 +4,7 @@ import static io.flowpay.script.FlowEngineTest.assertFailed;
 import static io.flowpay.script.FlowEngineTest.assertOk;
 import static io.flowpay.script.FlowEngineTest.main;
 import static io.flowpay.script.FlowEngineTest.messages;
+import static io.flowpay.script.FlowEngineTest.okLogs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -95,18 +96,14 @@ class SandboxProbesTest {
       "true.getClass", "Symbol.iterator.getClass", "stripe.customers.create({}).getClass", "meta.flow.getClass"})
   void probeSeesUndefined(String name) throws IOException {
     write("probe", "log.info(typeof " + name + ");");
-    RunResult result = engine.run(main("probe", new JsonObject().put("a", 1)), Map.of());
-    assertOk(result);
-    assertEquals(List.of("undefined"), messages(result));
+    assertEquals(List.of("undefined"), okLogs(engine, "probe", new JsonObject().put("a", 1)));
   }
 
   @Test
   void stringsHaveJavaScriptMethodsNotJavaOnes() throws IOException {
     write("strings", "var s = 'pi_123';\nlog.info(s.startsWith('pi_'), s.startsWith('123', 3), s.endsWith('23'),"
         + " s.endsWith('pi', 2), s.includes('_1'), s.includes('x'), 'ab'.repeat(3), typeof s.isEmpty, typeof s.contains);");
-    RunResult result = engine.run(main("strings", null), Map.of());
-    assertOk(result);
-    assertEquals(List.of("true true true true true false ababab undefined undefined"), messages(result));
+    assertEquals(List.of("true true true true true false ababab undefined undefined"), okLogs(engine, "strings", null));
   }
 
   @Test
@@ -143,9 +140,7 @@ class SandboxProbesTest {
     write("catches", "try { null.x; } catch (e) { log.info(e instanceof TypeError, typeof e.getStackTrace); }\n"
         + "try { throw 'plain'; } catch (e) { log.info(e); } finally { log.info('finally'); }\n"
         + "try { stripe.paymentIntents.create({amount: 1.5}); } catch (e) { log.info(e instanceof Error); }");
-    RunResult result = engine.run(main("catches", null), Map.of());
-    assertOk(result);
-    assertEquals(List.of("true undefined", "plain", "finally", "true"), messages(result));
+    assertEquals(List.of("true undefined", "plain", "finally", "true"), okLogs(engine, "catches", null));
   }
 
   @Test
@@ -162,10 +157,8 @@ class SandboxProbesTest {
         + "log.info(made.concat(caught).map(java).join(' '));\n"
         + "var e = new Error('x'); log.info(typeof e.stack, e.stack.indexOf('errors.js:7') >= 0, e.lineNumber, e.fileName.endsWith('errors.js'),"
         + " e.stack.indexOf('prelude') < 0, made[0] instanceof Error, made[2] instanceof TypeError, made[2].name);");
-    RunResult result = engine.run(main("errors", null), Map.of());
-    assertOk(result);
     assertEquals(List.of(String.join(" ", java.util.Collections.nCopies(15, "undefined-1")),
-        "string true 7 true true true true TypeError"), messages(result));
+        "string true 7 true true true true TypeError"), okLogs(engine, "errors", null));
   }
 
   @Test
@@ -176,9 +169,7 @@ class SandboxProbesTest {
         + "log.info(made.map(function (o) {\n"
         + "  try { try { throw o; } finally { return typeof o.nashornException; } } catch (e) { return 'caught'; }\n"
         + "}).join(' '));");
-    RunResult result = engine.run(main("rootless", null), Map.of());
-    assertOk(result);
-    assertEquals(List.of("undefined undefined undefined undefined undefined undefined"), messages(result));
+    assertEquals(List.of("undefined undefined undefined undefined undefined undefined"), okLogs(engine, "rootless", null));
   }
 
   @Test
