@@ -1,6 +1,7 @@
 package io.flowpay.cli;
 
 import io.flowpay.config.FlowpayOptions;
+import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.flow.FlowNames;
 import io.flowpay.flow.Placement;
 import picocli.CommandLine.Option;
@@ -21,6 +22,14 @@ final class WorkerOption {
    * one the API and webhooks pick for it too.
    */
   String forContext(FlowpayOptions options, String contextId) {
-    return id == null ? Placement.workerFor(contextId, options.workers()) : FlowNames.requireId("--worker", id);
+    if (id == null) {
+      return Placement.workerFor(contextId, options.workers());
+    }
+    if (!options.workers().contains(FlowNames.requireId("--worker", id))) {  // as POST /v1/runs refuses it
+      throw new FlowpayFailure(FlowpayFailure.Kind.BAD_REQUEST, "--worker '" + id + "' is not one of the config's"
+          + " workers (" + String.join(", ", options.workers()) + "): no process would take its task. Name one of"
+          + " them, or pass the service's config with --config");
+    }
+    return id;
   }
 }

@@ -4,6 +4,7 @@ import static io.flowpay.FlowpayHarness.write;
 import static io.flowpay.cli.CliRun.config;
 import static io.flowpay.cli.CliRun.flowpay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowpay.FlowpayHarness;
@@ -48,6 +49,21 @@ class PapercutsIT {
         + " took a task)";
     assertTrue(result.err().startsWith(warning), result.err());
     assertTrue(result.err().indexOf("is not settled yet") > result.err().indexOf(warning), result.err());
+  }
+
+  @Test
+  void runOnAWorkerTheConfigDoesNotNameIsRefusedBeforeAnythingIsQueued(TestRedis redis) throws IOException {
+    Path flows = dir.resolve("flows");
+    write(flows, "hello", "");
+    String served = "w-served-" + Ids.newId().substring(0, 8);
+    String other = "w-other-" + Ids.newId().substring(0, 8);
+    Result result = flowpay(Map.of(), "run", "hello", "--worker", other, "--config", config(dir, redis, flows, served));
+
+    assertEquals(2, result.code(), result.err());
+    assertTrue(result.err().contains("--worker '" + other + "' is not one of the config's workers (" + served + ")"),
+        result.err());
+    Result workers = flowpay(Map.of(), "workers", "--json", "--config", config(dir, redis, flows, served));
+    assertFalse(workers.out().contains(other), "nothing was queued for " + other + ": " + workers.out());
   }
 
   @Test
