@@ -5,8 +5,11 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.openjdk.nashorn.api.tree.AssignmentTree;
 import org.openjdk.nashorn.api.tree.CatchTree;
 import org.openjdk.nashorn.api.tree.CompilationUnitTree;
@@ -18,6 +21,7 @@ import org.openjdk.nashorn.api.tree.FunctionDeclarationTree;
 import org.openjdk.nashorn.api.tree.FunctionExpressionTree;
 import org.openjdk.nashorn.api.tree.IdentifierTree;
 import org.openjdk.nashorn.api.tree.LoopTree;
+import org.openjdk.nashorn.api.tree.MemberSelectTree;
 import org.openjdk.nashorn.api.tree.SimpleTreeVisitorES6;
 import org.openjdk.nashorn.api.tree.Tree;
 import org.openjdk.nashorn.api.tree.UnaryTree;
@@ -29,10 +33,30 @@ import org.openjdk.nashorn.api.tree.VariableTree;
  * declared when a {@code var}, {@code let}, {@code const}, function, parameter or {@code catch} of an
  * enclosing function declares it (anywhere in that function: block scopes are not told apart, so a
  * doubtful case is let through), or when it is one of the names a run gives its flow.
+ *
+ * <p>With the same scopes: a member of {@code flow}, {@code ctx} or {@code log} that the run's object does
+ * not have ({@code flow.state.x = 1}, {@code log.debug(...)}, {@code ctx.put(...)}): those objects are frozen
+ * and have only the members of {@link #FACADES}, so each throws when it runs. A flow that declares a name of
+ * its own for one of them is let through.
  */
 final class Assignments {
 
   private static final Set<String> RUN_NAMES = Set.copyOf(Arrays.asList(LoopGuard.NAMES.split(", ")));
+
+  /** The run's objects a flow calls into, with every member each has and how each is called. */
+  static final Map<String, Map<String, String>> FACADES = Map.of(
+      "flow", facade("dispatch", "dispatch(name, input[, {worker, context}])",
+          "after", "after(ms, name, input[, {worker, context}])"),
+      "ctx", facade("get", "get(key)", "set", "set(key, value)", "del", "del(key)", "all", "all()"),
+      "log", facade("info", "info(...)", "warn", "warn(...)", "error", "error(...)"));
+
+  private static Map<String, String> facade(String... membersAndUses) {
+    Map<String, String> members = new LinkedHashMap<>();
+    for (int i = 0; i < membersAndUses.length; i += 2) {
+      members.put(membersAndUses[i], membersAndUses[i + 1]);
+    }
+    return members;
+  }
 
   private final FlowCheck.Findings findings;
 
@@ -41,9 +65,10 @@ final class Assignments {
   }
 
   void check(CompilationUnitTree unit) {
+    Set<String> own = declared(unit);
     Set<String> top = new HashSet<>(RUN_NAMES);
-    top.addAll(declared(unit));
-    new Checker(top).scan(unit);
+    top.addAll(own);
+    new Checker(top, own).scan(unit);
   }
 
   /** The names declared in one function body (or the flow's top level), not inside nested functions. */
@@ -86,9 +111,12 @@ final class Assignments {
   private final class Checker extends LoopVisitor {
 
     private final Deque<Set<String>> scopes = new ArrayDeque<>();
+    /** The names the flow itself declares at its top level. */
+    private final Set<String> own;
 
-    Checker(Set<String> top) {
+    Checker(Set<String> top, Set<String> own) {
       scopes.push(top);
+      this.own = own;
     }
 
     void scan(CompilationUnitTree unit) {
@@ -153,6 +181,26 @@ final class Assignments {
       } else if (loop instanceof ForOfLoopTree of) {
         assigned(of.getVariable());
       }
+    }
+
+    @Override
+    public Void visitMemberSelect(MemberSelectTree select, Void nothing) {
+      if (select.getExpression() instanceof IdentifierTree object && FACADES.containsKey(object.getName())
+          && !declaredByFlow(object.getName())) {
+        Map<String, String> members = FACADES.get(object.getName());
+        String name = object.getName(), member = select.getIdentifier();
+        if (!members.containsKey(member)) {
+          findings.add(Severity.ERROR, select.getEndPosition() - member.length(), name + "." + member
+              + " is not a function of " + name, DidYouMean.hint(member, members.keySet(), name + ".") + name
+              + " has " + members.values().stream().collect(Collectors.joining(" and ")));
+        }
+      }
+      return super.visitMemberSelect(select, nothing);
+    }
+
+    /** Whether the flow declares {@code name} itself, in an enclosing function or at its top level. */
+    private boolean declaredByFlow(String name) {
+      return own.contains(name) || scopes.stream().limit(scopes.size() - 1L).anyMatch(scope -> scope.contains(name));
     }
 
     private void assigned(ExpressionTree target) {

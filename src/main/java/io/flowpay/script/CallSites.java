@@ -110,10 +110,7 @@ final class CallSites extends SimpleTreeVisitorES6<Void, Void> {
     String function = select.getIdentifier();
     int index = FLOW_FUNCTIONS.indexOf(function);
     if (index < 0) {
-      findings.add(Severity.ERROR, nameStart(select), "flow." + function + " is not a function of flow",
-          DidYouMean.hint(function, FLOW_FUNCTIONS, "flow.") + "flow has dispatch(name, input[, {worker, context}])"
-              + " and after(ms, name, input[, {worker, context}])");
-      return;
+      return;  // an unknown member: reported by Assignments, with ctx's and log's
     }
     List<? extends ExpressionTree> args = call.getArguments();
     if (args.size() > index && literal(args.get(index)) != null) {

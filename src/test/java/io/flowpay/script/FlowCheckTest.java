@@ -140,6 +140,27 @@ class FlowCheckTest {
   }
 
   @Test
+  void membersTheRunsObjectsDoNotHaveAreErrorsUnlessTheFlowNamesItsOwn() throws IOException {
+    write("main", """
+        flow.state.paid = true;
+        log.debug('paying', ctx.all());
+        var saved = ctx.put('paid', true);
+        function helper(log) { log.debug('a logger of its own'); }
+        ctx.set('paid', flow.dispatch('x_done', {}) !== null);
+        log.info(meta.flow);
+        """);
+    write("x_done", "");
+
+    assertEquals(List.of(
+        flows + "/main.js:1:6: error: flow.state is not a function of flow: flow has dispatch(name, input[, {worker,"
+            + " context}]) and after(ms, name, input[, {worker, context}])",
+        flows + "/main.js:2:5: error: log.debug is not a function of log: log has info(...) and warn(...) and error(...)",
+        flows + "/main.js:3:17: error: ctx.put is not a function of ctx: ctx has get(key) and set(key, value) and del(key)"
+            + " and all()"),
+        findings());
+  }
+
+  @Test
   void webhookFlowsMustNameAStripeEventType() throws IOException {
     write("on_payment_intent_succeeded", "");
     write("on_payment_intent_succeded", "");
