@@ -127,18 +127,19 @@ final class ServeChild {
 
   /** A failure naming this child, how it ended, and its last output lines. */
   FlowpayFailure failure(String what) {
-    String exit = process.isAlive() ? "still running" : "exit code " + exitCode();
+    String exit = exited() ? "exit code " + process.exitValue() : "still running";
     return new FlowpayFailure(FlowpayFailure.Kind.CONFIG_INVALID, "bench: serve process " + index + " (pid "
         + process.pid() + ") " + what + " (" + exit + "); its last output:" + System.lineSeparator() + "  "
         + String.join(System.lineSeparator() + "  ", tail()));
   }
 
-  private int exitCode() {
+  /** Whether it has exited, allowing a moment for one whose output just ended. */
+  private boolean exited() {
     try {
-      return process.waitFor(5, TimeUnit.SECONDS) ? process.exitValue() : -1;
+      return process.waitFor(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return -1;
+      return !process.isAlive();
     }
   }
 
@@ -163,9 +164,13 @@ final class ServeChild {
     return process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
   }
 
-  /** Asks it to stop as {@code SIGTERM} / Ctrl-C does: it drains its workers and releases their leases. */
+  /**
+   * Asks it to stop with {@code SIGTERM}, as an operator does: it drains its workers and releases their leases.
+   * Through its handle, not {@link Process#destroy}, which would also close its output pipe and lose what it says
+   * while it stops.
+   */
   void requestStop() {
-    process.destroy();
+    process.toHandle().destroy();
   }
 
   /**

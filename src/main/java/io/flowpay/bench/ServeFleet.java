@@ -150,12 +150,12 @@ final class ServeFleet implements AutoCloseable {
       return;
     }
     closed = true;
+    long asked = System.nanoTime();
     children.forEach(ServeChild::requestStop);
     for (ServeChild child : children) {
-      if (!child.awaitStop(stopGraceMs)) {
-        System.err.printf("flowpay bench: serve process %d (pid %d) did not stop within %d ms: killed%n",
-            child.index(), child.pid(), stopGraceMs);
-      }
+      boolean stopped = child.awaitStop(stopGraceMs);
+      System.err.printf("flowpay bench: serve process %d (pid %d) %s %d ms after it was asked to stop%n", child.index(),
+          child.pid(), stopped ? "stopped" : "did not stop in time: killed", (System.nanoTime() - asked) / 1_000_000);
     }
   }
 

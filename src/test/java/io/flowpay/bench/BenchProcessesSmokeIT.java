@@ -2,6 +2,7 @@ package io.flowpay.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowpay.Main;
@@ -12,7 +13,11 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
+import io.flowpay.failure.FlowpayFailure;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -20,6 +25,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -100,12 +106,71 @@ class BenchProcessesSmokeIT {
     assertTrue(stderr.toString().contains("--processes [3] has more processes than --worker-ids 2"), stderr.toString());
   }
 
+  @Test
+  void aServeProcessThatCannotStartFailsTheBenchWithItsLastOutput(@TempDir Path dir) {
+    Path missing = dir.resolve("no-such-config.json");
+
+    ServeChild child = ServeChild.start(1, missing, "sk_test_flowpay_bench", dir.resolve("serve.log"));
+    FlowpayFailure failure = assertThrows(FlowpayFailure.class, () -> child.awaitServing(120_000));
+
+    assertTrue(failure.getMessage().contains("serve process 1 (pid " + child.pid() + ") exited before serving (exit"
+        + " code 2); its last output:"), failure.getMessage());
+    assertTrue(failure.getMessage().contains(missing + ": file not found: pass --config"), failure.getMessage());
+    assertFalse(child.alive());
+  }
+
+  /**
+   * The bench stopped by SIGTERM (as Ctrl-C stops it) while it measures: its shutdown hook stops the serve
+   * processes, which release their leases; none outlives it.
+   */
+  @Test
+  void benchStoppedBySigtermLeavesNoServeProcessAndNoLease(TestRedis redis, @TempDir Path out) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "io.flowpay.Main", "bench", "--processes", "1",
+        "--worker-ids", "2", "--lease-ttl-ms", "3000", "--rounds", "1", "--seconds", "600", "--warmup", "0",
+        "--concurrency", "2", "--out", out.toString()).redirectErrorStream(true);
+    builder.environment().put("REDIS_URL", redis.url());
+    Process bench = builder.start();
+    try (BufferedReader output = new BufferedReader(new InputStreamReader(bench.getInputStream(),
+        StandardCharsets.UTF_8))) {
+      Pattern spread = Pattern.compile("share worker ids (\\S+)-\\{0\\.\\.1\\}; leases held by pid: \\{(\\d+)=2\\}");
+      StringBuffer seen = new StringBuffer();
+      Matcher serving = null;
+      String line;
+      while (serving == null && (line = output.readLine()) != null) {
+        seen.append(line).append('\n');
+        Matcher match = spread.matcher(line);
+        serving = match.find() ? match : null;
+      }
+      assertTrue(serving != null, "the bench's serve process took both leases:\n" + seen);
+      long child = Long.parseLong(serving.group(2));
+
+      Thread rest = new Thread(() -> output.lines().forEach(more -> seen.append(more).append('\n')));
+      rest.start();
+      bench.toHandle().destroy(); // SIGTERM; Process.destroy would also close its output, which we read on
+      assertTrue(bench.waitFor(120, TimeUnit.SECONDS), "the bench stops on SIGTERM");
+      rest.join(10_000);
+
+      assertFalse(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false), "serve process " + child + " left");
+      assertEquals(List.of(), heldLeases(redis, serving.group(1), 2), "the serve process released its leases; the"
+          + " bench's output:\n" + seen + "\nthe serve process's:\n" + Files.readString(out.resolve("fleet-logs")
+          .resolve("serve-1p-1.log")));
+    } finally {
+      bench.destroyForcibly();
+    }
+  }
+
   /** The pool's worker ids ({@code prefix-0} to {@code prefix-3}) whose lease key is still in Redis. */
   private static List<String> heldLeases(TestRedis redis, String prefix) {
+    return heldLeases(redis, prefix, 4);
+  }
+
+  /** The pool's worker ids ({@code prefix-0} to {@code prefix-<count - 1>}) whose lease key is still in Redis. */
+  private static List<String> heldLeases(TestRedis redis, String prefix, int count) {
     Vertx vertx = Vertx.vertx();
     try {
       Redis client = Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.url()));
-      List<String> ids = List.of(prefix + "-0", prefix + "-1", prefix + "-2", prefix + "-3");
+      List<String> ids = java.util.stream.IntStream.range(0, count).mapToObj(i -> prefix + "-" + i).toList();
       return ids.stream().filter(id -> client.send(Request.cmd(Command.EXISTS).arg(RedisKeys.lease(id))).await()
           .toInteger() > 0).toList();
     } finally {
