@@ -91,6 +91,9 @@ public final class BenchCommand implements Callable<Integer> {
     if (fleet.enabled()) {
       return runFleet(embedded, externalRedis, printer);
     }
+    if (fleet.strayProblem(spec.commandLine().getParseResult()) != null) {
+      throw new ParameterException(spec.commandLine(), fleet.strayProblem(spec.commandLine().getParseResult()));
+    }
     try (EmbeddedRedis redis = embedded ? startRedis() : null;
         CannedStripe standIn = CannedStripe.start(stripeLatencyMs);
         Probe probe = new Probe(embedded ? redis.url() : externalRedis, standIn)) {

@@ -1,7 +1,9 @@
 package io.flowpay.bench;
 
 import java.util.List;
+import java.util.stream.Stream;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 
 /** The options of {@code bench --processes}: Flowpay as N {@code serve} processes sharing a pool of worker ids. */
 final class FleetOptions {
@@ -29,6 +31,13 @@ final class FleetOptions {
 
   boolean enabled() {
     return processes != null;
+  }
+
+  /** Without {@code --processes}, a message naming its options that were given (they would do nothing); else null. */
+  String strayProblem(ParseResult given) {
+    List<String> stray = Stream.of("--redis", "--worker-ids", "--lease-ttl-ms").filter(given::hasMatchedOption).toList();
+    return enabled() || stray.isEmpty() ? null : String.join(", ", stray) + " only apply with --processes N (e.g."
+        + " --processes 1,2); the in-process modes run on one Redis";
   }
 
   /** What is wrong with the values, as a message naming the option and the fix; null when nothing is. */

@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowpay.Main;
 import io.flowpay.failure.FlowpayFailure;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The pure parts of {@code bench --processes}: the topology option, the option checks, the 1-vs-N comparison. */
@@ -38,6 +42,19 @@ class FleetPartsTest {
         options(List.of(1), 16, 500, "standalone").problem());
     assertEquals("--redis takes standalone or cluster (got 'redis://x')", options(List.of(1), 16, 10_000, "redis://x")
         .problem());
+  }
+
+  /** Fails before anything starts (no Redis, no socket): the in-process bench would silently ignore them. */
+  @Test
+  void fleetOptionsWithoutProcessesAreAUsageErrorNamingThem() {
+    StringWriter stdout = new StringWriter();
+    StringWriter stderr = new StringWriter();
+
+    int code = Main.execute(Map.of(), new PrintWriter(stdout, true), new PrintWriter(stderr, true),
+        "bench", "--redis", "cluster", "--worker-ids", "4", "--quick");
+
+    assertEquals(2, code, stdout + "\n" + stderr);
+    assertTrue(stderr.toString().contains("--redis, --worker-ids only apply with --processes N"), stderr.toString());
   }
 
   @Test
