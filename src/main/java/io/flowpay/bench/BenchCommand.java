@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -63,6 +64,9 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--soak", description = "Instead: Flowpay at the highest --concurrency for this many seconds, heap after a GC at start and end.")
   Integer soak;
 
+  @Mixin
+  FleetOptions fleet;
+
   @Spec
   CommandSpec spec;
 
@@ -83,6 +87,12 @@ public final class BenchCommand implements Callable<Integer> {
     if (redisPersist && !embedded) {
       throw new ParameterException(spec.commandLine(), "--redis-persist configures the embedded Redis: with REDIS_URL,"
           + " set appendonly yes and appendfsync always on your own server instead");
+    }
+    if (fleet.enabled()) {
+      return runFleet(embedded, externalRedis, printer);
+    }
+    if (fleet.strayProblem(spec.commandLine().getParseResult()) != null) {
+      throw new ParameterException(spec.commandLine(), fleet.strayProblem(spec.commandLine().getParseResult()));
     }
     try (EmbeddedRedis redis = embedded ? startRedis() : null;
         CannedStripe standIn = CannedStripe.start(stripeLatencyMs);
@@ -107,6 +117,27 @@ public final class BenchCommand implements Callable<Integer> {
       report.write(out, name);
       printer.println("written: " + out.resolve(name + ".md") + ", " + out.resolve(name + ".csv"));
       printer.flush();
+      return 0;
+    } catch (FlowpayFailure failure) {
+      spec.commandLine().getErr().println("flowpay: " + failure.getMessage());
+      return 1;
+    } finally {
+      deletePersistDir();
+    }
+  }
+
+  /** {@code --processes}: Flowpay as serve child processes ({@link FleetBench}). */
+  private int runFleet(boolean embedded, String externalRedis, PrintWriter printer) {
+    String problem = soak != null ? "--soak runs in-process: leave it out with --processes"
+        : spec.commandLine().getParseResult().hasMatchedOption("--modes") ? "--processes measures Flowpay hops only:"
+            + " leave --modes out" : fleet.problem();
+    if (problem != null) {
+      throw new ParameterException(spec.commandLine(), problem);
+    }
+    try {
+      new FleetBench(fleet, settings(), concurrency, stripeLatencyMs, printer, spec.commandLine().getErr())
+          .run(() -> embedded ? StandaloneRedis.embedded(startRedis(), redisPersist ? "appendfsync always"
+              : "no persistence") : StandaloneRedis.external(externalRedis), out);
       return 0;
     } catch (FlowpayFailure failure) {
       spec.commandLine().getErr().println("flowpay: " + failure.getMessage());

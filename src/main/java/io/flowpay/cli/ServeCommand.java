@@ -100,6 +100,12 @@ public final class ServeCommand extends CommandSupport {
       vertx.close().await();
       throw failed;
     }
+    // Before it says it serves: from then on a SIGTERM drains the workers and releases their leases.
+    Thread hook = new Thread(() -> {
+      stopRequested.countDown();
+      awaitQuietly(stopped);
+    }, "flowpay-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
     out.printf("flowpay: serving workers %s (leases held; pool of %d worker id(s)), flows from %s (a changed file"
         + " is used from its next run), Redis at %s, Stripe at %s (key %s)%n", node.workers().keySet(),
         options.workers().size(), options.flowsDir(), options.redis().safeUrl(), options.stripe().apiBase(),
@@ -111,11 +117,6 @@ public final class ServeCommand extends CommandSupport {
     out.flush();
     ServeStatus status = new ServeStatus(vertx, metrics, new QueueReader(node.redis()), options.workers(), out);
     status.start(statusEvery);
-    Thread hook = new Thread(() -> {
-      stopRequested.countDown();
-      awaitQuietly(stopped);
-    }, "flowpay-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
     try {
       stopRequested.await();
       status.stop();

@@ -1,0 +1,26 @@
+package io.flowpay.bench;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The Redis of a {@code bench --processes} run, as its parts need it: the {@code redis} section the
+ * serve processes are configured with, a URL the bench drives and reads through, and the CPU time the
+ * server(s) used. A seam: {@link RedisTopology#STANDALONE} has one server; Cluster will have several.
+ */
+interface FleetRedis extends AutoCloseable {
+
+  /** The {@code redis} section of the children's config. */
+  JsonObject configSection();
+
+  /** Where the bench starts chains and reads the sink stream. */
+  String url();
+
+  /** CPU time (user + system) the Redis server(s) used so far. */
+  long cpuNanos();
+
+  /** e.g. {@code standalone, embedded, no persistence}: for the report's notes. */
+  String describe();
+
+  @Override
+  void close();
+}
