@@ -34,6 +34,9 @@ import picocli.CommandLine.Command;
 public final class Main {
 
   public static void main(String[] args) {
+    if (System.getProperty("java.util.logging.manager") == null) {  // before anything logs
+      System.setProperty("java.util.logging.manager", ShutdownLogManager.class.getName());
+    }
     configureLogging();
     System.exit(execute(System.getenv(), args));
   }

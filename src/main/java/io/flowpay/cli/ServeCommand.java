@@ -1,5 +1,6 @@
 package io.flowpay.cli;
 
+import io.flowpay.ShutdownLogManager;
 import io.flowpay.config.FlowpayOptions;
 import io.flowpay.config.Secrets;
 import io.flowpay.config.WorkerIds;
@@ -105,6 +106,7 @@ public final class ServeCommand extends CommandSupport {
       stopRequested.countDown();
       awaitQuietly(stopped);
     }, "flowpay-shutdown");
+    ShutdownLogManager.keepThroughShutdown();  // what the drain logs after SIGTERM is printed
     Runtime.getRuntime().addShutdownHook(hook);
     out.printf("flowpay: serving workers %s (leases held; pool of %d worker id(s)), flows from %s (a changed file"
         + " is used from its next run), Redis at %s, Stripe at %s (key %s)%n", node.workers().keySet(),

@@ -78,6 +78,11 @@ class BenchProcessesSmokeIT {
     assertTrue(ProcessHandle.current().descendants().noneMatch(p -> p.info().commandLine().orElse("")
         .contains("io.flowpay.Main serve")), "no serve process is left under this JVM");
     assertEquals(List.of(), heldLeases(redis, spread.group(1)), "every lease was released");
+    for (int child = 1; child <= 2; child++) {
+      String log = Files.readString(out.resolve("fleet-logs").resolve("serve-2p-" + child + ".log"));
+      assertTrue(log.contains("lease released"), "serve process " + child + " said, after SIGTERM, that it gave its"
+          + " leases up (logging outlives the JVM's shutdown); its log:\n" + log);
+    }
   }
 
   @Test
