@@ -7,8 +7,26 @@ public final class Ids {
 
   private Ids() {}
 
+  /** A stable id made from {@code text}: its SHA-256, in hex. */
+  public static String digest(String text) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException missing) {
+      throw new IllegalStateException(missing);
+    }
+  }
+
   public static String newId() {
     return UUID.randomUUID().toString().replace("-", "");
+  }
+
+  /**
+   * A new chain's id: its first task's id, then {@code ~} and its home worker (the worker of that task),
+   * where its counters and run records live (one Redis Cluster slot with that worker's keys).
+   */
+  public static String chainId(String firstTaskId, String homeWorker) {
+    return firstTaskId + "~" + homeWorker;
   }
 
   /** The n-th call a task makes: stable across re-runs of the same task. */

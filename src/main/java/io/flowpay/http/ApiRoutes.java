@@ -55,9 +55,10 @@ final class ApiRoutes {
   void startRun(RoutingContext ctx) {
     ApiTokenSpec scope = ApiTokens.scope(ctx);
     String body = BoundedBody.of(ctx).toString();
-    RunRequest request = RunRequest.parse(body, options.workers(), defaultNamespace(scope));
-    allowedToStart(scope, request);
     String key = idempotencyKey(ctx);
+    RunRequest request = RunRequest.parse(body, options.workers(), defaultNamespace(scope),
+        key == null ? null : keySpace(scope) + key);
+    allowedToStart(scope, request);
     Task task = Task.main(request.flow(), request.workerId(), request.contextId(), Caller.API, request.input());
     JsonObject answer = new JsonObject().put("task_id", task.taskId()).put("chain_id", task.chainId())
         .put("flow", task.flow()).put("worker_id", task.workerId()).put("context_id", task.contextId());
@@ -69,7 +70,7 @@ final class ApiRoutes {
       return;
     }
     JsonObject sent = new JsonObject(body);
-    StartMark mark = StartMark.apiRequest(keySpace(scope) + key);
+    StartMark mark = StartMark.apiRequest(task.workerId(), keySpace(scope) + key);
     String record = new JsonObject().put("request", sent).put("answer", answer).encode();
     redis(services.queue().chains().marked(mark))
         .compose(earlier -> earlier != null ? Future.succeededFuture(earlier)

@@ -71,8 +71,14 @@ public final class Chains {
     return connection.send(request).map(StreamEntries::entries);
   }
 
-  /** How many chains are stuck (a task parked) within the chains' retention. */
+  /** How many chains are stuck (a task parked) within the chains' retention: of every home worker, and the layout before. */
   public Future<Long> stuckChains() {
-    return scope.redis().send(Request.cmd(Command.ZCARD).arg(RedisKeys.stuckChains())).map(Response::toLong);
+    return new QueueReader(scope.redis()).workerIds().compose(workers -> {
+      List<Future<Long>> counts = new java.util.ArrayList<>();
+      counts.add(scope.redis().send(Request.cmd(Command.ZCARD).arg(RedisKeys.legacyStuckChains())).map(Response::toLong));
+      workers.forEach(worker -> counts.add(scope.redis().send(Request.cmd(Command.ZCARD).arg(RedisKeys.stuckChains(worker)))
+          .map(Response::toLong)));
+      return Future.all(counts).map(done -> counts.stream().mapToLong(Future::result).sum());
+    });
   }
 }

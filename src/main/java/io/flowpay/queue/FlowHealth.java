@@ -32,13 +32,16 @@ public final class FlowHealth {
     if (names.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    List<Request> reads = names.stream().map(name -> Request.cmd(Command.HGETALL).arg(RedisKeys.flow(name))).toList();
-    return redis.batch(reads).map(answers -> {
-      List<JsonObject> flows = new ArrayList<>();
-      for (int i = 0; i < names.size(); i++) {
-        flows.add(health(names.get(i), Fields.toMap(answers.get(i))));
-      }
-      return flows;
+    return new QueueReader(redis).workerIds().compose(workers -> {
+      List<Future<java.util.Map<String, String>>> reads = names.stream()
+          .map(name -> FlowSwitches.states(redis, name, workers)).toList();
+      return Future.all(reads).map(done -> {
+        List<JsonObject> flows = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+          flows.add(health(names.get(i), reads.get(i).result()));
+        }
+        return flows;
+      });
     });
   }
 

@@ -20,7 +20,8 @@ public final class QueueReader {
 
   private static final int READS_AT_ONCE = 64;
 
-  private static final String RUNS_PREFIX = "flowpay:runs:";
+  /** Every context's run records: of each worker, and of the layout before ({@link RedisKeys#legacyRuns}). */
+  private static final List<String> RUNS = List.of(RedisKeys.runs("*", "*"), RedisKeys.legacyRuns("*"));
   private static final int SCAN_COUNT = 500;
 
   private final Redis redis;
@@ -78,7 +79,7 @@ public final class QueueReader {
    * the contexts' run streams (a SCAN): an operator's look-up, not for a hot path.
    */
   public Future<List<JsonObject>> recentRuns(long sinceMs, int limit) {
-    return scan(RUNS_PREFIX + "*", "0", new TreeSet<>())
+    return scanAll(RUNS)
         .compose(keys -> newestOfEach(new ArrayList<>(keys), 0, sinceMs, limit, new ArrayList<>()))
         .map(entries -> {
           List<JsonObject> runs = new ArrayList<>();
@@ -98,7 +99,7 @@ public final class QueueReader {
 
   /** Run records of a context committed after entry {@code afterId}, oldest first. */
   public Future<List<RunEntry>> contextRunsAfter(String context, String afterId, int count) {
-    return entriesAfter(RedisKeys.runs(context), afterId, count);
+    return new ContextHomes(redis).runsKey(context).compose(key -> entriesAfter(key, afterId, count));
   }
 
   /**
@@ -106,7 +107,7 @@ public final class QueueReader {
    * of each, in no particular order. A SCAN: for operators and the console's feed, not a hot path.
    */
   public Future<List<RunEntry>> entriesSince(long sinceMs, int perContext) {
-    return scan(RUNS_PREFIX + "*", "0", new TreeSet<>())
+    return scanAll(RUNS)
         .compose(keys -> newestOfEach(new ArrayList<>(keys), 0, sinceMs, perContext, new ArrayList<>()));
   }
 
@@ -171,12 +172,22 @@ public final class QueueReader {
 
   /** The newest {@code limit} run records of a context, newest first. */
   public Future<List<JsonObject>> contextRuns(String context, int limit) {
-    return records(Request.cmd(Command.XREVRANGE).arg(RedisKeys.runs(context)).arg("+").arg("-").arg("COUNT").arg(limit));
+    return new ContextHomes(redis).runsKey(context)
+        .compose(key -> records(Request.cmd(Command.XREVRANGE).arg(key).arg("+").arg("-").arg("COUNT").arg(limit)));
   }
 
   private Future<List<JsonObject>> records(Request range) {
     return redis.send(range).map(response -> toEntries("", response).stream().map(entry -> new JsonObject(entry.json()))
         .toList());
+  }
+
+  private Future<TreeSet<String>> scanAll(List<String> matches) {
+    TreeSet<String> found = new TreeSet<>();
+    Future<TreeSet<String>> scanned = Future.succeededFuture(found);
+    for (String match : matches) {
+      scanned = scanned.compose(more -> scan(match, "0", found));
+    }
+    return scanned;
   }
 
   private Future<TreeSet<String>> scan(String match, String cursor, TreeSet<String> found) {

@@ -174,7 +174,7 @@ class HttpHardeningIT {
     try (HttpFixture http = new HttpFixture(redis, flows)) {
       String flow = "main";
       http.flowpay.node.redis().send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.HSET)
-          .arg(io.flowpay.queue.RedisKeys.flow(flow)).arg("disabled_at").arg(System.currentTimeMillis())).await();
+          .arg(io.flowpay.queue.RedisKeys.flow(http.flowpay.worker, flow)).arg("disabled_at").arg(System.currentTimeMillis())).await();
       try {
         long before = http.streamLength(http.flowpay.tasksKey());
         String context = "order-" + Ids.newId();
@@ -204,7 +204,7 @@ class HttpHardeningIT {
       String context = "deep-" + Ids.newId();
       String deep = "[".repeat(999) + "]".repeat(999);
       http.flowpay.node.redis().send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.HSET)
-          .arg(io.flowpay.queue.RedisKeys.context(context)).arg("nested").arg(deep)).await();
+          .arg(io.flowpay.queue.RedisKeys.context(http.flowpay.worker, context)).arg("nested").arg(deep)).await();
 
       HttpResponse<Buffer> response = http.get("/v1/contexts/" + context);
 
