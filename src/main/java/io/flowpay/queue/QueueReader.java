@@ -68,10 +68,19 @@ public final class QueueReader {
     return consumers;
   }
 
-  /** Every worker id that has a task stream in this Redis, sorted. */
+  /**
+   * Every worker id that has a task stream in this Redis, sorted: those listed in {@link RedisKeys#workerIds} (a
+   * Redis Cluster: a SCAN sees one node), and those a SCAN finds (streams made before that list was kept).
+   */
   public Future<List<String>> workerIds() {
-    return scan("flowpay:{w:*}:tasks", "0", new TreeSet<>()).map(keys -> keys.stream()
-        .map(key -> key.substring("flowpay:{w:".length(), key.length() - "}:tasks".length())).toList());
+    return redis.send(Request.cmd(Command.SMEMBERS).arg(RedisKeys.workerIds())).compose(listed -> {
+      TreeSet<String> ids = new TreeSet<>();
+      listed.forEach(id -> ids.add(id.toString()));
+      return scan("flowpay:{w:*}:tasks", "0", new TreeSet<>()).map(keys -> {
+        keys.forEach(key -> ids.add(key.substring("flowpay:{w:".length(), key.length() - "}:tasks".length())));
+        return List.copyOf(ids);
+      });
+    });
   }
 
   /**

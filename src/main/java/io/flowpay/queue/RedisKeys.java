@@ -160,6 +160,14 @@ public final class RedisKeys {
     return ofWorker(worker, "runs:started");
   }
 
+  /**
+   * Every worker id that has a task stream (added when its stream is made): how readers find the workers in a
+   * Redis Cluster, where a SCAN sees one node's keys only.
+   */
+  public static String workerIds() {
+    return "flowpay:workers";
+  }
+
   /** Who serves the worker id now: the holder's token, with a TTL (see {@code lua/lease.lua}). */
   public static String lease(String worker) {
     return "flowpay:{w:" + worker + "}:lease";
