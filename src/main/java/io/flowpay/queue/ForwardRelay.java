@@ -40,11 +40,20 @@ public final class ForwardRelay {
 
   /** Relays everything in {@code worker}'s forward stream, in order. Returns how many entries were relayed. */
   public Future<Integer> relayAll(String worker) {
-    return page(worker, 0);
+    return page(worker, 0, Integer.MAX_VALUE);
   }
 
-  private Future<Integer> page(String worker, int done) {
-    Request range = Request.cmd(Command.XRANGE).arg(RedisKeys.forward(worker)).arg("-").arg("+").arg("COUNT").arg(PAGE);
+  /** Relays the first {@code most} entries of {@code worker}'s forward stream, in order (a relay cut short). */
+  Future<Integer> relay(String worker, int most) {
+    return page(worker, 0, most);
+  }
+
+  private Future<Integer> page(String worker, int done, int most) {
+    int count = Math.min(PAGE, most - done);
+    if (count <= 0) {
+      return Future.succeededFuture(done);
+    }
+    Request range = Request.cmd(Command.XRANGE).arg(RedisKeys.forward(worker)).arg("-").arg("+").arg("COUNT").arg(count);
     return scope.redis().send(range).compose(response -> {
       List<Entry> entries = new ArrayList<>();
       response.forEach(item -> entries.add(new Entry(item.get(0).toString(), Fields.toMap(item.get(1)))));
@@ -52,8 +61,8 @@ public final class ForwardRelay {
         return Future.succeededFuture(done);
       }
       return apply(worker, entries, 0).compose(applied -> remove(worker, entries))
-          .compose(removed -> entries.size() < PAGE ? Future.succeededFuture(done + entries.size())
-              : page(worker, done + entries.size()));
+          .compose(removed -> entries.size() < count ? Future.succeededFuture(done + entries.size())
+              : page(worker, done + entries.size(), most));
     });
   }
 

@@ -84,6 +84,11 @@ public final class RedisTaskQueue {
     return forwards.relayAll(worker);
   }
 
+  /** See {@link ForwardRelay#relay}: for tests of a relay cut short. */
+  Future<Integer> relayForwards(String worker, int most) {
+    return forwards.relay(worker, most);
+  }
+
   public Future<Void> ensureGroup(String worker) {
     return tasks.ensureGroup(worker);
   }
