@@ -2,7 +2,7 @@ package io.flowpay.cli;
 
 import io.flowpay.config.FlowpayOptions;
 import io.flowpay.failure.FlowpayFailure;
-import io.flowpay.flow.FlowNames;
+import io.flowpay.flow.Ids;
 import io.flowpay.queue.ChainStatus;
 import io.flowpay.queue.QueueReader;
 import java.io.PrintWriter;
@@ -40,7 +40,12 @@ public final class ChainCommand extends ConfiguredCommand {
 
   @Override
   int run(PrintWriter out, FlowpayOptions options) {
-    String id = FlowNames.requireId("CHAIN_ID", chainId);
+    if (!Ids.isChainId(chainId)) {
+      throw new io.flowpay.failure.FlowpayFailure(io.flowpay.failure.FlowpayFailure.Kind.BAD_REQUEST, "CHAIN_ID '"
+          + chainId + "' is not valid: use the chain_id 'run' or POST /v1/runs answered (letters, digits, '_' or '-',"
+          + " then '~' and the chain's home worker id)");
+    }
+    String id = chainId;
     RunPrinter printer = new RunPrinter(out, json);
     return withNode(options, node -> {
       ChainStatus status;

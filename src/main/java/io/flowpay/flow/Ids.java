@@ -29,6 +29,14 @@ public final class Ids {
     return firstTaskId + "~" + homeWorker;
   }
 
+  /** A chain id as {@link #chainId} makes it (or, from before, without its home): 1-128 letters, digits, '_', '-'. */
+  private static final java.util.regex.Pattern CHAIN_ID =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_\\-]{1,128}(~[A-Za-z0-9_.:\\-]{1,128})?");
+
+  public static boolean isChainId(String id) {
+    return id != null && CHAIN_ID.matcher(id).matches();
+  }
+
   /** The n-th call a task makes: stable across re-runs of the same task. */
   public static String callId(String taskId, int index) {
     return "call_" + taskId + "_" + index;

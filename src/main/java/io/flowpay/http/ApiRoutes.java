@@ -4,6 +4,7 @@ import io.flowpay.config.ApiTokenSpec;
 import io.flowpay.config.FlowpayOptions;
 import io.flowpay.flow.Caller;
 import io.flowpay.flow.FlowNames;
+import io.flowpay.flow.Ids;
 import io.flowpay.flow.Task;
 import io.flowpay.queue.ChainStatus;
 import io.flowpay.queue.DeadLetter;
@@ -32,7 +33,6 @@ final class ApiRoutes {
   /** How long an API request's {@code Idempotency-Key} is remembered, as Stripe keeps its own. */
   static final long IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
   private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
-  private static final Pattern CHAIN_ID = Pattern.compile("[A-Za-z0-9_\\-]{1,128}");
 
   private final Vertx vertx;
   private final FlowpayOptions options;
@@ -278,12 +278,12 @@ final class ApiRoutes {
     return call.timeout(HttpVerticle.REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS);
   }
 
-  /** Chain ids are what {@code POST /v1/runs} answered: no ':' (which would reach other keys). */
+  /** Chain ids are what {@code POST /v1/runs} answered ({@link Ids#isChainId}): no other key is reachable. */
   private static String chainId(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    if (id == null || !CHAIN_ID.matcher(id).matches()) {
+    if (!Ids.isChainId(id)) {
       throw ApiProblem.invalid("id", "chain id '" + id + "' is not valid: use the chain_id POST /v1/runs answered"
-          + " (1-128 letters, digits, '_' or '-')");
+          + " (1-128 letters, digits, '_' or '-', then '~' and the chain's home worker id)");
     }
     return id;
   }
