@@ -63,7 +63,7 @@ final class ApiRoutes {
     JsonObject answer = new JsonObject().put("task_id", task.taskId()).put("chain_id", task.chainId())
         .put("flow", task.flow()).put("worker_id", task.workerId()).put("context_id", task.contextId());
     if (key == null) {
-      startable(request.flow())
+      startable(request.flow(), task.workerId())
           .compose(found -> redis(services.queue().start(task)))
           .onSuccess(entry -> started(ctx, task, answer))
           .onFailure(ctx::fail);
@@ -74,7 +74,7 @@ final class ApiRoutes {
     String record = new JsonObject().put("request", sent).put("answer", answer).encode();
     redis(services.queue().chains().marked(mark))
         .compose(earlier -> earlier != null ? Future.succeededFuture(earlier)
-            : startable(request.flow())
+            : startable(request.flow(), task.workerId())
                 .compose(found -> redis(services.queue().startOnce(task, mark, record, IDEMPOTENCY_TTL_SECONDS))))
         .onSuccess(earlier -> {
           if (earlier == null) {
@@ -108,9 +108,12 @@ final class ApiRoutes {
     return scope.allNamespaces() ? "" : String.join("|", scope.namespaces().stream().sorted().toList()) + "/";
   }
 
-  /** The flow's file exists and the flow is not disabled; nothing is started otherwise. */
-  private Future<Void> startable(String flow) {
-    return flowExists(flow).compose(found -> redis(services.queue().flowState(flow))).compose(state -> {
+  /**
+   * The flow's file exists and the flow is not disabled on the worker the run would start on (each worker has its
+   * own switch: see the README, Redis Cluster); nothing is started otherwise.
+   */
+  private Future<Void> startable(String flow, String worker) {
+    return flowExists(flow).compose(found -> redis(services.queue().flowState(flow, worker))).compose(state -> {
       String since = state.get("disabled_at");
       return since == null ? Future.succeededFuture() : Future.failedFuture(ApiProblem.conflict("flow_disabled",
           "flow", "flow '" + flow + "' is disabled (since " + disabledSince(since) + ", after it could not run,"

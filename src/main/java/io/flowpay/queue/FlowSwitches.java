@@ -29,6 +29,11 @@ public final class FlowSwitches {
     return new QueueReader(redis).workerIds().compose(workers -> states(redis, flow, workers));
   }
 
+  /** The flow's state on one worker (and in the layout before): whether a run started there would run. */
+  public Future<Map<String, String>> flowState(String flow, String worker) {
+    return states(redis, flow, List.of(worker));
+  }
+
   /**
    * The flow's state over {@code workers} and the layout before: disabled (the latest {@code disabled_at}) when
    * any disabled it, the longest streak, and the latest failure's error.

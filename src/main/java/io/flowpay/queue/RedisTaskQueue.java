@@ -261,6 +261,11 @@ public final class RedisTaskQueue {
     return flows.flowState(flow);
   }
 
+  /** See {@link FlowSwitches#flowState(String, String)}. */
+  public Future<Map<String, String>> flowState(String flow, String worker) {
+    return flows.flowState(flow, worker);
+  }
+
   /** See {@link FlowSwitches#enableFlow}. */
   public Future<Boolean> enableFlow(String flow) {
     return flows.enableFlow(flow);
