@@ -74,11 +74,10 @@ public final class Chains {
   /** How many chains are stuck (a task parked) within the chains' retention: of every home worker, and the layout before. */
   public Future<Long> stuckChains() {
     return new QueueReader(scope.redis()).workerIds().compose(workers -> {
-      List<Future<Long>> counts = new java.util.ArrayList<>();
-      counts.add(scope.redis().send(Request.cmd(Command.ZCARD).arg(RedisKeys.legacyStuckChains())).map(Response::toLong));
-      workers.forEach(worker -> counts.add(scope.redis().send(Request.cmd(Command.ZCARD).arg(RedisKeys.stuckChains(worker)))
-          .map(Response::toLong)));
-      return Future.all(counts).map(done -> counts.stream().mapToLong(Future::result).sum());
+      List<String> keys = new java.util.ArrayList<>(List.of(RedisKeys.legacyStuckChains()));
+      workers.forEach(worker -> keys.add(RedisKeys.stuckChains(worker)));
+      return QueueReader.each(keys, key -> scope.redis().send(Request.cmd(Command.ZCARD).arg(key)).map(Response::toLong))
+          .map(counts -> counts.stream().mapToLong(Long::longValue).sum());
     });
   }
 }

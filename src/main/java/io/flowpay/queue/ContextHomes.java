@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -27,23 +26,18 @@ public final class ContextHomes {
 
   /** The worker holding {@code context} (state or run records), or null when none does. */
   public Future<String> workerOf(String context) {
-    return reader.workerIds().compose(workers -> {
-      List<Future<Boolean>> holds = new ArrayList<>();
-      for (String worker : workers) {
-        holds.add(redis.send(Request.cmd(Command.EXISTS).arg(RedisKeys.context(worker, context)))
-            .compose(state -> state.toInteger() > 0 ? Future.succeededFuture(true)
-                : redis.send(Request.cmd(Command.EXISTS).arg(RedisKeys.runs(worker, context)))
-                    .map(runs -> runs.toInteger() > 0)));
-      }
-      return Future.all(holds).map(done -> {
-        for (int i = 0; i < workers.size(); i++) {
-          if (holds.get(i).result()) {
-            return workers.get(i);
+    return reader.workerIds().compose(workers -> QueueReader.each(workers, worker -> redis.send(
+            Request.cmd(Command.EXISTS).arg(RedisKeys.context(worker, context)))
+        .compose(state -> state.toInteger() > 0 ? Future.succeededFuture(true)
+            : redis.send(Request.cmd(Command.EXISTS).arg(RedisKeys.runs(worker, context))).map(runs -> runs.toInteger() > 0)))
+        .map(holds -> {
+          for (int i = 0; i < workers.size(); i++) {
+            if (holds.get(i)) {
+              return workers.get(i);
+            }
           }
-        }
-        return null;
-      });
-    });
+          return null;
+        }));
   }
 
   /** The context's state hash: the owning worker's, or the one of the layout before. */

@@ -33,15 +33,15 @@ public final class FlowHealth {
       return Future.succeededFuture(List.of());
     }
     return new QueueReader(redis).workerIds().compose(workers -> {
-      List<Future<java.util.Map<String, String>>> reads = names.stream()
-          .map(name -> FlowSwitches.states(redis, name, workers)).toList();
-      return Future.all(reads).map(done -> {
-        List<JsonObject> flows = new ArrayList<>();
-        for (int i = 0; i < names.size(); i++) {
-          flows.add(health(names.get(i), reads.get(i).result()));
-        }
-        return flows;
-      });
+      List<JsonObject> flows = new ArrayList<>();
+      Future<List<JsonObject>> done = Future.succeededFuture(flows);
+      for (String name : names) {
+        done = done.compose(so -> FlowSwitches.states(redis, name, workers).map(state -> {
+          flows.add(health(name, state));
+          return flows;
+        }));
+      }
+      return done;
     });
   }
 

@@ -39,14 +39,12 @@ public final class FlowSwitches {
    * any disabled it, the longest streak, and the latest failure's error.
    */
   static Future<Map<String, String>> states(Redis redis, String flow, List<String> workers) {
-    List<Future<Map<String, String>>> reads = new ArrayList<>();
-    reads.add(redis.send(Request.cmd(Command.HGETALL).arg(RedisKeys.legacyFlow(flow))).map(Fields::toMap));
-    workers.forEach(worker -> reads.add(redis.send(Request.cmd(Command.HGETALL).arg(RedisKeys.flow(worker, flow)))
-        .map(Fields::toMap)));
-    return Future.all(reads).map(done -> {
+    List<String> keys = new ArrayList<>(List.of(RedisKeys.legacyFlow(flow)));
+    workers.forEach(worker -> keys.add(RedisKeys.flow(worker, flow)));
+    return QueueReader.each(keys, key -> redis.send(Request.cmd(Command.HGETALL).arg(key)).map(Fields::toMap))
+        .map(states -> {
       Map<String, String> merged = new HashMap<>();
-      for (Future<Map<String, String>> read : reads) {
-        Map<String, String> state = read.result();
+      for (Map<String, String> state : states) {
         latest(merged, state, "disabled_at");
         if (latest(merged, state, "last_failed_at")) {
           merged.put("last_error", state.get("last_error"));
@@ -76,9 +74,9 @@ public final class FlowSwitches {
     return new QueueReader(redis).workerIds().compose(workers -> {
       List<String> keys = new ArrayList<>(List.of(RedisKeys.legacyFlow(flow)));
       workers.forEach(worker -> keys.add(RedisKeys.flow(worker, flow)));
-      List<Future<Boolean>> cleared = keys.stream().map(key -> redis.send(Request.cmd(Command.HDEL).arg(key)
-          .arg("disabled_at").arg("failures").arg("broken")).map(response -> response.toInteger() > 0)).toList();
-      return Future.all(cleared).map(done -> cleared.stream().anyMatch(Future::result));
+      return QueueReader.each(keys, key -> redis.send(Request.cmd(Command.HDEL).arg(key)
+          .arg("disabled_at").arg("failures").arg("broken")).map(response -> response.toInteger() > 0))
+          .map(cleared -> cleared.contains(true));
     });
   }
 

@@ -19,6 +19,8 @@ import java.util.TreeSet;
 public final class QueueReader {
 
   private static final int READS_AT_ONCE = 64;
+  /** Reads over every worker id ({@link #each}) at once at most. */
+  static final int PER_WORKER_AT_ONCE = 8;
 
   /** Every context's run records: of each worker, and of the layout before ({@link RedisKeys#legacyRuns}). */
   private static final List<String> RUNS = List.of(RedisKeys.runs("*", "*"), RedisKeys.legacyRuns("*"));
@@ -146,6 +148,27 @@ public final class QueueReader {
     return redis.send(Request.cmd(Command.XREVRANGE).arg(key).arg("+").arg(Math.max(0, sinceMs)).arg("COUNT").arg(count))
         .recover(error -> String.valueOf(error.getMessage()).startsWith("WRONGTYPE")
             ? Future.succeededFuture(null) : Future.failedFuture(error));
+  }
+
+  /**
+   * One read per item, {@link #PER_WORKER_AT_ONCE} at a time, answers in the items' order: a look-up over every
+   * worker id must not flood the client's pool (whose waiting queue is bounded), and in a Redis Cluster the reads
+   * go to different nodes (no one pipeline).
+   */
+  static <T> Future<List<T>> each(List<String> items, java.util.function.Function<String, Future<T>> read) {
+    List<T> answers = new ArrayList<>(items.size());
+    Future<List<T>> done = Future.succeededFuture(answers);
+    for (int from = 0; from < items.size(); from += PER_WORKER_AT_ONCE) {
+      List<String> chunk = items.subList(from, Math.min(items.size(), from + PER_WORKER_AT_ONCE));
+      done = done.compose(so -> {
+        List<Future<T>> reads = chunk.stream().map(read).toList();
+        return Future.all(reads).map(all -> {
+          reads.forEach(one -> answers.add(one.result()));
+          return answers;
+        });
+      });
+    }
+    return done;
   }
 
   /** Redis's clock, in ms: stream entry ids are made from it. */
