@@ -1,16 +1,23 @@
 -- Commits runs of tasks, each all or nothing:
 -- context writes (only if the context version is still the snapshot's), outbox entries for its
 -- calls, dispatched tasks, timers, the run record, chain counters, the flow's failure streak (and
--- its disabling), and the XACK of the task.
--- KEYS: 1 context hash, 2 own task stream, 3 outbox, 4 context runs, 5 chain hash, 6 chain runs,
---       7 flow hash, 8 the worker's lease, 9.. one task stream per dispatched task, then one timers zset per timer
+-- its disabling), and the XACK of the task. Every key is the worker's own (one Redis Cluster slot):
+-- what crosses to another worker (a dispatch or timer there, the bookkeeping of a chain whose home
+-- is another worker) is written to the worker's forward stream, which ForwardRelay relays.
+-- KEYS: 1 context hash, 2 own task stream, 3 outbox, 4 context runs, 5 chain hash, 6 chain runs
+--       (5 and 6: the forward stream when the chain's home is another worker), 7 the worker's flow hash,
+--       8 the worker's lease, 9 forward stream, 10 own timers zset
 -- ARGV: 1 group, 2 entry id, 3 expected version ('' = do not check: a failed run writes no state),
---       4 counts 'outboxes dispatches timers sets dels delta failed(0|1|2: the flow cannot run) now(ms)',
+--       4 counts 'outboxes dispatches timers sets dels delta failed(0|1|2: the flow cannot run) now(ms)
+--       forwarded-dispatches forwarded-timers' (dispatches and timers: to this worker),
 --       5 ttl (s) of chain keys past the chain's last run or timer, 6 max run records per context,
 --       7 runs in a row that failed because the flow cannot run (no file, syntax error) that disable
 --       it (0 = never), 8 run record json, 9 error text, 10 lease token,
---       11.. call id and call json per outbox entry, task json per dispatch, delay ms and task json
---       per timer, key and value json per context write, key per context delete.
+--       11 the chain id when its home is another worker ('' = the chain's keys are KEYS 5 and 6),
+--       12.. call id and call json per outbox entry, task json per dispatch, delay ms and task json
+--       per timer, key and value json per context write, key per context delete, then per forwarded
+--       dispatch target worker, task id and task json, per forwarded timer target worker, task id,
+--       delay ms and task json.
 --       Texts are passed as they are: Lua moves them and decodes no JSON.
 -- Returns {'ok', version} | {'conflict', current version} | {'duplicate', ''}
 --         | {'disabled', last error}: the flow was disabled, nothing written (the caller parks the task)
@@ -64,21 +71,20 @@ local function commit(K, A)
     tonumber(counts[4]), tonumber(counts[5])
   -- failed: '0' ok, '1' failed, '2' failed because the flow cannot run at all (counts toward disabling)
   local delta, failed, broken, now = tonumber(counts[6]), counts[7] ~= '0', counts[7] == '2', counts[8]
-  local run, arg = A[8], 11
+  local fdispatches, ftimers = tonumber(counts[9] or '0'), tonumber(counts[10] or '0')
+  local run, arg = A[8], 12
   many('HSET', K[3], A, arg, 2 * outboxes)
   arg = arg + 2 * outboxes
   for i = 0, dispatches - 1 do
-    redis.call('XADD', K[9 + i], '*', 'task', A[arg + i])
+    redis.call('XADD', K[2], '*', 'task', A[arg + i])
   end
   arg = arg + dispatches
   local longest = 0
-  if timers > 0 then
-    local at = flowpay_now_ms()
-    for i = 0, timers - 1 do
-      local delay = tonumber(A[arg + 2 * i])
-      longest = math.max(longest, delay)
-      redis.call('ZADD', K[9 + dispatches + i], at + delay, A[arg + 2 * i + 1])
-    end
+  local at = (timers > 0 or ftimers > 0) and flowpay_now_ms() or 0
+  for i = 0, timers - 1 do
+    local delay = tonumber(A[arg + 2 * i])
+    longest = math.max(longest, delay)
+    redis.call('ZADD', K[10], at + delay, A[arg + 2 * i + 1])
   end
   arg = arg + 2 * timers
   -- A run writes state only after the version check above (a failed run writes none), so the new
@@ -89,6 +95,7 @@ local function commit(K, A)
     many('HSET', K[1], A, arg, 2 * sets, '_version', version)
     many('HDEL', K[1], A, arg + 2 * sets, dels)
   end
+  arg = arg + 2 * sets + dels
   -- 'failures': failed runs in a row (what 'flow list' shows); 'broken': of those, the runs in a row
   -- that failed because the flow cannot run at all, which alone disable it.
   if failed then
@@ -106,25 +113,28 @@ local function commit(K, A)
   elseif flow[3] then
     redis.call('HDEL', K[7], 'failures', 'broken')
   end
-  -- The chain's run records; their number is the chain's count of runs (XLEN).
   redis.call('XADD', K[4], 'MAXLEN', '~', A[6], '*', 'run', run)
-  redis.call('XADD', K[6], '*', 'run', run)
-  if failed then
-    redis.call('HINCRBY', K[5], 'failed', 1)
+  for i = 0, ftimers - 1 do
+    longest = math.max(longest, tonumber(A[arg + 3 * fdispatches + 4 * i + 2]))
   end
-  -- This run's task was pending: when it started as many tasks and calls as it ends (delta 0), the
-  -- chain goes on and its count stays.
-  -- A chain with a parked task needs an operator: it ends 'stuck', never 'settled'.
-  if delta ~= 0 and redis.call('HINCRBY', K[5], 'pending', delta) <= 0 then
-    if tonumber(redis.call('HGET', K[5], 'dead') or '0') > 0 then
-      redis.call('HSET', K[5], 'status', 'stuck')
-    else
-      redis.call('HSET', K[5], 'status', 'settled', 'settled_at', now)
-    end
+  local ttl = tonumber(A[5]) + math.ceil(longest / 1000)
+  if A[11] == '' then
+    flowpay_chain_ran(K[5], K[6], run, delta, failed, now, ttl)
   end
-  -- The chain is kept ttl seconds past its last run, and past its last timer: a timer set for 30
-  -- days must still find its chain.
-  flowpay_keep_chain(K[5], K[6], tonumber(A[5]) + math.ceil(longest / 1000))
+  -- The forward stream, relayed in its order by ForwardRelay: the chain's part first, then each task for
+  -- another worker, so that a chain never counts a task's end before the start that made it pending.
+  if A[11] ~= '' then
+    redis.call('XADD', K[9], '*', 'chain', A[11], 'delta', delta, 'failed', failed and '1' or '0', 'dead', '0',
+      'run', run, 'ttl', ttl, 'at', now)
+  end
+  for i = 0, fdispatches - 1 do
+    redis.call('XADD', K[9], '*', 'to', A[arg + 3 * i], 'id', A[arg + 3 * i + 1], 'task', A[arg + 3 * i + 2])
+  end
+  arg = arg + 3 * fdispatches
+  for i = 0, ftimers - 1 do
+    redis.call('XADD', K[9], '*', 'to', A[arg + 4 * i], 'id', A[arg + 4 * i + 1], 'due', at + tonumber(A[arg + 4 * i + 2]),
+      'task', A[arg + 4 * i + 3])
+  end
   return {'ok', version}
 end
 if ARGV[1] ~= 'batch' then

@@ -62,3 +62,42 @@ local function flowpay_fence(lease, token)
   end
   error('FLOWPAY_FENCED ' .. lease .. ' is not held by this process (lost the lease)', 0)
 end
+
+-- A run of a chain, counted at the chain's home (commit.lua for a run there, forward_chain.lua for a run
+-- on another worker): its run record, its failure, and the change of its pending count. This run's task
+-- was pending: when it started as many tasks and calls as it ends (delta 0), the chain goes on and its
+-- count stays. A chain with a parked task needs an operator: it ends 'stuck', never 'settled'. The chain
+-- is kept ttl seconds past its last run, and past its last timer: a timer set for 30 days must still
+-- find its chain.
+local function flowpay_chain_ran(chain, runs, run, delta, failed, now, ttl)
+  redis.call('XADD', runs, '*', 'run', run)
+  if failed then
+    redis.call('HINCRBY', chain, 'failed', 1)
+  end
+  if delta ~= 0 and redis.call('HINCRBY', chain, 'pending', delta) <= 0 then
+    if tonumber(redis.call('HGET', chain, 'dead') or '0') > 0 then
+      redis.call('HSET', chain, 'status', 'stuck')
+    else
+      redis.call('HSET', chain, 'status', 'settled', 'settled_at', now)
+    end
+  end
+  flowpay_keep_chain(chain, runs, ttl)
+end
+
+-- A parked task of a chain, counted at the chain's home (dead.lua there, forward_chain.lua from another
+-- worker): its run record, one pending fewer, one dead more, and the chain is 'stuck' (in the home's index
+-- of stuck chains) until an operator retries or drops it.
+local function flowpay_chain_parked(chain, runs, stuck, run, now, ttl)
+  if redis.call('EXISTS', chain) == 0 then
+    return
+  end
+  redis.call('XADD', runs, '*', 'run', run)
+  redis.call('HINCRBY', chain, 'dead', 1)
+  redis.call('HINCRBY', chain, 'pending', -1)
+  redis.call('HSET', chain, 'status', 'stuck', 'stuck_at', now)
+  redis.call('HDEL', chain, 'settled_at')
+  redis.call('ZADD', stuck, now, chain)
+  -- chains expire: the index forgets what is older than their retention
+  redis.call('ZREMRANGEBYSCORE', stuck, '-inf', tonumber(now) - 1000 * ttl)
+  flowpay_keep_chain(chain, runs, ttl)
+end

@@ -2,7 +2,7 @@ package io.flowpay.cli;
 
 import io.flowpay.config.FlowpayOptions;
 import io.flowpay.failure.FlowpayFailure;
-import io.flowpay.flow.FlowNames;
+import io.flowpay.flow.Ids;
 import io.flowpay.queue.ChainStatus;
 import io.flowpay.queue.QueueReader;
 import io.flowpay.worker.FlowpayNode;
@@ -34,7 +34,11 @@ public final class ChainCommand extends RedisCommand {
 
   @Override
   void check(FlowpayOptions options) {
-    FlowNames.requireId("CHAIN_ID", chainId);
+    if (!Ids.isChainId(chainId)) {
+      throw new FlowpayFailure(FlowpayFailure.Kind.BAD_REQUEST, "CHAIN_ID '" + chainId + "' is not valid: use the"
+          + " chain_id 'run' or POST /v1/runs answered (letters, digits, '_' or '-', then '~' and the chain's home"
+          + " worker id)");
+    }
   }
 
   @Override

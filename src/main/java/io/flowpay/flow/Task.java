@@ -37,14 +37,14 @@ public record Task(
   /** A main-flow task: the first of a new chain. */
   public static Task main(String flow, String workerId, String contextId, Caller caller, Object input) {
     String id = Ids.newId();
-    return new Task(id, flow, workerId, contextId, caller, input, null, id, null, 0, 1,
+    return new Task(id, flow, workerId, contextId, caller, input, null, Ids.chainId(id, workerId), null, 0, 1,
         System.currentTimeMillis(), null);
   }
 
   /** A main-flow task started by Stripe event {@code eventId} ({@code caller_id} {@code webhook}). */
   public static Task event(String flow, String workerId, String contextId, Object input, String eventId) {
     String id = Ids.newId();
-    return new Task(id, flow, workerId, contextId, Caller.WEBHOOK, input, null, id, null, 0, 1,
+    return new Task(id, flow, workerId, contextId, Caller.WEBHOOK, input, null, Ids.chainId(id, workerId), null, 0, 1,
         System.currentTimeMillis(), eventId);
   }
 

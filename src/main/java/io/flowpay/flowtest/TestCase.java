@@ -61,7 +61,7 @@ public final class TestCase {
     if (state.isEmpty()) {
       return;
     }
-    Request hset = Request.cmd(Command.HSET).arg(RedisKeys.context(contextId(null)));
+    Request hset = Request.cmd(Command.HSET).arg(RedisKeys.context(run.worker(), contextId(null)));
     state.forEach(entry -> hset.arg(entry.getKey()).arg(Json.encode(entry.getValue())));
     run.redis().send(hset).await();
   }

@@ -4,6 +4,7 @@ import io.flowpay.config.ApiTokenSpec;
 import io.flowpay.config.FlowpayOptions;
 import io.flowpay.flow.Caller;
 import io.flowpay.flow.FlowNames;
+import io.flowpay.flow.Ids;
 import io.flowpay.flow.Task;
 import io.flowpay.queue.ChainStatus;
 import io.flowpay.queue.DeadLetter;
@@ -32,7 +33,6 @@ final class ApiRoutes {
   /** How long an API request's {@code Idempotency-Key} is remembered, as Stripe keeps its own. */
   static final long IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
   private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
-  private static final Pattern CHAIN_ID = Pattern.compile("[A-Za-z0-9_\\-]{1,128}");
 
   private final Vertx vertx;
   private final FlowpayOptions options;
@@ -55,25 +55,26 @@ final class ApiRoutes {
   void startRun(RoutingContext ctx) {
     ApiTokenSpec scope = ApiTokens.scope(ctx);
     String body = BoundedBody.of(ctx).toString();
-    RunRequest request = RunRequest.parse(body, options.workers(), defaultNamespace(scope));
-    allowedToStart(scope, request);
     String key = idempotencyKey(ctx);
+    RunRequest request = RunRequest.parse(body, options.workers(), defaultNamespace(scope),
+        key == null ? null : keySpace(scope) + key);
+    allowedToStart(scope, request);
     Task task = Task.main(request.flow(), request.workerId(), request.contextId(), Caller.API, request.input());
     JsonObject answer = new JsonObject().put("task_id", task.taskId()).put("chain_id", task.chainId())
         .put("flow", task.flow()).put("worker_id", task.workerId()).put("context_id", task.contextId());
     if (key == null) {
-      startable(request.flow())
+      startable(request.flow(), task.workerId())
           .compose(found -> redis(services.queue().start(task)))
           .onSuccess(entry -> started(ctx, task, answer))
           .onFailure(ctx::fail);
       return;
     }
     JsonObject sent = new JsonObject(body);
-    StartMark mark = StartMark.apiRequest(keySpace(scope) + key);
+    StartMark mark = StartMark.apiRequest(task.workerId(), keySpace(scope) + key);
     String record = new JsonObject().put("request", sent).put("answer", answer).encode();
     redis(services.queue().chains().marked(mark))
         .compose(earlier -> earlier != null ? Future.succeededFuture(earlier)
-            : startable(request.flow())
+            : startable(request.flow(), task.workerId())
                 .compose(found -> redis(services.queue().startOnce(task, mark, record, IDEMPOTENCY_TTL_SECONDS))))
         .onSuccess(earlier -> {
           if (earlier == null) {
@@ -107,9 +108,12 @@ final class ApiRoutes {
     return scope.allNamespaces() ? "" : String.join("|", scope.namespaces().stream().sorted().toList()) + "/";
   }
 
-  /** The flow's file exists and the flow is not disabled; nothing is started otherwise. */
-  private Future<Void> startable(String flow) {
-    return flowExists(flow).compose(found -> redis(services.queue().flowState(flow))).compose(state -> {
+  /**
+   * The flow's file exists and the flow is not disabled on the worker the run would start on (each worker has its
+   * own switch: see the README, Redis Cluster); nothing is started otherwise.
+   */
+  private Future<Void> startable(String flow, String worker) {
+    return flowExists(flow).compose(found -> redis(services.queue().flowState(flow, worker))).compose(state -> {
       String since = state.get("disabled_at");
       return since == null ? Future.succeededFuture() : Future.failedFuture(ApiProblem.conflict("flow_disabled",
           "flow", "flow '" + flow + "' is disabled (since " + disabledSince(since) + ", after it could not run,"
@@ -277,12 +281,12 @@ final class ApiRoutes {
     return call.timeout(HttpVerticle.REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS);
   }
 
-  /** Chain ids are what {@code POST /v1/runs} answered: no ':' (which would reach other keys). */
+  /** Chain ids are what {@code POST /v1/runs} answered ({@link Ids#isChainId}): no other key is reachable. */
   private static String chainId(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    if (id == null || !CHAIN_ID.matcher(id).matches()) {
+    if (!Ids.isChainId(id)) {
       throw ApiProblem.invalid("id", "chain id '" + id + "' is not valid: use the chain_id POST /v1/runs answered"
-          + " (1-128 letters, digits, '_' or '-')");
+          + " (1-128 letters, digits, '_' or '-', then '~' and the chain's home worker id)");
     }
     return id;
   }

@@ -46,7 +46,11 @@ final class EventStreamRoutes {
   }
 
   private void chain(RoutingContext ctx) {
-    String id = id(ctx.pathParam("id"), "id");
+    String id = ctx.pathParam("id");
+    if (!io.flowpay.flow.Ids.isChainId(id)) {
+      throw ApiProblem.invalid("id", "chain id '" + id + "' is not valid: use the chain_id POST /v1/runs answered"
+          + " (1-128 letters, digits, '_' or '-', then '~' and the chain's home worker id)");
+    }
     String lastEventId = ctx.request().getHeader("Last-Event-ID");
     redis(services.queue().chain(id)).onSuccess(status -> {
       if (status == null) {

@@ -34,6 +34,15 @@ record RunRequest(String flow, Object input, String contextId, String workerId) 
    * @param namespace of the context made up when the body names none (null: none, {@code ctx-<random>})
    */
   static RunRequest parse(String body, List<String> workers, String namespace) {
+    return parse(body, workers, namespace, null);
+  }
+
+  /**
+   * @param namespace of the context made up when the body names none (null: none)
+   * @param seed what the made-up context id is derived from (an {@code Idempotency-Key}: the same request again
+   *     gets the same context, so the same worker, where its idempotency record is), or null for a random one
+   */
+  static RunRequest parse(String body, List<String> workers, String namespace, String seed) {
     JsonObject json = object(body);
     for (String field : json.fieldNames()) {
       if (!FIELDS.contains(field)) {
@@ -47,7 +56,8 @@ record RunRequest(String flow, Object input, String contextId, String workerId) 
     if (!FlowNames.isValid(flow)) {
       throw ApiProblem.invalid("flow", "flow '" + flow + "' is not a valid flow name: use snake_case like 'main'");
     }
-    String context = id(json, "context_id", (namespace == null ? "" : namespace + ":") + "ctx-" + Ids.newId().substring(0, 12));
+    String context = id(json, "context_id", (namespace == null ? "" : namespace + ":") + "ctx-"
+        + (seed == null ? Ids.newId() : Ids.digest(seed)).substring(0, 12));
     String worker = id(json, "worker_id", Placement.workerFor(context, workers));
     if (!workers.contains(worker)) {  // a bad context id fails first, naming context_id
       throw ApiProblem.invalid("worker_id", "worker '" + worker + "' is not served here (workers: "

@@ -45,9 +45,9 @@ public final class StripeEvents {
     this.reconciling = new ReconcilingCalls(redis);
   }
 
-  /** The Redis key that marks an event as taken. */
-  public static String mark(String eventId) {
-    return StartMark.stripeEvent(eventId).key();
+  /** The Redis key that marks an event as taken by a chain started on {@code worker}. */
+  public static String mark(String worker, String eventId) {
+    return StartMark.stripeEvent(worker, eventId).key();
   }
   /**
    * When the event's object was made by a call whose outcome is being reconciled (its
@@ -65,10 +65,16 @@ public final class StripeEvents {
     return reconciling.nudge(worker, call).otherwise(false);
   }
 
-  /** Starts {@code task} (a {@link Task#event} task) as a new chain, unless its event was taken before. */
+  /**
+   * Starts {@code task} (a {@link Task#event} task) as a new chain, unless its event was taken before. Two steps,
+   * each one Redis Cluster slot: an event recorded as unhandled before stays so; then the start and its mark, atomic,
+   * with the worker the event's route names.
+   */
   public Future<Outcome> start(Task task) {
-    return queue.startOnce(task, StartMark.stripeEvent(task.eventId()), task.chainId(), MARK_TTL_SECONDS)
-        .map(earlier -> new Outcome(earlier == null, earlier));
+    return queue.chains().marked(StartMark.unhandledEvent(task.eventId())).compose(unhandled -> unhandled != null
+        ? Future.succeededFuture(new Outcome(false, unhandled))
+        : queue.startOnce(task, StartMark.stripeEvent(task.workerId(), task.eventId()), task.chainId(), MARK_TTL_SECONDS)
+            .map(earlier -> new Outcome(earlier == null, earlier)));
   }
 
   /** Records an event no flow runs for, with the reason, unless it was taken before. */

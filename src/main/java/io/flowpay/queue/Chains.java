@@ -71,8 +71,13 @@ public final class Chains {
     return connection.send(request).map(StreamEntries::entries);
   }
 
-  /** How many chains are stuck (a task parked) within the chains' retention. */
+  /** How many chains are stuck (a task parked) within the chains' retention: of every home worker, and the layout before. */
   public Future<Long> stuckChains() {
-    return scope.redis().send(Request.cmd(Command.ZCARD).arg(RedisKeys.stuckChains())).map(Response::toLong);
+    return new QueueReader(scope.redis()).workerIds().compose(workers -> {
+      List<String> keys = new java.util.ArrayList<>(List.of(RedisKeys.legacyStuckChains()));
+      workers.forEach(worker -> keys.add(RedisKeys.stuckChains(worker)));
+      return QueueReader.each(keys, key -> scope.redis().send(Request.cmd(Command.ZCARD).arg(key)).map(Response::toLong))
+          .map(counts -> counts.stream().mapToLong(Long::longValue).sum());
+    });
   }
 }

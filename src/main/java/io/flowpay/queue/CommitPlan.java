@@ -16,7 +16,9 @@ import java.util.Map;
  * decodes no JSON (no escaping on the way in, and its cjson would round large integers).
  *
  * @param effects call id and call json per outbox entry, task json per dispatch, delay ms and task json
- *     per timer, key and value json per context write, key per context delete: commit.lua's ARGV 10..
+ *     per timer (those two: to the committing worker), key and value json per context write, key per context
+ *     delete, then target worker, task id and task json per dispatch to another worker, target worker, task id,
+ *     delay ms and task json per timer on another worker: commit.lua's ARGV 12..
  */
 record CommitPlan(Counts counts, List<String> effects) {
 
@@ -53,21 +55,30 @@ record CommitPlan(Counts counts, List<String> effects) {
    * commit.lua's ARGV[4]: how many of each effect follow, the change to the chain's pending count
    * (tasks and calls started less the one that ran), how the run ended, and the time.
    */
-  record Counts(int outboxes, int dispatches, int timers, int sets, int dels, int delta, Failure failure, long nowMs) {
+  record Counts(int outboxes, int dispatches, int timers, int sets, int dels, int delta, Failure failure, long nowMs,
+      int forwardedDispatches, int forwardedTimers) {
 
     /** Space-joined, in this order: the one argument commit.lua splits. */
     String encode() {
       return outboxes + " " + dispatches + " " + timers + " " + sets + " " + dels + " " + delta + " " + failure.code
-          + " " + nowMs;
+          + " " + nowMs + " " + forwardedDispatches + " " + forwardedTimers;
+    }
+
+    /** Whether the commit writes tasks for other workers into its forward stream. */
+    boolean forwards() {
+      return forwardedDispatches > 0 || forwardedTimers > 0;
     }
   }
 
-  static CommitPlan of(RunResult result) {
+  /** The plan of a run on {@code worker}: dispatches and timers for other workers go through its forward stream. */
+  static CommitPlan of(RunResult result, String worker) {
     List<String> outbox = new ArrayList<>();
     List<String> dispatch = new ArrayList<>();
     List<String> timers = new ArrayList<>();
     List<String> set = new ArrayList<>();
     List<String> del = new ArrayList<>();
+    List<String> forwardDispatch = new ArrayList<>();
+    List<String> forwardTimers = new ArrayList<>();
     if (result.ok()) {
       Effects effects = result.effects();
       for (Call call : effects.calls()) {
@@ -75,11 +86,20 @@ record CommitPlan(Counts counts, List<String> effects) {
         outbox.add(call.toJson().encode());
       }
       for (Task child : effects.dispatches()) {
-        dispatch.add(child.encode());
+        if (child.workerId().equals(worker)) {
+          dispatch.add(child.encode());
+        } else {
+          forwardDispatch.addAll(List.of(child.workerId(), child.taskId(), child.encode()));
+        }
       }
       for (Delayed timer : effects.delayed()) {
-        timers.add(String.valueOf(timer.delayMs()));
-        timers.add(timer.task().encode());
+        Task later = timer.task();
+        if (later.workerId().equals(worker)) {
+          timers.add(String.valueOf(timer.delayMs()));
+          timers.add(later.encode());
+        } else {
+          forwardTimers.addAll(List.of(later.workerId(), later.taskId(), String.valueOf(timer.delayMs()), later.encode()));
+        }
       }
       for (Map.Entry<String, String> write : effects.writes().entrySet()) {
         if (write.getValue() == null) {
@@ -90,15 +110,19 @@ record CommitPlan(Counts counts, List<String> effects) {
         }
       }
     }
-    int started = outbox.size() / 2 + dispatch.size() + timers.size() / 2;
+    int started = outbox.size() / 2 + dispatch.size() + timers.size() / 2 + forwardDispatch.size() / 3
+        + forwardTimers.size() / 4;
     Counts counts = new Counts(outbox.size() / 2, dispatch.size(), timers.size() / 2, set.size() / 2, del.size(),
-        started - 1, Failure.of(result), System.currentTimeMillis());
-    List<String> texts = new ArrayList<>(outbox.size() + dispatch.size() + timers.size() + set.size() + del.size());
+        started - 1, Failure.of(result), System.currentTimeMillis(), forwardDispatch.size() / 3, forwardTimers.size() / 4);
+    List<String> texts = new ArrayList<>(outbox.size() + dispatch.size() + timers.size() + set.size() + del.size()
+        + forwardDispatch.size() + forwardTimers.size());
     texts.addAll(outbox);
     texts.addAll(dispatch);
     texts.addAll(timers);
     texts.addAll(set);
     texts.addAll(del);
+    texts.addAll(forwardDispatch);
+    texts.addAll(forwardTimers);
     return new CommitPlan(counts, texts);
   }
 }

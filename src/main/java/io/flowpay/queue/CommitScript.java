@@ -25,13 +25,15 @@ record CommitScript(QueueScope scope) {
    * @param runRecord the run record json
    * @param error the run's error text ('' when it succeeded)
    */
-  record Run(String entryId, String expectedVersion, CommitPlan plan, String runRecord, String error, String token) {
+  record Run(String entryId, String expectedVersion, CommitPlan plan, String runRecord, String error, String token,
+      String remoteChain) {
 
     /** ARGV 5-7 are what every commit of the queue passes the same ({@link QueueScope}). */
     List<String> args(QueueScope scope) {
-      List<String> args = new ArrayList<>(10 + plan.effects().size());
+      List<String> args = new ArrayList<>(11 + plan.effects().size());
       args.addAll(List.of(RedisKeys.GROUP, entryId, expectedVersion, plan.counts().encode(), scope.chainTtl(),
-          String.valueOf(scope.runsPerContext()), String.valueOf(scope.disableAfterFailures()), runRecord, error, token));
+          String.valueOf(scope.runsPerContext()), String.valueOf(scope.disableAfterFailures()), runRecord, error, token,
+          remoteChain));
       args.addAll(plan.effects());
       return args;
     }
@@ -52,26 +54,37 @@ record CommitScript(QueueScope scope) {
   }
 
   /**
-   * Encodes a run's commit without sending it (any thread may do this). KEYS: 1 context hash, 2 own
-   * task stream, 3 outbox, 4 context runs, 5 chain hash, 6 chain runs, 7 flow hash, 8 the worker's lease,
-   * 9.. one task stream per dispatched task, then one timers zset per timer.
+   * Encodes a run's commit without sending it (any thread may do this). KEYS, all of the worker (one
+   * Cluster slot): 1 context hash, 2 own task stream, 3 outbox, 4 context runs, 5 chain hash, 6 chain
+   * runs (5, 6: the forward stream when the chain's home is another worker), 7 flow hash, 8 the worker's
+   * lease, 9 forward stream, 10 own timers.
    */
   PreparedCommit prepare(Delivery delivery, Snapshot snapshot, RunResult result) {
     Task task = delivery.task();
-    List<String> keys = new ArrayList<>(List.of(
-        RedisKeys.context(task.contextId()), RedisKeys.tasks(delivery.workerId()),
-        RedisKeys.outbox(delivery.workerId()), RedisKeys.runs(task.contextId()),
-        RedisKeys.chain(task.chainId()), RedisKeys.chainRuns(task.chainId()), RedisKeys.flow(task.flow()),
-        RedisKeys.lease(delivery.workerId())));
-    if (result.ok()) {
-      result.effects().dispatches().forEach(child -> keys.add(RedisKeys.tasks(child.workerId())));
-      result.effects().delayed().forEach(timer -> keys.add(RedisKeys.timers(timer.task().workerId())));
-    }
-    Run run = new Run(delivery.entryId(), result.ok() ? snapshot.version() : "", CommitPlan.of(result),
+    String worker = delivery.workerId();
+    boolean chainHere = chainIsAt(task.chainId(), worker);
+    String forward = RedisKeys.forward(worker);
+    List<String> keys = List.of(
+        RedisKeys.context(worker, task.contextId()), RedisKeys.tasks(worker), RedisKeys.outbox(worker),
+        RedisKeys.runs(worker, task.contextId()), chainHere ? RedisKeys.chain(task.chainId()) : forward,
+        chainHere ? RedisKeys.chainRuns(task.chainId()) : forward, RedisKeys.flow(worker, task.flow()),
+        RedisKeys.lease(worker), forward, RedisKeys.timers(worker));
+    CommitPlan plan = CommitPlan.of(result, worker);
+    Run run = new Run(delivery.entryId(), result.ok() ? snapshot.version() : "", plan,
         RunRecord.of(task, result).toJson().encode(), result.error() == null ? "" : result.error().toString(),
-        scope.token(delivery.workerId()));
+        scope.token(worker), chainHere ? "" : task.chainId());
     Snapshot after = result.ok() ? snapshot.after(result.effects().writes(), null) : snapshot;
-    return new PreparedCommit(delivery, result, after.values(), SCRIPT.prepare(keys, run.args(scope)));
+    return new PreparedCommit(delivery, result, after.values(), SCRIPT.prepare(keys, run.args(scope)),
+        !chainHere || plan.counts().forwards());
+  }
+
+  /**
+   * Whether a chain's keys are with {@code worker}: its home is that worker, or it is a chain of the layout
+   * before (no home in its id: its keys are global, which only a standalone or Sentinel Redis serves).
+   */
+  static boolean chainIsAt(String chainId, String worker) {
+    String home = RedisKeys.chainHome(chainId);
+    return home == null || home.equals(worker);
   }
 
   Future<Commit> run(PreparedCommit prepared) {

@@ -16,10 +16,12 @@ public final class ContextStore {
 
   private final Redis redis;
   private final LoadScript load;
+  private final ContextHomes homes;
 
   ContextStore(QueueScope scope) {
     this.redis = scope.redis();
     this.load = new LoadScript(scope);
+    this.homes = new ContextHomes(redis);
   }
 
   /**
@@ -30,8 +32,10 @@ public final class ContextStore {
     return load.run(task);
   }
 
+  /** The context's state, found by its id alone (see {@link ContextHomes}). */
   public Future<Snapshot> snapshot(String context) {
-    return redis.send(Request.cmd(Command.HGETALL).arg(RedisKeys.context(context))).map(ContextStore::toSnapshot);
+    return homes.contextKey(context).compose(key -> redis.send(Request.cmd(Command.HGETALL).arg(key)))
+        .map(ContextStore::toSnapshot);
   }
 
   /** The context's state as JSON values, without internal keys. */
@@ -45,8 +49,8 @@ public final class ContextStore {
 
   /** The context's newest {@code count} run records, newest first. */
   public Future<JsonArray> runs(String context, int count) {
-    return redis.send(Request.cmd(Command.XREVRANGE).arg(RedisKeys.runs(context)).arg("+").arg("-")
-        .arg("COUNT").arg(count)).map(ContextStore::records);
+    return homes.runsKey(context).compose(key -> redis.send(Request.cmd(Command.XREVRANGE).arg(key).arg("+").arg("-")
+        .arg("COUNT").arg(count))).map(ContextStore::records);
   }
 
   static Snapshot toSnapshot(Response response) {

@@ -15,8 +15,10 @@ record DeadDropScript(QueueScope scope) {
    * @param letter the dead letter as read before, or null
    */
   Future<Boolean> run(String worker, String deadId, DeadLetter letter, String by) {
-    String chain = letter == null || letter.task() == null ? "-" : RedisKeys.chain(letter.task().chainId());
-    List<String> keys = List.of(RedisKeys.dead(worker), RedisKeys.deadAudit(worker), chain, RedisKeys.stuckChains());
+    String chainId = letter == null || letter.task() == null ? "-" : letter.task().chainId();
+    String chain = "-".equals(chainId) ? "-" : RedisKeys.chain(chainId);
+    List<String> keys = List.of(RedisKeys.dead(worker), RedisKeys.deadAudit(worker), chain,
+        RedisKeys.stuckChainsOf(chainId));
     return scope.run(SCRIPT, keys, List.of(deadId, by, String.valueOf(System.currentTimeMillis())))
         .map(response -> response.toInteger() == 1);
   }

@@ -75,9 +75,9 @@ public final class DeadLetters {
    * pending again. Returns the task, or null when no such failed run is kept. Leaves an audit entry.
    */
   public Future<Task> retryRun(String contextId, String taskId, String by) {
-    Request newest = Request.cmd(Command.XREVRANGE).arg(RedisKeys.runs(contextId)).arg("+").arg("-")
-        .arg("COUNT").arg(scope.runsPerContext());
-    return scope.redis().send(newest).compose(records -> {
+    return new ContextHomes(scope.redis()).runsKey(contextId).compose(key -> scope.redis().send(
+        Request.cmd(Command.XREVRANGE).arg(key).arg("+").arg("-").arg("COUNT").arg(scope.runsPerContext())))
+        .compose(records -> {
       JsonObject failed = newestFailed(records, taskId);
       if (failed == null) {
         return Future.succeededFuture(null);

@@ -16,7 +16,8 @@ record DeadRetryScript(QueueScope scope) {
    */
   Future<Boolean> run(String worker, String deadId, Task retried, String by) {
     List<String> keys = List.of(RedisKeys.dead(worker), RedisKeys.tasks(retried.workerId()),
-        RedisKeys.chain(retried.chainId()), RedisKeys.deadAudit(worker), RedisKeys.stuckChains());
+        RedisKeys.chain(retried.chainId()), RedisKeys.deadAudit(worker),
+        RedisKeys.stuckChainsOf(retried.chainId()));
     List<String> args = List.of(deadId, retried.encode(), by, String.valueOf(System.currentTimeMillis()),
         scope.chainTtl());
     return scope.run(SCRIPT, keys, args).map(response -> response.toInteger() == 1);

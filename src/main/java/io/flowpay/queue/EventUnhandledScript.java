@@ -17,6 +17,6 @@ record EventUnhandledScript(QueueScope scope) {
     String eventId = event.getString("id");
     List<String> args = List.of(eventId, String.valueOf(event.getValue("type")), reason,
         String.valueOf(System.currentTimeMillis()), event.encode(), String.valueOf(cap), String.valueOf(markTtlSeconds));
-    return scope.run(SCRIPT, List.of(stream, StartMark.stripeEvent(eventId).key()), args).map(Marked::of);
+    return scope.run(SCRIPT, List.of(stream, StartMark.unhandledEvent(eventId).key()), args).map(Marked::of);
   }
 }

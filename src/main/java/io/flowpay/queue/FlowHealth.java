@@ -32,13 +32,16 @@ public final class FlowHealth {
     if (names.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    List<Request> reads = names.stream().map(name -> Request.cmd(Command.HGETALL).arg(RedisKeys.flow(name))).toList();
-    return redis.batch(reads).map(answers -> {
+    return new QueueReader(redis).workerIds().compose(workers -> {
       List<JsonObject> flows = new ArrayList<>();
-      for (int i = 0; i < names.size(); i++) {
-        flows.add(health(names.get(i), Fields.toMap(answers.get(i))));
+      Future<List<JsonObject>> done = Future.succeededFuture(flows);
+      for (String name : names) {
+        done = done.compose(so -> FlowSwitches.states(redis, name, workers).map(state -> {
+          flows.add(health(name, state));
+          return flows;
+        }));
       }
-      return flows;
+      return done;
     });
   }
 

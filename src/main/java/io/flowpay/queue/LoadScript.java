@@ -13,9 +13,13 @@ record LoadScript(QueueScope scope) {
 
   private static final LuaScript SCRIPT = LuaScript.load("load");
 
-  /** KEYS: 1 context hash, 2 flow hash. Answers {flat context hash, disabled_at or false, last error or false}. */
+  /**
+   * KEYS: 1 context hash, 2 flow hash, both of the task's worker. Answers {flat context hash, disabled_at or
+   * false, last error or false}.
+   */
   Future<Snapshot> run(Task task) {
-    return scope.run(SCRIPT, List.of(RedisKeys.context(task.contextId()), RedisKeys.flow(task.flow())), List.of())
+    return scope.run(SCRIPT, List.of(RedisKeys.context(task.workerId(), task.contextId()),
+            RedisKeys.flow(task.workerId(), task.flow())), List.of())
         .map(response -> snapshot(task, response));
   }
 

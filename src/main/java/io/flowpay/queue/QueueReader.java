@@ -19,8 +19,11 @@ import java.util.TreeSet;
 public final class QueueReader {
 
   private static final int READS_AT_ONCE = 64;
+  /** Reads over every worker id ({@link #each}) at once at most. */
+  static final int PER_WORKER_AT_ONCE = 8;
 
-  private static final String RUNS_PREFIX = "flowpay:runs:";
+  /** Every context's run records: of each worker, and of the layout before ({@link RedisKeys#legacyRuns}). */
+  private static final List<String> RUNS = List.of(RedisKeys.runs("*", "*"), RedisKeys.legacyRuns("*"));
   private static final int SCAN_COUNT = 500;
 
   private final Redis redis;
@@ -67,10 +70,19 @@ public final class QueueReader {
     return consumers;
   }
 
-  /** Every worker id that has a task stream in this Redis, sorted. */
+  /**
+   * Every worker id that has a task stream in this Redis, sorted: those listed in {@link RedisKeys#workerIds} (a
+   * Redis Cluster: a SCAN sees one node), and those a SCAN finds (streams made before that list was kept).
+   */
   public Future<List<String>> workerIds() {
-    return scan("flowpay:{w:*}:tasks", "0", new TreeSet<>()).map(keys -> keys.stream()
-        .map(key -> key.substring("flowpay:{w:".length(), key.length() - "}:tasks".length())).toList());
+    return redis.send(Request.cmd(Command.SMEMBERS).arg(RedisKeys.workerIds())).compose(listed -> {
+      TreeSet<String> ids = new TreeSet<>();
+      listed.forEach(id -> ids.add(id.toString()));
+      return scan("flowpay:{w:*}:tasks", "0", new TreeSet<>()).map(keys -> {
+        keys.forEach(key -> ids.add(key.substring("flowpay:{w:".length(), key.length() - "}:tasks".length())));
+        return List.copyOf(ids);
+      });
+    });
   }
 
   /**
@@ -78,7 +90,7 @@ public final class QueueReader {
    * the contexts' run streams (a SCAN): an operator's look-up, not for a hot path.
    */
   public Future<List<JsonObject>> recentRuns(long sinceMs, int limit) {
-    return scan(RUNS_PREFIX + "*", "0", new TreeSet<>())
+    return scanAll(RUNS)
         .compose(keys -> newestOfEach(new ArrayList<>(keys), 0, sinceMs, limit, new ArrayList<>()))
         .map(entries -> {
           List<JsonObject> runs = new ArrayList<>();
@@ -98,7 +110,7 @@ public final class QueueReader {
 
   /** Run records of a context committed after entry {@code afterId}, oldest first. */
   public Future<List<RunEntry>> contextRunsAfter(String context, String afterId, int count) {
-    return entriesAfter(RedisKeys.runs(context), afterId, count);
+    return new ContextHomes(redis).runsKey(context).compose(key -> entriesAfter(key, afterId, count));
   }
 
   /**
@@ -106,7 +118,7 @@ public final class QueueReader {
    * of each, in no particular order. A SCAN: for operators and the console's feed, not a hot path.
    */
   public Future<List<RunEntry>> entriesSince(long sinceMs, int perContext) {
-    return scan(RUNS_PREFIX + "*", "0", new TreeSet<>())
+    return scanAll(RUNS)
         .compose(keys -> newestOfEach(new ArrayList<>(keys), 0, sinceMs, perContext, new ArrayList<>()));
   }
 
@@ -136,6 +148,27 @@ public final class QueueReader {
     return redis.send(Request.cmd(Command.XREVRANGE).arg(key).arg("+").arg(Math.max(0, sinceMs)).arg("COUNT").arg(count))
         .recover(error -> String.valueOf(error.getMessage()).startsWith("WRONGTYPE")
             ? Future.succeededFuture(null) : Future.failedFuture(error));
+  }
+
+  /**
+   * One read per item, {@link #PER_WORKER_AT_ONCE} at a time, answers in the items' order: a look-up over every
+   * worker id must not flood the client's pool (whose waiting queue is bounded), and in a Redis Cluster the reads
+   * go to different nodes (no one pipeline).
+   */
+  static <T> Future<List<T>> each(List<String> items, java.util.function.Function<String, Future<T>> read) {
+    List<T> answers = new ArrayList<>(items.size());
+    Future<List<T>> done = Future.succeededFuture(answers);
+    for (int from = 0; from < items.size(); from += PER_WORKER_AT_ONCE) {
+      List<String> chunk = items.subList(from, Math.min(items.size(), from + PER_WORKER_AT_ONCE));
+      done = done.compose(so -> {
+        List<Future<T>> reads = chunk.stream().map(read).toList();
+        return Future.all(reads).map(all -> {
+          reads.forEach(one -> answers.add(one.result()));
+          return answers;
+        });
+      });
+    }
+    return done;
   }
 
   /** Redis's clock, in ms: stream entry ids are made from it. */
@@ -171,12 +204,22 @@ public final class QueueReader {
 
   /** The newest {@code limit} run records of a context, newest first. */
   public Future<List<JsonObject>> contextRuns(String context, int limit) {
-    return records(Request.cmd(Command.XREVRANGE).arg(RedisKeys.runs(context)).arg("+").arg("-").arg("COUNT").arg(limit));
+    return new ContextHomes(redis).runsKey(context)
+        .compose(key -> records(Request.cmd(Command.XREVRANGE).arg(key).arg("+").arg("-").arg("COUNT").arg(limit)));
   }
 
   private Future<List<JsonObject>> records(Request range) {
     return redis.send(range).map(response -> toEntries("", response).stream().map(entry -> new JsonObject(entry.json()))
         .toList());
+  }
+
+  private Future<TreeSet<String>> scanAll(List<String> matches) {
+    TreeSet<String> found = new TreeSet<>();
+    Future<TreeSet<String>> scanned = Future.succeededFuture(found);
+    for (String match : matches) {
+      scanned = scanned.compose(more -> scan(match, "0", found));
+    }
+    return scanned;
   }
 
   private Future<TreeSet<String>> scan(String match, String cursor, TreeSet<String> found) {

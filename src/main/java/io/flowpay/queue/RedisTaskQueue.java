@@ -35,6 +35,7 @@ public final class RedisTaskQueue {
   private final DeadLetters dead;
   private final FlowSwitches flows;
   private final StripeEventLog events;
+  private final ForwardRelay forwards;
   private final Fences fences = new Fences();
 
   public RedisTaskQueue(Redis redis) {
@@ -55,6 +56,7 @@ public final class RedisTaskQueue {
     this.dead = new DeadLetters(scope);
     this.flows = new FlowSwitches(scope);
     this.events = new StripeEventLog(scope);
+    this.forwards = new ForwardRelay(scope, tasks);
   }
 
   /** The lease tokens this queue's worker writes are fenced with. */
@@ -77,6 +79,16 @@ public final class RedisTaskQueue {
   // Task stream
 
   /** See {@link TaskStream#ensureGroup}. */
+  /** See {@link ForwardRelay#relayAll}. */
+  public Future<Integer> relayForwards(String worker) {
+    return forwards.relayAll(worker);
+  }
+
+  /** See {@link ForwardRelay#relay}: for tests of a relay cut short. */
+  Future<Integer> relayForwards(String worker, int most) {
+    return forwards.relay(worker, most);
+  }
+
   public Future<Void> ensureGroup(String worker) {
     return tasks.ensureGroup(worker);
   }
@@ -247,6 +259,11 @@ public final class RedisTaskQueue {
   /** See {@link FlowSwitches#flowState}. */
   public Future<Map<String, String>> flowState(String flow) {
     return flows.flowState(flow);
+  }
+
+  /** See {@link FlowSwitches#flowState(String, String)}. */
+  public Future<Map<String, String>> flowState(String flow, String worker) {
+    return flows.flowState(flow, worker);
   }
 
   /** See {@link FlowSwitches#enableFlow}. */

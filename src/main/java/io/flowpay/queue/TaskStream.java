@@ -41,7 +41,8 @@ public final class TaskStream {
     return redis.send(create).<Void>mapEmpty()
         .recover(error -> String.valueOf(error.getMessage()).startsWith("BUSYGROUP")
             ? Future.succeededFuture()
-            : Future.failedFuture(error));
+            : Future.failedFuture(error))
+        .compose(made -> redis.send(Request.cmd(Command.SADD).arg(RedisKeys.workerIds()).arg(worker)).mapEmpty());
   }
 
   /** As {@link #ensureGroup}, once per worker in this process. */

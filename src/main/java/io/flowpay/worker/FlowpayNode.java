@@ -21,6 +21,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisReplicas;
 import io.vertx.redis.client.RedisRole;
 import io.vertx.redis.client.Request;
 import java.time.Clock;
@@ -183,12 +184,26 @@ public final class FlowpayNode {
     redis.close();
   }
 
+  /** A seed node's URL with the password of {@code url} ({@code REDIS_URL}), when the seed names none. */
+  private static String withPassword(String seed, String url) {
+    java.net.URI from = java.net.URI.create(url);
+    java.net.URI to = java.net.URI.create(seed);
+    return to.getUserInfo() != null || from.getUserInfo() == null ? seed
+        : to.getScheme() + "://" + from.getRawUserInfo() + "@" + to.getHost() + ":" + to.getPort();
+  }
+
   static io.vertx.redis.client.RedisOptions redisOptions(RedisOptions options, int poolSize) {
     io.vertx.redis.client.RedisOptions client = new io.vertx.redis.client.RedisOptions();
     if (options.mode() == RedisOptions.Mode.SENTINEL) {
       // The master as the sentinels report it; autoFailover closes connections to an old master on +switch-master.
       client.setType(RedisClientType.SENTINEL).setEndpoints(new ArrayList<>(options.sentinels()))
           .setMasterName(options.masterName()).setRole(RedisRole.MASTER).setAutoFailover(true);
+    } else if (options.mode() == RedisOptions.Mode.CLUSTER) {
+      // vertx-redis-client's own cluster mode: learns the slots from the seeds, sends each command (a script by its
+      // first key: every Flowpay script's keys are in one slot) to the node owning its slot, follows MOVED/ASK.
+      client.setType(RedisClientType.CLUSTER).setUseReplicas(RedisReplicas.NEVER)
+          .setEndpoints(new ArrayList<>(options.endpoints().stream().map(seed -> withPassword(seed, options.url()))
+              .toList()));
     } else {
       client.setConnectionString(options.url());
     }

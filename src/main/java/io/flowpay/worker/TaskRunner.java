@@ -41,10 +41,16 @@ final class TaskRunner {
   /** The state of contexts this worker committed lately: a run starts from it without asking Redis. */
   private final SnapshotCache snapshots = new SnapshotCache(SNAPSHOT_CACHE_CHARS);
   private final Batcher<PreparedCommit, Commit> commits;
+  private final Runnable forwarded;
   /** Flows this worker saw disabled: their tasks read the flow's state before they run. */
   private final Set<String> disabledFlows = new HashSet<>();
 
-  TaskRunner(WorkerScope scope, FlowEngine engine, WorkerExecutor scripts, Parking parking, Consumer<Call> send) {
+  /**
+   * @param forwarded told after a commit that wrote to the worker's forward stream ({@link ForwardPump#poke})
+   */
+  TaskRunner(WorkerScope scope, FlowEngine engine, WorkerExecutor scripts, Parking parking, Consumer<Call> send,
+      Runnable forwarded) {
+    this.forwarded = forwarded;
     this.scope = scope;
     this.engine = engine;
     this.scripts = scripts;
@@ -123,7 +129,11 @@ final class TaskRunner {
     if (scope.lease().lost()) {
       return scope.lease().refused();
     }
-    return commits.send(prepared).compose(commit -> switch (commit.outcome()) {
+    return commits.send(prepared).onSuccess(commit -> {
+      if (prepared.forwards() && commit.outcome() != Commit.Outcome.CONFLICT) {
+        forwarded.run();
+      }
+    }).compose(commit -> switch (commit.outcome()) {
       case CONFLICT -> {
         snapshots.remove(task.contextId());
         yield run < MAX_CONFLICT_RERUNS ? runAndCommit(delivery, run + 1) : Future.failedFuture(conflict(delivery));

@@ -55,6 +55,7 @@ public final class WorkerVerticle extends VerticleBase {
   private CallSender sender;
   private Reclaimer reclaimer;
   private TimerPump timers;
+  private ForwardPump forwards;
   private long gaugesTimer = -1;
   private Promise<Void> drained;
   private final LeaseGuard lease;
@@ -87,6 +88,7 @@ public final class WorkerVerticle extends VerticleBase {
         .onSuccess(connected -> {
           reclaimer.start();
           timers.start(parts.options().timerPollMs());
+          forwards.start(parts.options().timerPollMs());
           sender.reconciler().start(parts.options().timerPollMs());
           gaugesTimer = vertx.setPeriodic(GAUGES_MS, id -> refreshGauges());
           reader.readMore();
@@ -101,7 +103,8 @@ public final class WorkerVerticle extends VerticleBase {
     gate = new RunGate(lanes);
     parking = new Parking(scope);
     sender = new CallSender(scope, parts.reconciling(), parts.stripe(), parts.stripeOptions(), this::drainedIfIdle);
-    runner = new TaskRunner(scope, parts.engine(), parts.scripts(), parking, sender::send);
+    forwards = new ForwardPump(scope);
+    runner = new TaskRunner(scope, parts.engine(), parts.scripts(), parking, sender::send, forwards::poke);
     reader = new TaskReader(scope, parts.readClient(), lanes, gate, this::admit);
     sender.readInto(reader);
     reclaimer = new Reclaimer(scope, held, this::admit, sender::send);
@@ -135,6 +138,7 @@ public final class WorkerVerticle extends VerticleBase {
     });
     return drained.future()
         .onComplete(done -> vertx.cancelTimer(timer))
+        .eventually(forwards::finish)
         .eventually(reader::close);
   }
 

@@ -103,7 +103,7 @@ class OperatorCliIT {
       List.of(failing, flowpay.start(bad, "ctx-" + Ids.newId(), new JsonObject()), flowpay.start(good, "ctx-" + Ids.newId(), null))
           .forEach(flowpay::settle);
       String config = config(dir, redis, flows, flowpay.worker);
-      flowpay.send(Request.cmd(Command.SET).arg(RedisKeys.runs("not-a-stream-" + suffixOf(bad))).arg("x"));
+      flowpay.send(Request.cmd(Command.SET).arg(RedisKeys.runs(flowpay.worker, "not-a-stream-" + suffixOf(bad))).arg("x"));
 
       Result failed = flowpay(Map.of(), "runs", "--failed", "--flow", bad, "--since", before.toString(), "--json",
           "--config", config);

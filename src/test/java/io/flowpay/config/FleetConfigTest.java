@@ -38,11 +38,20 @@ class FleetConfigTest {
   }
 
   @Test
-  void clusterModeIsRefusedAsNotSupportedYet() {
+  void clusterModeReadsItsSeedNodes() {
+    RedisOptions redis = options("{\"redis\": {\"mode\": \"cluster\", \"endpoints\":"
+        + " [\"redis://10.0.0.5:6379\", \"redis://10.0.0.6:6379\"]}}").redis();
+    assertEquals(RedisOptions.Mode.CLUSTER, redis.mode());
+    assertEquals(List.of("redis://10.0.0.5:6379", "redis://10.0.0.6:6379"), redis.endpoints());
+    assertEquals(redis, new RedisOptions(redis.toJson()), "toJson reads back as the same options");
+  }
+
+  @Test
+  void clusterModeWithoutEndpointsSaysWhatToList() {
     FlowpayFailure failure = assertThrows(FlowpayFailure.class,
         () -> options("{\"redis\": {\"mode\": \"cluster\"}}"));
-    assertTrue(failure.getMessage().contains("redis.mode \"cluster\" is not supported yet"), failure.getMessage());
-    assertTrue(failure.getMessage().contains("\"sentinel\""), "names what is supported: " + failure.getMessage());
+    assertTrue(failure.getMessage().startsWith("redis.endpoints must list at least one node of the Redis Cluster"),
+        failure.getMessage());
   }
 
   @Test
@@ -57,7 +66,7 @@ class FleetConfigTest {
   @Test
   void unknownModeIsNamed() {
     FlowpayFailure failure = assertThrows(FlowpayFailure.class, () -> options("{\"redis\": {\"mode\": \"replica\"}}"));
-    assertEquals("redis.mode must be \"standalone\" or \"sentinel\" (got \"replica\")", failure.getMessage());
+    assertEquals("redis.mode must be \"standalone\", \"sentinel\" or \"cluster\" (got \"replica\")", failure.getMessage());
   }
 
   @Test

@@ -176,8 +176,8 @@ class HttpApiIT {
   void handlerFailureIsAnswered500AndTheServerGoesOn(TestRedis redis, @TempDir Path flows) {
     try (HttpFixture http = new HttpFixture(redis, flows)) {
       String context = "broken-" + Ids.newId();
-      http.flowpay.node.redis().send(Request.cmd(Command.SET).arg(RedisKeys.runs(context)).arg("not a stream")).await();
-      http.flowpay.node.redis().send(Request.cmd(Command.HSET).arg(RedisKeys.context(context)).arg("k").arg("1")).await();
+      http.flowpay.node.redis().send(Request.cmd(Command.SET).arg(RedisKeys.runs(http.flowpay.worker, context)).arg("not a stream")).await();
+      http.flowpay.node.redis().send(Request.cmd(Command.HSET).arg(RedisKeys.context(http.flowpay.worker, context)).arg("k").arg("1")).await();
 
       HttpResponse<Buffer> failed = http.get("/v1/contexts/" + context);
 

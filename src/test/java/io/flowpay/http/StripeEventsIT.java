@@ -82,7 +82,7 @@ class StripeEventsIT {
     assertEquals(first.chainId(), again.earlier());
     assertEquals(0, send(Request.cmd(Command.EXISTS).arg(RedisKeys.chain(second.chainId()))).toInteger());
     assertEquals(1, send(Request.cmd(Command.XLEN).arg(RedisKeys.tasks(worker))).toLong());
-    long ttl = ttl(StripeEvents.mark(eventId));
+    long ttl = ttl(StripeEvents.mark(worker, eventId));
     assertTrue(ttl > StripeEvents.MARK_TTL_SECONDS - 60 && ttl <= StripeEvents.MARK_TTL_SECONDS, "mark kept 3 days: " + ttl);
   }
 

@@ -151,7 +151,7 @@ class StripeWebhookIT {
           HttpFixture.error(refused.get(1)).encode());
       assertTrue(HttpFixture.error(refused.get(3)).getString("message").startsWith("missing Stripe-Signature"));
       assertEquals(before, http.streamLength(http.flowpay.tasksKey()), "nothing enqueued");
-      assertFalse(http.exists(StripeEvents.mark(eventId)), "a refused delivery does not mark the event as seen");
+      assertFalse(http.exists(StripeEvents.mark(http.flowpay.worker, eventId)), "a refused delivery does not mark the event as seen");
       assertEquals(200, http.deliver(payload).statusCode(), "the genuine delivery still goes through afterwards");
     }
   }

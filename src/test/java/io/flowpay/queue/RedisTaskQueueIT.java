@@ -114,7 +114,7 @@ class RedisTaskQueueIT extends QueueFixture {
     Delivery delivery = startAndRead();
     Task task = delivery.task();
     Snapshot stale = queue.snapshot(task.contextId()).await();
-    redis.send(Request.cmd(Command.HSET).arg(RedisKeys.context(task.contextId())).arg("_version").arg("7")
+    redis.send(Request.cmd(Command.HSET).arg(RedisKeys.context(task.workerId(), task.contextId())).arg("_version").arg("7")
         .arg("other").arg("\"written meanwhile\"")).await();
     Effects effects = new Effects();
     effects.write("status", "\"mine\"");
@@ -149,7 +149,7 @@ class RedisTaskQueueIT extends QueueFixture {
     Delivery fresh = startAndRead();
     Delivery stale = startAndRead();
     Snapshot staleSnapshot = queue.snapshot(stale.task().contextId()).await();
-    redis.send(Request.cmd(Command.HSET).arg(RedisKeys.context(stale.task().contextId())).arg("_version").arg("3")).await();
+    redis.send(Request.cmd(Command.HSET).arg(RedisKeys.context(stale.task().workerId(), stale.task().contextId())).arg("_version").arg("3")).await();
     Effects first = new Effects();
     first.write("status", "\"paid\"");
     first.call(call(fresh.task(), 0));
@@ -188,7 +188,7 @@ class RedisTaskQueueIT extends QueueFixture {
   void commitOfADisabledFlowWritesNothingAndLeavesTheTaskPending() {
     Delivery delivery = startAndRead("flaky_" + Ids.newId().substring(0, 8));
     Task task = delivery.task();
-    redis.send(Request.cmd(Command.HSET).arg(RedisKeys.flow(task.flow())).arg("disabled_at").arg("1")
+    redis.send(Request.cmd(Command.HSET).arg(RedisKeys.flow(task.workerId(), task.flow())).arg("disabled_at").arg("1")
         .arg("last_error").arg("script_error: boom")).await();
     Effects effects = new Effects();
     effects.write("status", "\"never\"");

@@ -55,7 +55,7 @@ class BatcherIT {
         var snapshot = queue.snapshot(delivery.task().contextId()).await();
         if (i % 3 == 1) {
           // Someone else wrote to this context since the snapshot: this one must conflict, the others not.
-          redis.send(Request.cmd(Command.HSET).arg(RedisKeys.context(delivery.task().contextId())).arg("_version").arg("9"))
+          redis.send(Request.cmd(Command.HSET).arg(RedisKeys.context(delivery.task().workerId(), delivery.task().contextId())).arg("_version").arg("9"))
               .await();
         }
         prepared.add(queue.prepare(delivery, snapshot,

@@ -295,7 +295,7 @@ class FlowLoopIT {
       String context = "ctx-" + Ids.newId();
       flowpay.settle(flowpay.start("count", context, null));
       // Another process commits to the same context (what commit.lua does: write, bump the version).
-      String key = RedisKeys.context(context);
+      String key = RedisKeys.context(flowpay.worker, context);
       flowpay.send(Request.cmd(Command.HSET).arg(key).arg("n").arg("10"));
       flowpay.send(Request.cmd(Command.HINCRBY).arg(key).arg("_version").arg(1));
 

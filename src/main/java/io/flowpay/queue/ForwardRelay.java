@@ -1,0 +1,117 @@
+package io.flowpay.queue;
+
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Relays a worker's forward stream: what its commits wrote for other workers ({@code commit.lua},
+ * {@code dead.lua}). Entries are applied in the stream's order, each in one script on its target's slot:
+ * a chain's part at the chain's home ({@code forward_chain.lua}), then each task at its target
+ * ({@code forward_deliver.lua}); only then are they removed from the stream. Each step is idempotent (the
+ * target keeps the forward entry ids and task ids it applied, for {@link #APPLIED_TTL_MS}): an entry relayed
+ * again after a crash between applying and removing it changes nothing. The order is what keeps a chain's
+ * pending count from reaching 0 early: the start a run counts (its delta) reaches the chain's home before the
+ * tasks it dispatched are delivered, so their ends come after it.
+ *
+ * <p>One relay per worker at a time, in order ({@code worker.ForwardPump}); after a crash the lease's new
+ * holder relays what is left.
+ */
+public final class ForwardRelay {
+
+  /** How long applied forward entries and delivered task ids are remembered at their target. */
+  public static final long APPLIED_TTL_MS = 3_600_000;
+  static final int PAGE = 100;
+
+  private static final LuaScript CHAIN = LuaScript.load("forward_chain");
+  private static final LuaScript DELIVER = LuaScript.load("forward_deliver");
+
+  private final QueueScope scope;
+  private final TaskStream tasks;
+
+  ForwardRelay(QueueScope scope, TaskStream tasks) {
+    this.scope = scope;
+    this.tasks = tasks;
+  }
+
+  /** Relays everything in {@code worker}'s forward stream, in order. Returns how many entries were relayed. */
+  public Future<Integer> relayAll(String worker) {
+    return page(worker, 0, Integer.MAX_VALUE);
+  }
+
+  /** Relays the first {@code most} entries of {@code worker}'s forward stream, in order (a relay cut short). */
+  Future<Integer> relay(String worker, int most) {
+    return page(worker, 0, most);
+  }
+
+  private Future<Integer> page(String worker, int done, int most) {
+    int count = Math.min(PAGE, most - done);
+    if (count <= 0) {
+      return Future.succeededFuture(done);
+    }
+    Request range = Request.cmd(Command.XRANGE).arg(RedisKeys.forward(worker)).arg("-").arg("+").arg("COUNT").arg(count);
+    return scope.redis().send(range).compose(response -> {
+      List<Entry> entries = new ArrayList<>();
+      response.forEach(item -> entries.add(new Entry(item.get(0).toString(), Fields.toMap(item.get(1)))));
+      if (entries.isEmpty()) {
+        return Future.succeededFuture(done);
+      }
+      return apply(worker, entries, 0).compose(applied -> remove(worker, entries))
+          .compose(removed -> entries.size() < count ? Future.succeededFuture(done + entries.size())
+              : page(worker, done + entries.size(), most));
+    });
+  }
+
+  /** One forward entry: a chain's part ({@code chain} set) or a task for another worker ({@code to} set). */
+  record Entry(String id, Map<String, String> fields) {}
+
+  /** Applies entries from {@code from} on, in order; consecutive tasks for one worker go in one call. */
+  private Future<Void> apply(String worker, List<Entry> entries, int from) {
+    if (from >= entries.size()) {
+      return Future.succeededFuture();
+    }
+    Entry first = entries.get(from);
+    if (first.fields().containsKey("chain")) {
+      return applyChain(worker, first).compose(done -> apply(worker, entries, from + 1));
+    }
+    String target = first.fields().get("to");
+    int to = from;
+    while (to < entries.size() && target.equals(entries.get(to).fields().get("to"))) {
+      to++;
+    }
+    int next = to;
+    return deliver(target, entries.subList(from, to)).compose(done -> apply(worker, entries, next));
+  }
+
+  private Future<Response> applyChain(String worker, Entry entry) {
+    Map<String, String> fields = entry.fields();
+    String chain = fields.get("chain");
+    String home = RedisKeys.chainHome(chain);
+    List<String> keys = List.of(RedisKeys.chain(chain), RedisKeys.chainRuns(chain), RedisKeys.applied(home),
+        RedisKeys.stuckChains(home));
+    List<String> args = List.of(worker + "/" + entry.id(), fields.get("delta"), fields.get("failed"), fields.get("dead"),
+        fields.get("run"), fields.get("ttl"), fields.get("at"), String.valueOf(APPLIED_TTL_MS));
+    return scope.run(CHAIN, keys, args);
+  }
+
+  private Future<Response> deliver(String target, List<Entry> entries) {
+    List<String> keys = List.of(RedisKeys.tasks(target), RedisKeys.timers(target), RedisKeys.applied(target));
+    List<String> args = new ArrayList<>(List.of(String.valueOf(APPLIED_TTL_MS)));
+    for (Entry task : entries) {
+      args.add(task.fields().get("id"));
+      args.add(task.fields().getOrDefault("due", ""));
+      args.add(task.fields().get("task"));
+    }
+    return tasks.ensureGroupOnce(target).compose(ready -> scope.run(DELIVER, keys, args));
+  }
+
+  private Future<Response> remove(String worker, List<Entry> entries) {
+    Request delete = Request.cmd(Command.XDEL).arg(RedisKeys.forward(worker));
+    entries.forEach(entry -> delete.arg(entry.id()));
+    return scope.redis().send(delete);
+  }
+}

@@ -1,0 +1,197 @@
+package io.flowpay.queue;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.flowpay.TestRedis;
+import io.flowpay.flow.Caller;
+import io.flowpay.flow.Effects;
+import io.flowpay.flow.Ids;
+import io.flowpay.flow.RunResult;
+import io.flowpay.flow.RunStatus;
+import io.flowpay.flow.Task;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.ProtocolVersion;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The forward stream (what a commit writes for other workers and for a chain whose home is another worker) and its
+ * relay, on a real Redis: a relay repeated after a crash (applied, not yet removed) delivers nothing twice and counts
+ * nothing twice; and whatever order the workers' relays run in, a chain never reads settled while a task of it is
+ * still to run.
+ */
+@ExtendWith(TestRedis.Extension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ForwardRelayIT {
+
+  private static final long RETENTION = 3_600;
+
+  private Vertx vertx;
+  private Redis redis;
+  private RedisConnection reader;
+  private RedisTaskQueue queue;
+
+  @BeforeAll
+  void connect(TestRedis testRedis) {
+    vertx = Vertx.vertx();
+    RedisOptions options = new RedisOptions().setConnectionString(testRedis.url())
+        .setPreferredProtocolVersion(ProtocolVersion.RESP2);
+    redis = Redis.createClient(vertx, options);
+    reader = Redis.createClient(vertx, options).connect().await();
+    queue = new RedisTaskQueue(redis, 0, RETENTION);
+  }
+
+  @AfterAll
+  void close() {
+    vertx.close().await();
+  }
+
+  @Test
+  void aForwardEntryRelayedTwiceDeliversItsTaskOnceAndCountsItsRunOnce() {
+    String home = worker();
+    String other = worker();
+    String target = worker();
+    Task main = Task.main("main", home, "ctx-" + Ids.newId(), Caller.CLI, new JsonObject());
+    queue.start(main).await();
+    Delivery first = readOne(home);
+    Task onOther = first.task().child("step", other, "ctx-" + Ids.newId(), Caller.FLOW, null, null);
+    commit(first, List.of(onOther), List.of());
+    queue.relayForwards(home).await();
+    Delivery second = readOne(other);
+    assertEquals(onOther.taskId(), second.task().taskId(), "the dispatch reached the other worker");
+    Task onTarget = second.task().child("step", target, "ctx-" + Ids.newId(), Caller.FLOW, null, null);
+    commit(second, List.of(onTarget), List.of());
+    Response forwarded = send(Request.cmd(Command.XRANGE).arg(RedisKeys.forward(other)).arg("-").arg("+"));
+    assertEquals(2, forwarded.size(), "the chain's part for its home, then the task for the target");
+
+    assertEquals(2, queue.relayForwards(other).await());
+    // A crash after applying, before removing: the same entries (same ids) are relayed again.
+    send(Request.cmd(Command.DEL).arg(RedisKeys.forward(other)));
+    for (Response entry : forwarded) {
+      Request again = Request.cmd(Command.XADD).arg(RedisKeys.forward(other)).arg(entry.get(0).toString());
+      entry.get(1).forEach(field -> again.arg(field.toString()));
+      send(again);
+    }
+    assertEquals(2, queue.relayForwards(other).await());
+
+    assertEquals(1, send(Request.cmd(Command.XLEN).arg(RedisKeys.tasks(target))).toLong(), "one task at the target");
+    assertEquals(onTarget.taskId(), readOne(target).task().taskId());
+    ChainStatus chain = queue.chain(main.chainId()).await();
+    assertEquals(2, chain.runs(), "the other worker's run counted once at the chain's home: " + chain);
+    assertEquals(1, chain.pending(), "the task at the target is pending: " + chain);
+    assertFalse(chain.settled());
+    assertEquals(0, send(Request.cmd(Command.XLEN).arg(RedisKeys.forward(other))).toLong(), "nothing left to relay");
+  }
+
+  @Test
+  void whateverOrderWorkersRunAndRelayInAChainNeverSettlesWhileATaskIsLeft() {
+    for (int seed = 0; seed < 40; seed++) {
+      runChain(new Random(seed), seed);
+    }
+  }
+
+  /**
+   * One chain over four workers: at each step a random worker with a task runs one (dispatching 1-3 tasks and timers, none past depth 3
+   * to random workers, its own included), or a random worker relays the first 1-2 entries of its forward stream, or
+ * moves its due timers.
+   * After every step: when the chain reads settled, no task of it may be left to run.
+   */
+  private void runChain(Random random, int seed) {
+    List<String> workers = List.of(worker(), worker(), worker(), worker());
+    Task main = Task.main("main", workers.get(0), "ctx-" + Ids.newId(), Caller.CLI, new JsonObject());
+    queue.start(main).await();
+    int left = 1;
+    int runs = 0;
+    while (true) {
+      List<String> withTasks = new ArrayList<>();
+      List<String> withForwards = new ArrayList<>();
+      List<String> withTimers = new ArrayList<>();
+      for (String worker : workers) {
+        if (length(Command.XLEN, RedisKeys.tasks(worker)) > 0) {
+          withTasks.add(worker);
+        }
+        if (length(Command.XLEN, RedisKeys.forward(worker)) > 0) {
+          withForwards.add(worker);
+        }
+        if (length(Command.ZCARD, RedisKeys.timers(worker)) > 0) {
+          withTimers.add(worker);
+        }
+      }
+      if (withTasks.isEmpty() && withForwards.isEmpty() && withTimers.isEmpty()) {
+        break;
+      }
+      int choice = random.nextInt(3);
+      if (choice == 0 && !withTasks.isEmpty()) {
+        Delivery delivery = readOne(withTasks.get(random.nextInt(withTasks.size())));
+        List<Task> dispatches = new ArrayList<>();
+        List<Task> timers = new ArrayList<>();
+        int children = delivery.task().depth() < 3 ? 1 + random.nextInt(3) : 0;
+        for (int i = 0; i < children; i++) {
+          Task child = delivery.task().child("step", workers.get(random.nextInt(workers.size())), "ctx-" + Ids.newId(),
+              Caller.FLOW, null, null);
+          (random.nextBoolean() ? dispatches : timers).add(child);
+        }
+        commit(delivery, dispatches, timers);
+        left += children - 1;
+        runs++;
+      } else if (choice == 1 && !withForwards.isEmpty()) {
+        // cut short at a random entry: another worker's runs and relays may come in between
+        queue.relayForwards(withForwards.get(random.nextInt(withForwards.size())), 1 + random.nextInt(2)).await();
+      } else if (choice == 2 && !withTimers.isEmpty()) {
+        queue.moveDueTimers(withTimers.get(random.nextInt(withTimers.size())), 100).await();
+      }
+      ChainStatus chain = queue.chain(main.chainId()).await();
+      if (chain.settled()) {
+        assertEquals(0, left, "seed " + seed + ": the chain reads settled with " + left + " task(s) left: " + chain);
+      }
+    }
+    assertEquals(0, left, "seed " + seed + ": every task ran");
+    ChainStatus chain = queue.chain(main.chainId()).await();
+    assertTrue(chain.settled(), "seed " + seed + ": settled once every task ran: " + chain);
+    assertEquals(runs, chain.runs(), "seed " + seed + ": every run counted once at the chain's home");
+  }
+
+  private void commit(Delivery delivery, List<Task> dispatches, List<Task> timers) {
+    Effects effects = new Effects();
+    dispatches.forEach(effects::dispatch);
+    timers.forEach(timer -> effects.after(0, timer));
+    Commit commit = queue.commit(delivery, queue.load(delivery.task()).await(),
+        new RunResult(RunStatus.OK, effects, null, System.currentTimeMillis(), 10)).await();
+    assertEquals(Commit.Outcome.COMMITTED, commit.outcome());
+  }
+
+  private Delivery readOne(String worker) {
+    List<Delivery> read = queue.read(reader, worker, 1, 1).await();
+    assertEquals(1, read.size(), "a task for " + worker);
+    return read.get(0);
+  }
+
+  private long length(Command command, String key) {
+    return send(Request.cmd(command).arg(key)).toLong();
+  }
+
+  private Response send(Request request) {
+    return redis.send(request).await();
+  }
+
+  private String worker() {
+    String worker = "fw-" + Ids.newId().substring(0, 10);
+    queue.ensureGroup(worker).await();
+    return worker;
+  }
+}
