@@ -33,7 +33,7 @@ public record FlowpayOptions(RedisOptions redis, StripeOptions stripe, WorkerOpt
   private static final Set<String> KEYS = Set.of("redis", "stripe", "worker", "workers", "flowsDir", "http",
       "webhooks", "schedules");
   private static final Map<String, Set<String>> SECTION_KEYS = Map.of(
-      "redis", Set.of("url", "maxPoolSize", "chainRetentionDays", "mode", "sentinels", "masterName", "waitReplicas",
+      "redis", Set.of("url", "maxPoolSize", "chainRetentionDays", "mode", "sentinels", "masterName", "endpoints", "waitReplicas",
           "waitTimeoutMs"),
       "stripe", Set.of("apiBase", "apiVersion", "connectTimeoutMs", "timeoutMs", "maxAttempts", "retryDelayMs",
           "maxRetryDelayMs", "retryDeadlineMs", "maxConnections", "reconcileWindowMs", "reconcileDelayMs",

@@ -27,6 +27,24 @@ class FlowpayOptionsTest {
         "the shipped config pins the version stripe-java is generated for");
   }
 
+  /**
+   * Every key a section writes is one a config file may hold: what {@code toJson} gives, written to a file,
+   * loads back as the same options in every Redis mode, with webhooks and schedules (a key a section reads
+   * but the file check refuses, such as {@code redis.endpoints} once was, fails here).
+   */
+  @Test
+  void everyKeyTheOptionsWriteLoadsBackFromAFile() throws IOException {
+    FlowpayOptions base = new FlowpayOptions().withHttp(new HttpOptions().withPort(8080))
+        .withWebhooks(new WebhookOptions(new io.vertx.core.json.JsonObject()))
+        .withSchedules(ScheduleOptions.list(new io.vertx.core.json.JsonArray().add(new io.vertx.core.json.JsonObject()
+            .put("name", "nightly").put("cron", "0 3 * * *").put("flow", "main")), List.of("w1")));
+    for (RedisOptions redis : List.of(new RedisOptions(), new RedisOptions().withSentinels(List.of("redis://s1:26379"),
+        "mymaster").withWait(1, 500), new RedisOptions().withCluster(List.of("redis://n1:6379", "redis://n2:6379")))) {
+      FlowpayOptions options = base.withRedis(redis);
+      assertEquals(options, FlowpayOptions.load(file(options.toJson().encode()), Map.of()), options.toJson().encode());
+    }
+  }
+
   @Test
   void missingSectionsTakeDefaults() throws IOException {
     FlowpayOptions options = FlowpayOptions.load(file("{}"), Map.of());
