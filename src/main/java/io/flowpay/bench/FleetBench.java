@@ -64,7 +64,7 @@ final class FleetBench {
     String loadBefore = loadAverage();
     Path logs = createDirectories(dir.resolve("fleet-logs"));
     try (CannedStripe standIn = CannedStripe.start(stripeLatencyMs);
-        FleetRedis redis = RedisTopology.parse(fleet.redis).start(standalone)) {
+        FleetRedis redis = RedisTopology.parse(fleet.redis).start(standalone, dir.resolve("redis-cluster"))) {
       List<String> notes = notes(loadBefore, redis, standIn, logs);
       List<Report.Row> rows = new ArrayList<>();
       for (int processes : fleet.processes) {
@@ -106,13 +106,13 @@ final class FleetBench {
     Path flows = BenchFlows.write(sink);
     Path config = writeConfig(redis, ids, flows, standIn.baseUrl(), logs.resolve(prefix + ".json"));
     List<Report.Row> rows = new ArrayList<>();
-    try (ServeFleet serving = ServeFleet.start(processes, config, ids, redis.url(), STAND_IN_KEY, logs,
+    try (ServeFleet serving = ServeFleet.start(processes, config, ids, redis.options(), STAND_IN_KEY, logs,
         fleet.leaseTtlMs + 20_000L)) {
       Map<Long, Integer> spread = serving.awaitSpread(SPREAD_BASE_MS + 3L * fleet.leaseTtlMs);
       progress.printf(Locale.ROOT, "bench: %d serve process(es) share worker ids %s-{0..%d}; leases held by pid: %s%n",
           processes, prefix, fleet.workerIds - 1, spread);
       progress.flush();
-      try (FleetLoad load = new FleetLoad(redis.url(), ids, sink, prefix)) {
+      try (FleetLoad load = new FleetLoad(redis.options(), ids, sink, prefix)) {
         for (int inFlight : concurrency) {
           rows.add(new Report.Row(Modes.FLOWPAY + "-" + processes + "p", inFlight,
               measure(serving, redis, standIn, load, inFlight, processes)));

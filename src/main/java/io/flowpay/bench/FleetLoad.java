@@ -45,9 +45,8 @@ final class FleetLoad implements Load {
    * @param sink the worker id the bench flows dispatch {@code bench_done} to
    * @param run tells this run's contexts apart from any other's
    */
-  FleetLoad(String redisUrl, List<String> ids, String sink, String run) {
-    FlowpayOptions defaults = new FlowpayOptions();
-    FlowpayOptions options = defaults.withRedis(defaults.redis().withUrl(redisUrl)).withWorkers(ids);
+  FleetLoad(io.flowpay.config.RedisOptions redis, List<String> ids, String sink, String run) {
+    FlowpayOptions options = new FlowpayOptions().withRedis(redis).withWorkers(ids);
     this.ids = List.copyOf(ids);
     this.sink = sink;
     this.run = run;

@@ -12,8 +12,10 @@ interface FleetRedis extends AutoCloseable {
   /** The {@code redis} section of the children's config. */
   JsonObject configSection();
 
-  /** Where the bench starts chains and reads the sink stream. */
-  String url();
+  /** How the bench reaches it (to start chains, read the sink stream, read leases): the children's section, read. */
+  default io.flowpay.config.RedisOptions options() {
+    return new io.flowpay.config.RedisOptions(configSection());
+  }
 
   /** CPU time (user + system) the Redis server(s) used so far. */
   long cpuNanos();

@@ -1,6 +1,6 @@
 package io.flowpay.bench;
 
-import io.flowpay.failure.FlowpayFailure;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -15,10 +15,8 @@ enum RedisTopology {
   STANDALONE,
 
   /**
-   * Three primaries formed into a Redis Cluster. Not wired yet: it needs Flowpay's cluster mode
-   * ({@code redis.mode "cluster"}, every commit on one slot). Where it goes: {@link #start} returns a
-   * {@link FleetRedis} that forms the cluster from embedded servers (CLUSTER MEET / ADDSLOTS), gives the
-   * children a {@code redis} section in cluster mode, and sums {@code INFO cpu} over the primaries.
+   * Three primaries from the bundled redis-server formed into a Redis Cluster ({@link ClusterRedis}); the
+   * children run in {@code redis.mode "cluster"}, and Redis's CPU is the sum over the primaries.
    */
   CLUSTER;
 
@@ -37,13 +35,12 @@ enum RedisTopology {
    * Brings this topology up for one bench run.
    *
    * @param standalone brings up the one server of {@link #STANDALONE} (the bench's embedded one, or REDIS_URL's)
+   * @param dir where the cluster's nodes keep their data
    */
-  FleetRedis start(Supplier<FleetRedis> standalone) {
+  FleetRedis start(Supplier<FleetRedis> standalone, Path dir) {
     return switch (this) {
       case STANDALONE -> standalone.get();
-      case CLUSTER -> throw new FlowpayFailure(FlowpayFailure.Kind.CONFIG_INVALID, "--redis cluster needs Redis Cluster"
-          + " support (redis.mode \"cluster\"), which this build of Flowpay does not have yet: run with"
-          + " --redis standalone");
+      case CLUSTER -> ClusterRedis.start(dir);
     };
   }
 }

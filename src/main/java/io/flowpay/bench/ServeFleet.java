@@ -5,7 +5,7 @@ import io.flowpay.queue.Leases;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
+import io.flowpay.worker.FlowpayNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,10 +34,10 @@ final class ServeFleet implements AutoCloseable {
   private final Leases leases;
   private boolean closed;
 
-  private ServeFleet(List<String> ids, String redisUrl, long stopGraceMs) {
+  private ServeFleet(List<String> ids, io.flowpay.config.RedisOptions redis, long stopGraceMs) {
     this.ids = List.copyOf(ids);
     this.stopGraceMs = stopGraceMs;
-    this.leases = new Leases(Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl)));
+    this.leases = new Leases(Redis.createClient(vertx, FlowpayNode.redisOptions(redis, 2)));
   }
 
   /**
@@ -47,9 +47,9 @@ final class ServeFleet implements AutoCloseable {
    * @param logs folder for each child's output, {@code serve-<processes>p-<i>.log}
    * @param stopGraceMs how long a child gets to drain and stop before it is killed
    */
-  static ServeFleet start(int processes, Path config, List<String> ids, String redisUrl, String stripeKey, Path logs,
-      long stopGraceMs) {
-    ServeFleet fleet = new ServeFleet(ids, redisUrl, stopGraceMs);
+  static ServeFleet start(int processes, Path config, List<String> ids, io.flowpay.config.RedisOptions redis,
+      String stripeKey, Path logs, long stopGraceMs) {
+    ServeFleet fleet = new ServeFleet(ids, redis, stopGraceMs);
     Runtime.getRuntime().addShutdownHook(fleet.hook);
     try {
       for (int i = 1; i <= processes; i++) {

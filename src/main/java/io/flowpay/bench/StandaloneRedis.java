@@ -52,15 +52,14 @@ final class StandaloneRedis implements FleetRedis {
     return new JsonObject().put("url", url).put("mode", "standalone");
   }
 
-  @Override
-  public String url() {
-    return url;
-  }
-
   /** From {@code INFO cpu}: {@code used_cpu_user} + {@code used_cpu_sys}, the server's whole process. */
   @Override
   public long cpuNanos() {
-    String info = client.send(Request.cmd(Command.INFO).arg("cpu")).await().toString();
+    return cpuNanos(client.send(Request.cmd(Command.INFO).arg("cpu")).await().toString());
+  }
+
+  /** The CPU time an {@code INFO cpu} answer reports. */
+  static long cpuNanos(String info) {
     return (long) ((field(info, "used_cpu_user") + field(info, "used_cpu_sys")) * 1e9);
   }
 

@@ -192,7 +192,8 @@ public final class FlowpayNode {
         : to.getScheme() + "://" + from.getRawUserInfo() + "@" + to.getHost() + ":" + to.getPort();
   }
 
-  static io.vertx.redis.client.RedisOptions redisOptions(RedisOptions options, int poolSize) {
+  /** The Redis client's options for {@code options}' mode (standalone, Sentinel or Cluster), with {@code poolSize} connections. */
+  public static io.vertx.redis.client.RedisOptions redisOptions(RedisOptions options, int poolSize) {
     io.vertx.redis.client.RedisOptions client = new io.vertx.redis.client.RedisOptions();
     if (options.mode() == RedisOptions.Mode.SENTINEL) {
       // The master as the sentinels report it; autoFailover closes connections to an old master on +switch-master.

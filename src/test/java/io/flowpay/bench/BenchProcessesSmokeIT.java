@@ -86,17 +86,24 @@ class BenchProcessesSmokeIT {
   }
 
   @Test
-  void clusterTopologySaysItNeedsClusterSupportAndStartsNoProcess(@TempDir Path out) {
+  void onARedisClusterServeProcessesCompleteHopsAndTheClusterIsGoneWhenTheCommandReturns(@TempDir Path out)
+      throws IOException {
     StringWriter stdout = new StringWriter();
     StringWriter stderr = new StringWriter();
 
     int code = Main.execute(Map.of(), new PrintWriter(stdout, true), new PrintWriter(stderr, true),
-        "bench", "--processes", "1,2", "--redis", "cluster", "--quick", "--out", out.toString());
+        "bench", "--processes", "2", "--redis", "cluster", "--worker-ids", "4", "--lease-ttl-ms", "3000",
+        "--rounds", "1", "--seconds", "0.5", "--warmup", "0.5", "--concurrency", "4", "--out", out.toString());
 
-    assertEquals(1, code, stdout + "\n" + stderr);
-    assertTrue(stderr.toString().contains("--redis cluster needs Redis Cluster support"), stderr.toString());
+    assertEquals(0, code, stdout + "\n" + stderr);
+    assertTrue(stdout.toString().contains("Redis Cluster of 3 primaries"), stdout.toString());
+    List<String> csv = Files.readAllLines(out.resolve("fleet.csv"));
+    List<String> header = Arrays.asList(csv.get(0).split(","));
+    String[] row = csv.get(1).split(",");
+    assertTrue(Double.parseDouble(row[header.indexOf("ops_per_s_median")]) > 0, "no hop completed: " + csv.get(1));
+    assertEquals("0", row[header.indexOf("errors")], "hops failed: " + csv.get(1) + "\n" + stderr);
     assertTrue(ProcessHandle.current().descendants().noneMatch(p -> p.info().commandLine().orElse("")
-        .contains("io.flowpay.Main serve")), "no serve process was started");
+        .matches(".*(io.flowpay.Main serve|redis-server).*")), "no serve process and no cluster node is left");
   }
 
   @Test

@@ -17,16 +17,6 @@ import org.junit.jupiter.api.Test;
 class FleetPartsTest {
 
   @Test
-  void clusterTopologyFailsSayingWhatItNeedsWithoutBringingUpAnyRedis() {
-    FlowpayFailure failure = assertThrows(FlowpayFailure.class, () -> RedisTopology.parse("cluster").start(() -> {
-      throw new AssertionError("no standalone Redis is started for --redis cluster");
-    }));
-
-    assertTrue(failure.getMessage().contains("--redis cluster needs Redis Cluster support"), failure.getMessage());
-    assertTrue(failure.getMessage().contains("run with --redis standalone"), failure.getMessage());
-  }
-
-  @Test
   void unknownTopologyNamesTheOptionAndItsValues() {
     IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> RedisTopology.parse("sentinel"));
 

@@ -1,0 +1,65 @@
+package io.flowpay.bench;
+
+import io.flowpay.standin.RedisCluster;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import java.nio.file.Path;
+import java.util.List;
+
+/** {@code --redis cluster}: three primaries from the bundled redis-server, formed into a Redis Cluster for the run. */
+final class ClusterRedis implements FleetRedis {
+
+  static final int PRIMARIES = 3;
+
+  private final RedisCluster cluster;
+  private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+  /** One plain client per node: {@code INFO cpu} is per server. */
+  private final List<Redis> nodes;
+
+  private ClusterRedis(RedisCluster cluster) {
+    this.cluster = cluster;
+    this.nodes = cluster.endpoints().stream()
+        .map(url -> Redis.createClient(vertx, new RedisOptions().setConnectionString(url))).toList();
+  }
+
+  /** Starts the primaries with their data under {@code dir} and waits until the cluster is ok. */
+  static ClusterRedis start(Path dir) {
+    return new ClusterRedis(RedisCluster.start(dir, PRIMARIES));
+  }
+
+  @Override
+  public JsonObject configSection() {
+    return new JsonObject().put("mode", "cluster").put("endpoints", new JsonArray(cluster.endpoints()));
+  }
+
+  /** Every primary's {@code used_cpu_user} + {@code used_cpu_sys}. */
+  @Override
+  public long cpuNanos() {
+    long total = 0;
+    for (Redis node : nodes) {
+      total += StandaloneRedis.cpuNanos(node.send(Request.cmd(Command.INFO).arg("cpu")).await().toString());
+    }
+    return total;
+  }
+
+  @Override
+  public String describe() {
+    return "Redis Cluster of " + PRIMARIES + " primaries (bundled redis-server, AOF on, no replicas)";
+  }
+
+  @Override
+  public void close() {
+    try {
+      nodes.forEach(Redis::close);
+      vertx.close().await();
+    } finally {
+      cluster.close();
+    }
+  }
+}
