@@ -14,13 +14,17 @@ record LoadScript(QueueScope scope) {
   private static final LuaScript SCRIPT = LuaScript.load("load");
 
   /**
-   * KEYS: 1 context hash, 2 flow hash, both of the task's worker. Answers {flat context hash, disabled_at or
-   * false, last error or false}.
+   * KEYS: 1 context hash, 2 flow hash, both of the task's worker; outside Cluster mode also 3 and 4, the context's
+   * state and run records under the keys before the Cluster layout, and 5 its run records now (moved at its
+   * first run after an upgrade). Answers {flat context hash, disabled_at or false, last error or false}.
    */
   Future<Snapshot> run(Task task) {
-    return scope.run(SCRIPT, List.of(RedisKeys.context(task.workerId(), task.contextId()),
-            RedisKeys.flow(task.workerId(), task.flow())), List.of())
-        .map(response -> snapshot(task, response));
+    String worker = task.workerId(), context = task.contextId();
+    List<String> keys = scope.cluster()
+        ? List.of(RedisKeys.context(worker, context), RedisKeys.flow(worker, task.flow()))
+        : List.of(RedisKeys.context(worker, context), RedisKeys.flow(worker, task.flow()),
+            RedisKeys.legacyContext(context), RedisKeys.legacyRuns(context), RedisKeys.runs(worker, context));
+    return scope.run(SCRIPT, keys, List.of()).map(response -> snapshot(task, response));
   }
 
   private static Snapshot snapshot(Task task, Response response) {

@@ -13,12 +13,14 @@ import java.util.List;
  * @param chainTtlSeconds how long chain keys are kept past a chain's last run or due timer
  * @param runsPerContext run records kept per context
  * @param disableAfterFailures runs in a row that failed because the flow cannot run that disable it (0: never)
+ * @param cluster Redis Cluster: a script's keys must share a slot, so none reaches keys of the layout before it
  */
-record QueueScope(Redis redis, Fences fences, long chainTtlSeconds, int runsPerContext, int disableAfterFailures) {
+record QueueScope(Redis redis, Fences fences, long chainTtlSeconds, int runsPerContext, int disableAfterFailures,
+    boolean cluster) {
 
   /** For scripts that pass no retention setting. */
   static QueueScope of(Redis redis, Fences fences) {
-    return new QueueScope(redis, fences, 0, 0, 0);
+    return new QueueScope(redis, fences, 0, 0, 0, false);
   }
 
   /** The token {@code worker}'s writes are fenced with ({@code flowpay_fence} in lib.lua checks it). */

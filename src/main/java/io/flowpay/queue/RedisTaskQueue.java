@@ -47,7 +47,16 @@ public final class RedisTaskQueue {
    * @param chainTtlSeconds how long a chain is kept after its last run or due timer
    */
   public RedisTaskQueue(Redis redis, int disableAfterFailures, long chainTtlSeconds) {
-    QueueScope scope = new QueueScope(redis, fences, chainTtlSeconds, RUNS_PER_CONTEXT, disableAfterFailures);
+    this(redis, disableAfterFailures, chainTtlSeconds, false);
+  }
+
+  /**
+   * @param cluster Redis Cluster mode: no script reaches a key of the layout before the Cluster one (which no
+   *     Cluster ever held); in the other modes a context's state and run records under the old keys move to its
+   *     worker's keys at its next run
+   */
+  public RedisTaskQueue(Redis redis, int disableAfterFailures, long chainTtlSeconds, boolean cluster) {
+    QueueScope scope = new QueueScope(redis, fences, chainTtlSeconds, RUNS_PER_CONTEXT, disableAfterFailures, cluster);
     this.tasks = new TaskStream(scope);
     this.contexts = new ContextStore(scope);
     this.commits = new RunCommits(scope);

@@ -49,7 +49,7 @@ public final class FlowpayNode {
     this.vertx = vertx;
     this.redis = redis;
     this.queue = new RedisTaskQueue(redis, options.worker().disableAfterFailures(),
-        options.redis().chainRetentionSeconds());
+        options.redis().chainRetentionSeconds(), options.redis().mode() == RedisOptions.Mode.CLUSTER);
   }
 
   /**
