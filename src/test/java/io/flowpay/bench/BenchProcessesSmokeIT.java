@@ -103,7 +103,9 @@ class BenchProcessesSmokeIT {
     assertTrue(Double.parseDouble(row[header.indexOf("ops_per_s_median")]) > 0, "no hop completed: " + csv.get(1));
     assertEquals("0", row[header.indexOf("errors")], "hops failed: " + csv.get(1) + "\n" + stderr);
     assertTrue(ProcessHandle.current().descendants().noneMatch(p -> p.info().commandLine().orElse("")
-        .matches(".*(io.flowpay.Main serve|redis-server).*")), "no serve process and no cluster node is left");
+        .contains("io.flowpay.Main serve")), "no serve process is left");
+    assertTrue(ProcessHandle.current().descendants().noneMatch(p -> p.info().commandLine().orElse("")
+        .contains(out.toString())), "no node of the cluster (its data under " + out + ") is left");
   }
 
   @Test
