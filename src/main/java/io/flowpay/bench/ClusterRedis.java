@@ -22,8 +22,13 @@ final class ClusterRedis implements FleetRedis {
   /** One plain client per node: {@code INFO cpu} is per server. */
   private final List<Redis> nodes;
 
+  /** Stops the nodes when the bench is stopped (Ctrl-C, SIGTERM) rather than left to end. */
+  private final Thread hook;
+
   private ClusterRedis(RedisCluster cluster) {
     this.cluster = cluster;
+    this.hook = new Thread(cluster::close, "flowpay-bench-stop-redis-cluster");
+    Runtime.getRuntime().addShutdownHook(hook);
     this.nodes = cluster.endpoints().stream()
         .map(url -> Redis.createClient(vertx, new RedisOptions().setConnectionString(url))).toList();
   }
@@ -60,6 +65,11 @@ final class ClusterRedis implements FleetRedis {
       vertx.close().await();
     } finally {
       cluster.close();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running or will: it closes the nodes too
+      }
     }
   }
 }
