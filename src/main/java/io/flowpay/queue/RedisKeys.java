@@ -60,6 +60,16 @@ public final class RedisKeys {
     return ofWorker(worker, "ctxruns:" + context);
   }
 
+  /** Schedule S's record (last tick and its chain), with the worker its chains start on: see {@code ScheduleStore}. */
+  public static String schedule(String worker, String schedule) {
+    return ofWorker(worker, "schedule:" + schedule);
+  }
+
+  /** Before the Cluster layout: schedule S's record, moved under its worker's tag when a process registers it. */
+  public static String legacySchedule(String schedule) {
+    return "flowpay:schedule:" + schedule;
+  }
+
   /** Before the Cluster layout: a context's state, read when no worker holds the context. */
   public static String legacyContext(String context) {
     return "flowpay:ctx:" + context;

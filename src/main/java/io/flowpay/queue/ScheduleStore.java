@@ -17,7 +17,8 @@ import java.util.List;
  * Schedules' ticks in Redis: per schedule the last tick started and its chain, when the schedule was
  * first seen, and the chain of each recent tick. Starting a tick's chain and recording it is one Lua
  * step ({@code schedule_fire.lua}) that refuses a tick not newer than the last one, so however many
- * processes fire a tick, one chain starts.
+ * processes fire a tick, one chain starts. A schedule's keys carry its worker's hash tag, so that step is one
+ * slot in Redis Cluster too.
  */
 public final class ScheduleStore {
 
@@ -26,11 +27,19 @@ public final class ScheduleStore {
 
   private final Redis redis;
   private final long chainTtlSeconds;
+  private final boolean cluster;
   private final LuaScript fire = LuaScript.load("schedule_fire");
+  private final LuaScript register = LuaScript.load("schedule_register");
 
   public ScheduleStore(Redis redis, long chainTtlSeconds) {
+    this(redis, chainTtlSeconds, false);
+  }
+
+  /** @param cluster Redis Cluster mode: no key of the layout before it is reached (none can be there) */
+  public ScheduleStore(Redis redis, long chainTtlSeconds, boolean cluster) {
     this.redis = redis;
     this.chainTtlSeconds = chainTtlSeconds;
+    this.cluster = cluster;
   }
 
   /** What Redis knows of a schedule: the last tick started (null: none yet), its chain, when it was first seen. */
@@ -44,22 +53,29 @@ public final class ScheduleStore {
     }
   }
 
-  public static String key(String schedule) {
-    return "flowpay:schedule:" + schedule;
+  /** The schedule's record, under the hash tag of the worker its chains start on. */
+  public static String key(ScheduleOptions schedule) {
+    return RedisKeys.schedule(schedule.worker(), schedule.name());
   }
 
-  public static String ticksKey(String schedule) {
-    return "flowpay:schedule:" + schedule + ":ticks";
+  public static String ticksKey(ScheduleOptions schedule) {
+    return key(schedule) + ":ticks";
   }
 
-  /** Notes when the schedule was first seen (kept when it was seen before); ticks before that were never missed. */
-  public Future<Void> register(String schedule, long now) {
-    return redis.send(Request.cmd(Command.HSETNX).arg(key(schedule)).arg("since").arg(now)).mapEmpty();
+  /**
+   * Notes when the schedule was first seen (kept when it was seen before); ticks before that were never missed.
+   * Outside Cluster mode its record from before the Cluster layout moves under its worker's tag first.
+   */
+  public Future<Void> register(ScheduleOptions schedule, long now) {
+    List<String> keys = cluster ? List.of(key(schedule), ticksKey(schedule))
+        : List.of(key(schedule), ticksKey(schedule), RedisKeys.legacySchedule(schedule.name()),
+            RedisKeys.legacySchedule(schedule.name()) + ":ticks");
+    return register.run(redis, keys, List.of(String.valueOf(now))).mapEmpty();
   }
 
-  public Future<State> state(String schedule) {
+  public Future<State> state(ScheduleOptions schedule) {
     Request read = Request.cmd(Command.HMGET).arg(key(schedule)).arg("last_tick").arg("last_chain").arg("since");
-    return redis.send(read).map(answer -> new State(schedule, number(answer.get(0)),
+    return redis.send(read).map(answer -> new State(schedule.name(), number(answer.get(0)),
         answer.get(1) == null ? null : answer.get(1).toString(), number(answer.get(2))));
   }
 
@@ -67,7 +83,7 @@ public final class ScheduleStore {
    * Starts {@code task}'s chain for tick {@code tick} (ms) unless that tick or a later one was started;
    * returns true when this call started it. The worker's stream and group must exist.
    */
-  public Future<Boolean> fire(String schedule, long tick, Task task) {
+  public Future<Boolean> fire(ScheduleOptions schedule, long tick, Task task) {
     List<String> keys = List.of(RedisKeys.chain(task.chainId()), RedisKeys.tasks(task.workerId()), key(schedule),
         ticksKey(schedule));
     List<String> args = List.of(task.encode(), task.flow(), task.contextId(), task.workerId(),
@@ -77,7 +93,7 @@ public final class ScheduleStore {
   }
 
   /** The schedule's newest ticks with their chains, newest first. */
-  public Future<List<Tick>> ticks(String schedule, int limit) {
+  public Future<List<Tick>> ticks(ScheduleOptions schedule, int limit) {
     Request range = Request.cmd(Command.ZREVRANGE).arg(ticksKey(schedule)).arg(0).arg(limit - 1);
     return redis.send(range).map(answer -> {
       List<Tick> ticks = new ArrayList<>();
@@ -95,8 +111,8 @@ public final class ScheduleStore {
    * that tick's chain, and its {@code ticks} newest ticks with their chains.
    */
   public Future<JsonObject> describe(ScheduleOptions schedule, Instant now, int ticks) {
-    Future<State> state = state(schedule.name());
-    Future<List<Tick>> recent = ticks(schedule.name(), ticks);
+    Future<State> state = state(schedule);
+    Future<List<Tick>> recent = ticks(schedule, ticks);
     return Future.all(state, recent).map(both -> {
       Instant next = schedule.next(now);
       Long last = state.result().lastTick();

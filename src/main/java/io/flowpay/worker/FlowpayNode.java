@@ -92,7 +92,8 @@ public final class FlowpayNode {
     if (options.schedules().isEmpty()) {
       return Future.succeededFuture(this);
     }
-    scheduler = new Scheduler(vertx, queue, new ScheduleStore(redis, options.redis().chainRetentionSeconds()),
+    scheduler = new Scheduler(vertx, queue, new ScheduleStore(redis, options.redis().chainRetentionSeconds(),
+        options.redis().mode() == RedisOptions.Mode.CLUSTER),
         options.schedules(), Clock.systemUTC(), true);
     return scheduler.start().map(this);
   }

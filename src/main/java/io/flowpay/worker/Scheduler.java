@@ -77,8 +77,8 @@ public final class Scheduler {
   /** A tick that passed after the last one started (or after the schedule was first seen) runs once now. */
   private Future<Boolean> catchUp(ScheduleOptions schedule) {
     Instant now = clock.instant();
-    return store.register(schedule.name(), now.toEpochMilli())
-        .compose(registered -> store.state(schedule.name()))
+    return store.register(schedule, now.toEpochMilli())
+        .compose(registered -> store.state(schedule))
         .compose(state -> {
           Instant missed = schedule.latest(now);
           long after = state.lastTick() != null ? state.lastTick() : state.since();
@@ -105,7 +105,7 @@ public final class Scheduler {
   private Future<Boolean> fire(ScheduleOptions schedule, Instant tick) {
     Task task = Task.main(schedule.flow(), schedule.worker(), schedule.context(), Caller.SCHEDULE, schedule.input());
     return queue.ensureGroup(schedule.worker())
-        .compose(made -> store.fire(schedule.name(), tick.toEpochMilli(), task))
+        .compose(made -> store.fire(schedule, tick.toEpochMilli(), task))
         .onSuccess(started -> {
           if (started) {
             LOG.log(Level.INFO, () -> "schedule " + schedule.name() + ": tick " + tick + " started flow "

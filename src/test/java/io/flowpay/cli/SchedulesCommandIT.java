@@ -45,7 +45,7 @@ class SchedulesCommandIT {
       Clock night = Clock.fixed(Instant.parse("2031-01-10T01:30:00Z"), ZoneOffset.UTC);
       new Scheduler(flowpay.vertx, flowpay.node.queue(), new ScheduleStore(flowpay.node.redis(), 3600),
           List.of(schedule), night, false).fireDue().await();
-      String chain = new ScheduleStore(flowpay.node.redis(), 3600).state(name).await().lastChain();
+      String chain = new ScheduleStore(flowpay.node.redis(), 3600).state(schedule).await().lastChain();
 
       Result list = flowpay(Map.of(), "schedules", "--config", config.toString());
       assertEquals(0, list.code(), list.err());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowpay.config.FlowpayOptions;
+import io.flowpay.config.ScheduleOptions;
 import io.flowpay.config.WorkerIds;
 import io.flowpay.flow.Caller;
 import io.flowpay.flow.Ids;
@@ -14,6 +15,7 @@ import io.flowpay.metrics.FlowMetrics;
 import io.flowpay.queue.ChainStatus;
 import io.flowpay.queue.RedisKeys;
 import io.flowpay.queue.RedisTaskQueue;
+import io.flowpay.queue.ScheduleStore;
 import io.flowpay.standin.RedisCluster;
 import io.flowpay.stripe.WebClientStripeClient;
 import io.vertx.core.Vertx;
@@ -22,6 +24,9 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -87,6 +92,49 @@ class ClusterIT {
       }
       vertx.close().await();
       test.close().await();
+    }
+  }
+
+  /** A schedule's tick starts one chain in Cluster mode too: its record shares its worker's slot. */
+  @Test
+  void aScheduleTickStartsOneChainOnAClusterHoweverOftenItIsFired() {
+    Path flows = dir.resolve("flows-scheduled");
+    write(flows, "ticked", "ctx.set('ticks', (ctx.get('ticks') || 0) + 1);");
+    Vertx vertx = Vertx.vertx();
+    FlowpayNode node = null;
+    try (RedisCluster cluster = RedisCluster.start(dir.resolve("cluster-scheduled"), 3)) {
+      List<String> ids = spread(cluster);
+      FlowpayOptions defaults = new FlowpayOptions();
+      FlowpayOptions options = defaults.withRedis(defaults.redis().withCluster(cluster.endpoints())).withWorkers(ids)
+          .withFlowsDir(flows);
+      node = FlowpayNode.start(vertx, options, new WebClientStripeClient(vertx, options.stripe(), "sk_test_cluster"),
+          new FlowMetrics()).await();
+      String name = "nightly-" + Ids.newId().substring(0, 8);
+      ScheduleOptions schedule = new ScheduleOptions(name, "30 2 * * *", java.time.ZoneId.of("UTC"), "ticked",
+          new JsonObject(), Placement.workerFor(ScheduleOptions.defaultContext(name), ids),
+          ScheduleOptions.defaultContext(name), ScheduleOptions.Missed.RUN_ONCE);
+      ScheduleStore store = new ScheduleStore(node.redis(), 3600, true);
+      Clock night = Clock.fixed(Instant.parse("2031-01-10T02:30:05Z"), ZoneOffset.UTC);
+      for (int fired = 0; fired < 3; fired++) {
+        new Scheduler(vertx, node.queue(), store, List.of(schedule), night, false).fireDue().await();
+      }
+
+      String chain = store.state(schedule).await().lastChain();
+      assertTrue(chain != null, "the tick started a chain");
+      assertEquals(1, store.ticks(schedule, 10).await().size(), "one chain for the tick, fired three times");
+      RedisTaskQueue queue = node.queue();
+      assertTrue(PaymentChains.await(vertx, 60_000, () -> {
+        ChainStatus status = queue.chain(chain).await();
+        return status != null && status.settled();
+      }), "the tick's chain settled: " + queue.chain(chain).await());
+      assertEquals(new JsonObject().put("ticks", 1), queue.contextState(schedule.context()).await());
+      node.stop().await();
+      node = null;
+    } finally {
+      if (node != null) {
+        node.stop().await();
+      }
+      vertx.close().await();
     }
   }
 

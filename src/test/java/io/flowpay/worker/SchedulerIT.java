@@ -81,7 +81,7 @@ class SchedulerIT {
   }
 
   private static List<ScheduleStore.Tick> ticks(FlowpayHarness process, ScheduleOptions schedule) {
-    return oldestFirst(new ScheduleStore(process.node.redis(), 60).ticks(schedule.name(), 100).await());
+    return oldestFirst(new ScheduleStore(process.node.redis(), 60).ticks(schedule, 100).await());
   }
 
   private static List<ScheduleStore.Tick> oldestFirst(List<ScheduleStore.Tick> newestFirst) {
@@ -195,11 +195,11 @@ class SchedulerIT {
     }); FlowpayHarness two = new FlowpayHarness(redis, flows, null, options -> options.withSchedules(List.of(schedule[0])))) {
       ScheduleStore store = new ScheduleStore(one.node.redis(), 60);
       long deadline = System.currentTimeMillis() + 20_000;
-      while (store.ticks(schedule[0].name(), 100).await().size() < 3 && System.currentTimeMillis() < deadline) {
+      while (store.ticks(schedule[0], 100).await().size() < 3 && System.currentTimeMillis() < deadline) {
         one.vertx.timer(50).await();
       }
       two.stopNode();         // process one goes on starting ticks: the ticks read now are checked
-      List<ScheduleStore.Tick> ticks = oldestFirst(store.ticks(schedule[0].name(), 100).await());
+      List<ScheduleStore.Tick> ticks = oldestFirst(store.ticks(schedule[0], 100).await());
       assertTrue(ticks.size() >= 3, "the timers started ticks: " + ticks);
       for (int i = 1; i < ticks.size(); i++) {
         assertTrue(ticks.get(i).tick() > ticks.get(i - 1).tick() && ticks.get(i).tick() % 1000 == 0, ticks.toString());
