@@ -26,7 +26,7 @@ public final class WorkersCommand extends RedisCommand {
   int run(PrintWriter out, FlowpayOptions options, FlowpayNode node) {
     QueueReader reader = new QueueReader(node.redis());
     TreeSet<String> ids = new TreeSet<>(options.workers());
-    ids.addAll(reader.workerIds().await());
+    ids.addAll(reader.workerIdsWithStreams().await());
     if (!json) {
       out.printf("%-24s %-6s %7s %7s %8s %7s %6s %5s%n", "WORKER", "ACTIVE", "QUEUED", "RUNNING", "LAG", "CALLS",
           "TIMERS", "DEAD");

@@ -147,7 +147,7 @@ final class ConsoleRoutes {
 
   /** {@code GET /v1/workers}: each worker id with a stream, and the configured ones. */
   private void workers(RoutingContext ctx) {
-    redis(reader.workerIds()).compose(found -> {
+    redis(reader.workerIdsWithStreams()).compose(found -> {
       TreeSet<String> ids = new TreeSet<>(options.workers());
       ids.addAll(found);
       List<Future<WorkerStats>> reads = ids.stream().map(reader::worker).toList();

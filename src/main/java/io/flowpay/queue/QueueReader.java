@@ -71,18 +71,28 @@ public final class QueueReader {
   }
 
   /**
-   * Every worker id that has a task stream in this Redis, sorted: those listed in {@link RedisKeys#workerIds} (a
-   * Redis Cluster: a SCAN sees one node), and those a SCAN finds (streams made before that list was kept).
+   * Every worker id listed in {@link RedisKeys#workerIds}, sorted: each worker id whose stream this version made
+   * or started on (a worker lists itself when it starts). One read, whatever the size of the keyspace: for gauges
+   * and look-ups, which run often.
    */
   public Future<List<String>> workerIds() {
-    return redis.send(Request.cmd(Command.SMEMBERS).arg(RedisKeys.workerIds())).compose(listed -> {
+    return redis.send(Request.cmd(Command.SMEMBERS).arg(RedisKeys.workerIds())).map(listed -> {
       TreeSet<String> ids = new TreeSet<>();
       listed.forEach(id -> ids.add(id.toString()));
-      return scan("flowpay:{w:*}:tasks", "0", new TreeSet<>()).map(keys -> {
-        keys.forEach(key -> ids.add(key.substring("flowpay:{w:".length(), key.length() - "}:tasks".length())));
-        return List.copyOf(ids);
-      });
+      return List.copyOf(ids);
     });
+  }
+
+  /**
+   * As {@link #workerIds}, and the worker ids a SCAN finds task streams of (streams made before that list was
+   * kept; in a Redis Cluster a SCAN sees one node). It walks the whole keyspace: for an operator's listing only.
+   */
+  public Future<List<String>> workerIdsWithStreams() {
+    return workerIds().compose(listed -> scan("flowpay:{w:*}:tasks", "0", new TreeSet<>()).map(keys -> {
+      TreeSet<String> ids = new TreeSet<>(listed);
+      keys.forEach(key -> ids.add(key.substring("flowpay:{w:".length(), key.length() - "}:tasks".length())));
+      return List.copyOf(ids);
+    }));
   }
 
   /**
