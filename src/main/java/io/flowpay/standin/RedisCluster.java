@@ -170,7 +170,7 @@ public final class RedisCluster implements AutoCloseable {
       if (ok) {
         return;
       }
-      pause();
+      untilExitOr50Ms(nodes.get(0));
     }
     throw new IllegalStateException("the Redis Cluster did not become ok within " + READY_MS + " ms: " + last);
   }
@@ -208,7 +208,7 @@ public final class RedisCluster implements AutoCloseable {
               + node.conf.resolveSibling("redis.log") + "): " + notYet.getMessage(), notYet);
         }
       }
-      pause();
+      untilExitOr50Ms(node);
     }
   }
 
@@ -272,9 +272,13 @@ public final class RedisCluster implements AutoCloseable {
     return line.toString();
   }
 
-  private static void pause() {
+  /**
+   * Between two looks at a node that is starting (nothing announces it is ready): waits on its process, so a
+   * node that dies ends the wait at once and the next look says so.
+   */
+  private static void untilExitOr50Ms(Node node) {
     try {
-      Thread.sleep(50);  // polling a process that is starting: not on an event loop
+      node.process.waitFor(50, java.util.concurrent.TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for the Redis Cluster", e);
