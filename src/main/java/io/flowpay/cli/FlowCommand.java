@@ -4,10 +4,12 @@ import io.flowpay.config.FlowpayOptions;
 import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.flow.FlowNames;
 import io.flowpay.queue.FlowHealth;
+import io.flowpay.queue.FlowStore;
 import io.flowpay.queue.RedisTaskQueue;
 import io.flowpay.worker.FlowpayNode;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -23,7 +25,8 @@ import picocli.CommandLine.Parameters;
     description = "Every flow file with its health: ok, failing or disabled, and its last error (list); a flow's failure"
         + " streak and whether it is disabled (status); re-enable a disabled flow (enable)."
         + " Enabling queues again the tasks parked while it was disabled (on the config's workers).%n"
-        + "Exit code: 0 on success, 1 when 'enable' finds the flow not disabled or Redis fails, 2 for usage/config errors.")
+        + "Exit code: 0 on success, 1 when 'enable' finds the flow not disabled or Redis fails, 2 for usage/config errors"
+        + " and a flow name with no file, no upload and nothing recorded.")
 public final class FlowCommand extends RedisCommand {
 
   enum Action { list, status, enable }
@@ -53,11 +56,28 @@ public final class FlowCommand extends RedisCommand {
 
   @Override
   int run(PrintWriter out, FlowpayOptions options, FlowpayNode node) {
+    if (action != Action.list) {
+      requireKnown(options, node);
+    }
     return switch (action) {
       case list -> list(out, FlowHealth.list(node.redis(), options.flowsDir()).await(), options);
       case enable -> enable(out, options, node.queue());
       case status -> status(out, node.queue());
     };
+  }
+
+  /**
+   * A name with no file, no uploaded version and nothing recorded is a typo, not a healthy flow: says so
+   * instead of reporting it "not disabled".
+   */
+  private void requireKnown(FlowpayOptions options, FlowpayNode node) {
+    if (Files.isRegularFile(options.flowsDir().resolve(flow + ".js"))
+        || new FlowStore(node.redis()).current().await().containsKey(flow)
+        || !node.queue().flowState(flow).await().isEmpty()) {
+      return;
+    }
+    throw new FlowpayFailure(FlowpayFailure.Kind.FLOW_NOT_FOUND, "no flow named '" + flow + "': no file " + flow
+        + ".js in " + options.flowsDir() + ", none uploaded and nothing recorded for it; see 'flowpay flow list'");
   }
 
   private int enable(PrintWriter out, FlowpayOptions options, RedisTaskQueue queue) {

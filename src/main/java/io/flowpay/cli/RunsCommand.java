@@ -64,6 +64,9 @@ public final class RunsCommand extends RedisCommand {
       FlowNames.requireId("--context", context);
       return;
     }
+    if (limit < 1) {
+      throw new FlowpayFailure(FlowpayFailure.Kind.BAD_REQUEST, "--limit must be at least 1 (got " + limit + ")");
+    }
     if (flow != null) {
       FlowNames.require(flow);
     }
@@ -79,7 +82,7 @@ public final class RunsCommand extends RedisCommand {
 
   private int list(PrintWriter out, FlowpayNode node) {
     long sinceMs = since == null ? 0 : sinceMillis(since, Instant.now());
-    int max = Math.max(1, limit);
+    int max = limit;
     List<JsonObject> runs = new QueueReader(node.redis()).recentRuns(sinceMs, Math.max(max, 1000)).await().stream()
         .filter(run -> !failed || !"ok".equals(run.getString("status")))
         .filter(run -> flow == null || flow.equals(run.getString("flow")))

@@ -164,6 +164,7 @@ class CliIT {
   void flowStatusAndEnable(TestRedis redis) throws IOException {
     Path flows = dir.resolve("flows");
     String flow = "never_failed_" + Ids.newId().substring(0, 8);
+    write(flows, flow, "");
     String config = config(dir, redis, flows, "w-unused");
     Result status = flowpay("flow", "status", flow, "--config", config);
     assertEquals(0, status.code(), status.err());

@@ -123,4 +123,29 @@ class PapercutsIT {
       logger.removeHandler(capture);
     }
   }
+
+  @Test
+  void flowStatusAndEnableOfANameThatIsNoFlowSayNoSuchFlowInsteadOfNotDisabled(TestRedis redis) throws IOException {
+    Path flows = dir.resolve("flows");
+    write(flows, "hello", "");
+    String config = config(dir, redis, flows, "w1");
+    String typo = "helo_" + Ids.newId().substring(0, 8);
+    for (String action : List.of("status", "enable")) {
+      Result result = flowpay(Map.of(), "flow", action, typo, "--config", config);
+      assertEquals(2, result.code(), result.err());
+      assertTrue(result.err().contains("no flow named '" + typo + "': no file " + typo + ".js in " + flows), result.err());
+    }
+    Result known = flowpay(Map.of(), "flow", "status", "hello", "--config", config);
+    assertEquals(0, known.code(), known.err());
+    assertFalse(new JsonObject(known.out()).getBoolean("disabled"));
+  }
+
+  @Test
+  void runsWithALimitBelowOneIsAUsageErrorNotOneRun(TestRedis redis) throws IOException {
+    Path flows = dir.resolve("flows");
+    write(flows, "hello", "");
+    Result result = flowpay(Map.of(), "runs", "--limit", "0", "--config", config(dir, redis, flows, "w1"));
+    assertEquals(2, result.code(), result.err());
+    assertTrue(result.err().contains("--limit must be at least 1 (got 0)"), result.err());
+  }
 }
