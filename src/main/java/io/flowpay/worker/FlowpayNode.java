@@ -44,6 +44,7 @@ public final class FlowpayNode {
   private WorkerExecutor scripts;
   private FlowLibrary flows;
   private Scheduler scheduler;
+  private long gaugesTimer = -1;
 
   private FlowpayNode(Vertx vertx, Redis redis, FlowpayOptions options) {
     this.vertx = vertx;
@@ -116,6 +117,8 @@ public final class FlowpayNode {
     return vertx.deployVerticle(workers).onSuccess(id -> {
       poolDeployment = id;
       pool = workers;
+      // Stuck chains are counted over every worker id: once per process, not by each worker it serves.
+      gaugesTimer = vertx.setPeriodic(WorkerVerticle.GAUGES_MS, tick -> queue.stuckChains().onSuccess(metrics::stuckChains));
     }).mapEmpty();
   }
 
@@ -165,6 +168,9 @@ public final class FlowpayNode {
    * leases (another process of the pool takes them at once), then disconnects.
    */
   public Future<Void> stop() {
+    if (gaugesTimer >= 0) {
+      vertx.cancelTimer(gaugesTimer);
+    }
     if (scheduler != null) {
       scheduler.stop();
     }

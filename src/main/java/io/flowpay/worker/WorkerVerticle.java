@@ -41,8 +41,8 @@ import java.util.function.Consumer;
 public final class WorkerVerticle extends VerticleBase {
 
   private static final System.Logger LOG = System.getLogger(WorkerVerticle.class.getName());
-  /** How often gauges read from Redis (stuck chains, reconciling calls) are refreshed. */
-  private static final long GAUGES_MS = 5_000;
+  /** How often gauges read from Redis (backlog, reconciling calls; stuck chains per process) are refreshed. */
+  static final long GAUGES_MS = 5_000;
 
   private final Parts parts;
   /** Stream entries this worker holds (read or claimed, not yet committed or parked). */
@@ -210,9 +210,8 @@ public final class WorkerVerticle extends VerticleBase {
     reader.readMore();
   }
 
-  /** Gauges read from Redis: stuck chains, this worker's backlog, and its reconciling and unresolved calls. */
+  /** Gauges read from Redis: this worker's backlog, and its reconciling and unresolved calls. */
   private void refreshGauges() {
-    parts.queue().stuckChains().onSuccess(parts.metrics()::stuckChains);
     parts.queue().backlog(parts.workerId()).onSuccess(backlog -> parts.metrics().workerQueue(parts.workerId(),
         backlog.length(), backlog.oldestAgeMs()));
     sender.reconciler().refreshGauges();

@@ -106,6 +106,7 @@ class RecoveryIT {
       assertEquals("stuck", chain.status(), "a chain with a parked task is stuck, not settled");
       assertEquals(1, chain.dead());
       assertTrue(flowpay.queue.stuckChains().await() >= 1);
+      assertTrue(awaitGauge(flowpay, "flowpay_chains_stuck", 1) >= 1, "the process's gauge counts the stuck chain");
       List<DeadLetter> dead = flowpay.queue.deadLetters(flowpay.worker, "-", 10).await();
       assertEquals(1, dead.size());
       DeadLetter letter = dead.get(0);
@@ -328,6 +329,19 @@ class RecoveryIT {
       metrics = flowpay.metrics.scrape();
     }
     return metrics;
+  }
+
+  /** A gauge is refreshed from Redis every few seconds: wait (bounded) until it reads at least {@code least}. */
+  private static double awaitGauge(FlowpayHarness flowpay, String gauge, double least) {
+    java.util.regex.Pattern line = java.util.regex.Pattern.compile("(?m)^" + gauge + " (\\S+)$");
+    long deadline = System.currentTimeMillis() + 15_000;
+    double value = Double.NaN;
+    while (!(value >= least) && System.currentTimeMillis() < deadline) {
+      flowpay.vertx.timer(50).await();
+      java.util.regex.Matcher found = line.matcher(flowpay.metrics.scrape());
+      value = found.find() ? Double.parseDouble(found.group(1)) : Double.NaN;
+    }
+    return value;
   }
 
   private static List<String> field(List<JsonObject> runs, String name) {
