@@ -101,3 +101,26 @@ local function flowpay_chain_parked(chain, runs, stuck, run, now, ttl)
   redis.call('ZREMRANGEBYSCORE', stuck, '-inf', tonumber(now) - 1000 * ttl)
   flowpay_keep_chain(chain, runs, ttl)
 end
+
+-- Whether stream entry id a ('ms-seq') comes after b.
+local function flowpay_id_after(a, b)
+  local a_ms, a_seq = string.match(a, '^(%d+)-(%d+)$')
+  local b_ms, b_seq = string.match(b, '^(%d+)-(%d+)$')
+  a_ms, b_ms = tonumber(a_ms), tonumber(b_ms)
+  return a_ms > b_ms or (a_ms == b_ms and tonumber(a_seq) > tonumber(b_seq))
+end
+
+-- At a relay's target: whether forward entry id of the source worker's forward stream is to be applied here
+-- (true), marking it applied, or was applied before (false). A source's entries are relayed in their stream's
+-- order, each applied before the next is tried, so the last id applied per source (hash 'relayed': source ->
+-- id) answers for every earlier entry, for good. 'legacy' is the applied set of the release before (entry and
+-- task marks kept an hour): an entry it marks counts as applied until those marks expire.
+local function flowpay_relay_once(relayed, source, id, legacy, legacy_mark, now)
+  local last = redis.call('HGET', relayed, source)
+  if last and not flowpay_id_after(id, last) then
+    return false
+  end
+  redis.call('HSET', relayed, source, id)
+  redis.call('ZREMRANGEBYSCORE', legacy, '-inf', now)
+  return not redis.call('ZSCORE', legacy, legacy_mark)
+end

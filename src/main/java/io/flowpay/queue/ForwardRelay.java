@@ -12,9 +12,10 @@ import java.util.Map;
  * Relays a worker's forward stream: what its commits wrote for other workers ({@code commit.lua},
  * {@code dead.lua}). Entries are applied in the stream's order, each in one script on its target's slot:
  * a chain's part at the chain's home ({@code forward_chain.lua}), then each task at its target
- * ({@code forward_deliver.lua}); only then are they removed from the stream. Each step is idempotent (the
- * target keeps the forward entry ids and task ids it applied, for {@link #APPLIED_TTL_MS}): an entry relayed
- * again after a crash between applying and removing it changes nothing. The order is what keeps a chain's
+ * ({@code forward_deliver.lua}); only then are they removed from the stream. Each step is idempotent, for good:
+ * the target keeps the last entry id it applied per source worker ({@link RedisKeys#relayed}), which answers for
+ * every earlier entry because a source's entries are applied in order, each before the next is tried. An entry
+ * relayed again after a crash between applying and removing it changes nothing, however late. The order is what keeps a chain's
  * pending count from reaching 0 early: the start a run counts (its delta) reaches the chain's home before the
  * tasks it dispatched are delivered, so their ends come after it.
  *
@@ -23,8 +24,6 @@ import java.util.Map;
  */
 public final class ForwardRelay {
 
-  /** How long applied forward entries and delivered task ids are remembered at their target. */
-  public static final long APPLIED_TTL_MS = 3_600_000;
   static final int PAGE = 100;
 
   private static final LuaScript CHAIN = LuaScript.load("forward_chain");
@@ -84,24 +83,26 @@ public final class ForwardRelay {
       to++;
     }
     int next = to;
-    return deliver(target, entries.subList(from, to)).compose(done -> apply(worker, entries, next));
+    return deliver(worker, target, entries.subList(from, to)).compose(done -> apply(worker, entries, next));
   }
 
   private Future<Response> applyChain(String worker, Entry entry) {
     Map<String, String> fields = entry.fields();
     String chain = fields.get("chain");
     String home = RedisKeys.chainHome(chain);
-    List<String> keys = List.of(RedisKeys.chain(chain), RedisKeys.chainRuns(chain), RedisKeys.applied(home),
-        RedisKeys.stuckChains(home));
-    List<String> args = List.of(worker + "/" + entry.id(), fields.get("delta"), fields.get("failed"), fields.get("dead"),
-        fields.get("run"), fields.get("ttl"), fields.get("at"), String.valueOf(APPLIED_TTL_MS));
+    List<String> keys = List.of(RedisKeys.chain(chain), RedisKeys.chainRuns(chain), RedisKeys.relayed(home),
+        RedisKeys.stuckChains(home), RedisKeys.legacyApplied(home));
+    List<String> args = List.of(worker, entry.id(), fields.get("delta"), fields.get("failed"), fields.get("dead"),
+        fields.get("run"), fields.get("ttl"), fields.get("at"));
     return scope.run(CHAIN, keys, args);
   }
 
-  private Future<Response> deliver(String target, List<Entry> entries) {
-    List<String> keys = List.of(RedisKeys.tasks(target), RedisKeys.timers(target), RedisKeys.applied(target));
-    List<String> args = new ArrayList<>(List.of(String.valueOf(APPLIED_TTL_MS)));
+  private Future<Response> deliver(String worker, String target, List<Entry> entries) {
+    List<String> keys = List.of(RedisKeys.tasks(target), RedisKeys.timers(target), RedisKeys.relayed(target),
+        RedisKeys.legacyApplied(target));
+    List<String> args = new ArrayList<>(List.of(worker));
     for (Entry task : entries) {
+      args.add(task.id());
       args.add(task.fields().get("id"));
       args.add(task.fields().getOrDefault("due", ""));
       args.add(task.fields().get("task"));

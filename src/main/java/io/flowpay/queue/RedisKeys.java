@@ -89,10 +89,19 @@ public final class RedisKeys {
   }
 
   /**
-   * Forward entries and task ids already applied at this worker (relayed twice: applied once), each kept a
-   * while (a sorted set scored by when it may be forgotten).
+   * What relays applied at this worker: per source worker, the id of the last entry of its forward stream applied
+   * here (a hash). Entries are applied in their stream's order, so it answers for every earlier one: relayed twice,
+   * applied once.
    */
-  public static String applied(String worker) {
+  public static String relayed(String worker) {
+    return ofWorker(worker, "relayed");
+  }
+
+  /**
+   * The release before kept applied forward entries and task ids here for an hour (a sorted set scored by when
+   * each may be forgotten); still read until its marks expire, so an upgrade applies nothing twice.
+   */
+  public static String legacyApplied(String worker) {
     return ofWorker(worker, "applied");
   }
 

@@ -96,6 +96,47 @@ class ForwardRelayIT {
     assertEquals(1, chain.pending(), "the task at the target is pending: " + chain);
     assertFalse(chain.settled());
     assertEquals(0, send(Request.cmd(Command.XLEN).arg(RedisKeys.forward(other))).toLong(), "nothing left to relay");
+    assertEquals(-1, length(Command.PTTL, RedisKeys.relayed(target)), "what was applied is kept for good, not an hour");
+  }
+
+  /**
+   * An upgrade from the release that kept applied entries and task ids an hour: entries it applied but had not
+   * removed yet (a crash in between) are not applied again by this one, which keeps the last id applied per source.
+   */
+  @Test
+  void entriesTheReleaseBeforeAppliedButLeftAreNotAppliedAgainAfterTheUpgrade() {
+    String home = worker();
+    String other = worker();
+    String target = worker();
+    Task main = Task.main("main", home, "ctx-" + Ids.newId(), Caller.CLI, new JsonObject());
+    queue.start(main).await();
+    Delivery first = readOne(home);
+    Task onOther = first.task().child("step", other, "ctx-" + Ids.newId(), Caller.FLOW, null, null);
+    commit(first, List.of(onOther), List.of());
+    queue.relayForwards(home).await();
+    Delivery second = readOne(other);
+    Task onTarget = second.task().child("step", target, "ctx-" + Ids.newId(), Caller.FLOW, null, null);
+    commit(second, List.of(onTarget), List.of());
+    Response forwarded = send(Request.cmd(Command.XRANGE).arg(RedisKeys.forward(other)).arg("-").arg("+"));
+    assertEquals(2, forwarded.size(), "the chain's part for its home, then the task for the target");
+    ChainStatus before = queue.chain(main.chainId()).await();
+    // As the release before marked them once applied: '<worker>/<entry id>' at the chain's home, 'task:<id>' at
+    // the target, each to be forgotten an hour on. Its relay applied both; the crash came before it removed them.
+    long forgetAt = System.currentTimeMillis() + 3_600_000;
+    send(Request.cmd(Command.ZADD).arg(RedisKeys.legacyApplied(home)).arg(forgetAt)
+        .arg(other + "/" + forwarded.get(0).get(0).toString()));
+    send(Request.cmd(Command.ZADD).arg(RedisKeys.legacyApplied(target)).arg(forgetAt).arg("task:" + onTarget.taskId()));
+
+    assertEquals(2, queue.relayForwards(other).await());
+
+    assertEquals(0, length(Command.XLEN, RedisKeys.tasks(target)), "the task it delivered is not delivered again");
+    assertEquals(before.runs(), queue.chain(main.chainId()).await().runs(), "the run it counted is not counted again");
+    assertEquals(0, length(Command.XLEN, RedisKeys.forward(other)), "nothing left to relay");
+    Task later = second.task().child("step", target, "ctx-" + Ids.newId(), Caller.FLOW, null, null);
+    send(Request.cmd(Command.XADD).arg(RedisKeys.forward(other)).arg("*").arg("to").arg(target).arg("id")
+        .arg(later.taskId()).arg("task").arg(later.encode()));
+    assertEquals(1, queue.relayForwards(other).await());
+    assertEquals(later.taskId(), readOne(target).task().taskId(), "an entry written after the upgrade is delivered");
   }
 
   @Test
