@@ -54,15 +54,17 @@
         budget = null;
       }
     });
-    // The production check after every run: nothing shared grew a property, no shared array grew, no
-    // internal slot moved.
+    // The production check after every run: no shared array grew, no internal slot moved; and (Java's
+    // FrozenObjects, handed every shared object here once) nothing shared grew a property or thawed.
     var unchanged = freeze(function unchanged() {
       if (slotsOf() !== slots) return false;
-      for (var i = 0; i < shared.length; i++) if (!Object.isFrozen(shared[i])) return false;
       for (var j = 0; j < arrays.length; j++) if (arrays[j].length !== lengths[j]) return false;
       return true;
     });
-    return freeze({run: run, unchanged: unchanged});
+    var handOver = freeze(function handOver(sink) {
+      for (var i = 0; i < shared.length; i++) sink(shared[i]);
+    });
+    return freeze({run: run, unchanged: unchanged, handOver: handOver});
   };
 
   // The internal values of shared built-ins that their own methods can change (see noSharedSlots).

@@ -126,21 +126,29 @@ final class Sandbox {
     private final Bindings bindings;
     private final ScriptObjectMirror run;
     private final ScriptObjectMirror unchanged;
+    private final FrozenObjects shared = new FrozenObjects();
     private final Map<CompiledScript, Object> factories = new WeakHashMap<>();
 
     private Global(Bindings bindings, ScriptObjectMirror entries) {
       this.bindings = bindings;
       this.run = (ScriptObjectMirror) entries.getMember("run");
       this.unchanged = (ScriptObjectMirror) entries.getMember("unchanged");
+      ((ScriptObjectMirror) entries.getMember("handOver")).call(null, shared);
+      shared.seal();
     }
 
     /** Whether every shared object is still frozen and no internal slot of a shared built-in moved. */
     boolean unchanged() {
       try {
-        return Boolean.TRUE.equals(unchanged.call(null));
+        return Boolean.TRUE.equals(unchanged.call(null)) && shared.stillFrozen();
       } catch (RuntimeException | StackOverflowError broken) {
         return false;
       }
+    }
+
+    /** How many objects the global shares between runs (all frozen). */
+    int sharedObjects() {
+      return shared.size();
     }
 
     private Object factory(CompiledScript flow) throws ScriptException {
