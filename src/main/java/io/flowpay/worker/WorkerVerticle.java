@@ -199,7 +199,7 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private void drainedIfIdle() {
-    if (drained != null && !drained.future().isComplete() && lanes.held() == 0 && sender.inFlight() == 0) {
+    if (drained != null && lanes.held() == 0 && sender.inFlight() == 0) {
       drained.tryComplete();
     }
   }

@@ -15,6 +15,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.flowpay.FlowpayHarness;
 import io.flowpay.TestRedis;
+import io.flowpay.config.WorkerOptions;
 import io.flowpay.flow.Caller;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.Task;
@@ -234,6 +235,43 @@ class HeldAnswerIT {
       var keys = flowpay.stripe.findAll(postRequestedFor(urlPathEqualTo("/v1/payment_intents"))).stream()
           .map(request -> request.getHeader("Idempotency-Key")).distinct().count();
       assertEquals(chains, keys, "one idempotency key per logical call");
+    }
+  }
+
+  /**
+   * A stop whose grace ({@code worker.shutdownGraceMs}) runs out while answers wait in their lanes stores
+   * them before the lease is given up: the next start runs them from the stream, and Stripe is not asked
+   * again (an answer dropped instead would leave its call in the outbox, to be re-sent).
+   */
+  @Test
+  void stopWhoseGraceRunsOutStoresTheAnswersItHolds(TestRedis redis, @TempDir Path flows) {
+    int chains = 12;
+    write(flows, "pay", "stripe.paymentIntents.create({amount: input.amount, currency: 'eur'});");
+    write(flows, "new_create_payment_intent_response", "var t0 = Date.now(); while (Date.now() - t0 < 150) {}"
+        + " ctx.set('answers', (ctx.get('answers') || 0) + 1);");
+    try (FlowpayHarness flowpay = new FlowpayHarness(redis, flows, null, options -> {
+      WorkerOptions w = options.worker();
+      return options.withWorker(new WorkerOptions(2, w.maxInFlight(), w.readBatch(), w.blockMs(), w.cpuBudgetMs(),
+          w.maxDeliveries(), w.maxDepth(), w.disableAfterFailures(), w.claimIdleMs(), w.timerPollMs(), 200,
+          w.scriptLimits(), w.leaseTtlMs()));
+    })) {
+      flowpay.stripe.stubFor(post(urlPathEqualTo("/v1/payment_intents")).willReturn(json(fixture("payment_intent"))));
+      List<Task> tasks = new ArrayList<>();
+      for (int i = 0; i < chains; i++) {
+        tasks.add(flowpay.start("pay", "ctx-" + Ids.newId(), new JsonObject().put("amount", 100 + i)));
+      }
+      flowpay.awaitStripeRequests(chains);
+      // 12 response runs of 150 ms on 2 script threads cannot all commit within the 200 ms grace.
+      flowpay.stopNode();
+      flowpay.startAgain();
+
+      for (Task task : tasks) {
+        assertEquals(List.of("pay:ok", "new_create_payment_intent_response:ok"), flowpay.settle(task).stream()
+            .map(run -> run.getString("flow") + ":" + run.getString("status")).toList(), task.chainId());
+        assertEquals(1, flowpay.state(task.contextId()).getInteger("answers"), "one response run per call");
+      }
+      assertEquals(chains, flowpay.stripe.findAll(postRequestedFor(urlPathEqualTo("/v1/payment_intents"))).size(),
+          "every answer was committed or stored before the lease was given up: no call was re-sent");
     }
   }
 
