@@ -19,6 +19,7 @@
 --       dispatch target worker, task id and task json, per forwarded timer target worker, task id,
 --       delay ms and task json.
 --       Texts are passed as they are: Lua moves them and decodes no JSON.
+--       A run of an answer held in memory (no stream entry) has '' as ARGV 2 and its call id as the last ARGV.
 -- Returns {'ok', version} | {'conflict', current version} | {'duplicate', ''}
 --         | {'disabled', last error}: the flow was disabled, nothing written (the caller parks the task)
 --
@@ -44,6 +45,21 @@ local function many(command, key, A, first, count, field, value)
   until i >= count
 end
 
+-- Takes the run's task off the worker's hands, once; false when that was done before (commit nothing twice).
+-- A stream entry is acknowledged and deleted (the stream holds only work not done yet). An answer held in
+-- memory (ARGV 2 is '': it has no stream entry) takes its call out of the outbox instead, as reply.lua
+-- would: a call answered before (stored by reply.lua, or committed) yields no second response run.
+local function acknowledge(K, A)
+  if A[2] == '' then
+    return redis.call('HDEL', K[3], A[#A]) == 1
+  end
+  if redis.call('XACK', K[2], A[1], A[2]) == 0 then
+    return false
+  end
+  redis.call('XDEL', K[2], A[2])
+  return true
+end
+
 local function commit(K, A)
   flowpay_fence(K[8], A[10])
   local flow = redis.call('HMGET', K[7], 'disabled_at', 'last_error', 'failures')
@@ -57,12 +73,9 @@ local function commit(K, A)
       return {'conflict', current}
     end
   end
-  -- A task already acknowledged was committed by an earlier delivery: commit nothing twice.
-  -- An acknowledged entry is deleted too: the stream holds only work not done yet.
-  if redis.call('XACK', K[2], A[1], A[2]) == 0 then
+  if not acknowledge(K, A) then
     return {'duplicate', ''}
   end
-  redis.call('XDEL', K[2], A[2])
   local counts = {}
   for n in string.gmatch(A[4], '%-?%d+') do
     counts[#counts + 1] = n

@@ -24,9 +24,10 @@ record CommitScript(QueueScope scope) {
    *     writes no state)
    * @param runRecord the run record json
    * @param error the run's error text ('' when it succeeded)
+   * @param answered for the run of an answer held in memory ({@code entryId} ''), the call it answers; else null
    */
   record Run(String entryId, String expectedVersion, CommitPlan plan, String runRecord, String error, String token,
-      String remoteChain) {
+      String remoteChain, String answered) {
 
     /** ARGV 5-7 are what every commit of the queue passes the same ({@link QueueScope}). */
     List<String> args(QueueScope scope) {
@@ -35,6 +36,9 @@ record CommitScript(QueueScope scope) {
           String.valueOf(scope.runsPerContext()), String.valueOf(scope.disableAfterFailures()), runRecord, error, token,
           remoteChain));
       args.addAll(plan.effects());
+      if (answered != null) {
+        args.add(answered);
+      }
       return args;
     }
   }
@@ -70,9 +74,10 @@ record CommitScript(QueueScope scope) {
         chainHere ? RedisKeys.chainRuns(task.chainId()) : forward, RedisKeys.flow(worker, task.flow()),
         RedisKeys.lease(worker), forward, RedisKeys.timers(worker));
     CommitPlan plan = CommitPlan.of(result, worker);
-    Run run = new Run(delivery.entryId(), result.ok() ? snapshot.version() : "", plan,
+    Run run = new Run(delivery.isHeld() ? "" : delivery.entryId(), result.ok() ? snapshot.version() : "", plan,
         RunRecord.of(task, result).toJson().encode(), result.error() == null ? "" : result.error().toString(),
-        scope.token(worker), chainHere ? "" : task.chainId());
+        scope.token(worker), chainHere ? "" : task.chainId(), delivery.isHeld() ? delivery.answer().call().callId()
+        : null);
     Snapshot after = result.ok() ? snapshot.after(result.effects().writes(), null) : snapshot;
     return new PreparedCommit(delivery, result, after.values(), SCRIPT.prepare(keys, run.args(scope)),
         !chainHere || plan.counts().forwards());

@@ -5,16 +5,22 @@ import io.flowpay.flow.Call;
 import io.flowpay.queue.ReconcilingCalls;
 import io.flowpay.queue.Replied;
 import io.flowpay.queue.Answer;
+import io.flowpay.queue.Delivery;
 import io.flowpay.stripe.StripeClient;
 import io.vertx.core.Future;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
- * Sends committed calls to Stripe and stores each answer as a task on the worker's own stream
- * (group-committed with other answers; the same round trip brings new tasks to the reader). An
- * answer whose outcome is unknown goes to the {@link Reconciler}, which this sender owns. Storing is
- * retried while Redis is away, for as long as the worker runs: an outage delays an answer, never
- * drops it. Used from the worker's event loop only.
+ * Sends committed calls to Stripe. The answer to a call that a run of this process committed goes
+ * straight to its context's lane, held in memory ({@link Delivery#held}): its response run's commit
+ * takes the call out of the outbox, and until then the outbox entry is what makes the answer
+ * recoverable (a new holder re-sends the call with its idempotency key and Stripe replays the answer).
+ * Every other answer (a call re-sent from the outbox, a lane with no room, a worker draining) is
+ * stored as a task on the worker's own stream (group-committed with other answers; the same round
+ * trip brings new tasks to the reader). An answer whose outcome is unknown goes to the
+ * {@link Reconciler}, which this sender owns. Storing is retried while Redis is away, for as long as
+ * the worker runs: an outage delays an answer, never drops it. Used from the worker's event loop only.
  */
 final class CallSender {
 
@@ -29,6 +35,7 @@ final class CallSender {
   private final Reconciler reconciler;
   private final Runnable idle;
   private TaskReader reader;
+  private Predicate<Delivery> lanes = delivery -> false;
   private int inFlight;
 
   /** @param idle told each time a call is done with (the worker may be draining) */
@@ -47,6 +54,11 @@ final class CallSender {
     this.reader = reader;
   }
 
+  /** Where answers held in memory go: true when the worker took one into its context's lane. */
+  void holdInto(Predicate<Delivery> lanes) {
+    this.lanes = lanes;
+  }
+
   Reconciler reconciler() {
     return reconciler;
   }
@@ -56,13 +68,27 @@ final class CallSender {
     return inFlight;
   }
 
-  /** Sends a committed call; its answer becomes a task on this worker's stream, or goes to the reconciler. */
+  /**
+   * Sends a call from the outbox that an earlier holder (or an earlier life of this process) committed;
+   * its answer is stored as a task on this worker's stream, or goes to the reconciler. Stored, not held:
+   * a response run that kills its process then counts as a delivery of that entry, so a poison answer
+   * is parked instead of crash-looping through re-sends.
+   */
   void send(Call call) {
+    send(call, false);
+  }
+
+  /** Sends a call a run of this process just committed; its answer goes straight to its lane when it may. */
+  void sendCommitted(Call call) {
+    send(call, true);
+  }
+
+  private void send(Call call, boolean committedHere) {
     inFlight++;
     stripe.send(call)
         .compose(answer -> ReconcilePlan.needed(call, answer)
             ? scope.retry().retry(() -> reconciler.hold(call, answer), RedisRetry.FOREVER)
-            : store(Replies.of(call, answer)))
+            : answer(Replies.of(call, answer), committedHere))
         .onFailure(error -> LOG.log(scope.lease().lost() ? System.Logger.Level.INFO : System.Logger.Level.ERROR,
             "worker {0}: answer to call {1} not stored ({2}); the call stays in the outbox and is re-sent"
                 + " with the same idempotency key by the worker id's next holder (this process after a restart,"
@@ -73,8 +99,15 @@ final class CallSender {
         });
   }
 
-  /** Stores an answer for its flow, retried while Redis is away (for as long as the worker runs). */
-  private Future<Boolean> store(Answer answer) {
+  private Future<Boolean> answer(Answer answer, boolean committedHere) {
+    return committedHere && lanes.test(Delivery.held(answer)) ? Future.succeededFuture(true) : store(answer);
+  }
+
+  /**
+   * Stores an answer for its flow, retried while Redis is away (for as long as the worker runs). False
+   * when its call was answered before (stored, or committed by the run of the same answer held in memory).
+   */
+  Future<Boolean> store(Answer answer) {
     return scope.retry().retry(() -> replies.send(answer), RedisRetry.FOREVER);
   }
 

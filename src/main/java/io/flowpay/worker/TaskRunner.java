@@ -5,6 +5,7 @@ import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.flow.Call;
 import io.flowpay.flow.RunResult;
 import io.flowpay.flow.Task;
+import io.flowpay.queue.Answer;
 import io.flowpay.queue.Commit;
 import io.flowpay.queue.Delivery;
 import io.flowpay.queue.PreparedCommit;
@@ -17,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Runs one admitted task to its commit: the context's state (from its cache, or Redis), the flow on
@@ -38,6 +40,7 @@ final class TaskRunner {
   private final WorkerExecutor scripts;
   private final Parking parking;
   private final Consumer<Call> send;
+  private final Function<Answer, Future<Boolean>> store;
   /** The state of contexts this worker committed lately: a run starts from it without asking Redis. */
   private final SnapshotCache snapshots = new SnapshotCache(SNAPSHOT_CACHE_CHARS);
   private final Batcher<PreparedCommit, Commit> commits;
@@ -47,9 +50,12 @@ final class TaskRunner {
 
   /**
    * @param forwarded told after a commit that wrote to the worker's forward stream ({@link ForwardPump#poke})
+   * @param store stores an answer held in memory as a task on the worker's stream (reply.lua), for when its
+   *     run cannot commit it: parked, or its commit failed for good
    */
   TaskRunner(WorkerScope scope, FlowEngine engine, WorkerExecutor scripts, Parking parking, Consumer<Call> send,
-      Runnable forwarded) {
+      Function<Answer, Future<Boolean>> store, Runnable forwarded) {
+    this.store = store;
     this.forwarded = forwarded;
     this.scope = scope;
     this.engine = engine;
@@ -84,6 +90,9 @@ final class TaskRunner {
         .recover(error -> {
           if (scope.lease().lost()) {
             return Future.succeededFuture(List.of());  // said once when the lease was lost
+          }
+          if (delivery.isHeld()) {
+            return storeHeld(delivery, error.getMessage());
           }
           LOG.log(System.Logger.Level.ERROR, "worker {0}: task {1} (flow {2}, context {3}) left pending, to be"
                   + " claimed again after worker.claimIdleMs: {4}",
@@ -170,7 +179,28 @@ final class TaskRunner {
 
   private Future<List<Call>> parkDisabled(Delivery delivery, String why) {
     noteDisabled(delivery.task().flow(), why);
+    if (delivery.isHeld()) {
+      return storeHeld(delivery, "its flow is disabled");  // the stored entry is parked when it is read
+    }
     return parking.park(delivery, Admission.ParkReason.FLOW_DISABLED, why).map(List.<Call>of());
+  }
+
+  /**
+   * An answer held in memory whose run cannot commit it (it is to be parked, or its commit failed for
+   * good) is stored as a task on the stream, as reply.lua stores any answer, and goes the stream's way
+   * from there. If even that fails, its call is still in the outbox: the next holder re-sends it.
+   */
+  private Future<List<Call>> storeHeld(Delivery delivery, String why) {
+    Task task = delivery.task();
+    LOG.log(System.Logger.Level.WARNING, "worker {0}: answer to call {1} (flow {2}, context {3}) not committed by"
+        + " its run ({4}); storing it as a task on the stream", scope.workerId(), delivery.answer().call().callId(),
+        task.flow(), task.contextId(), why);
+    return store.apply(delivery.answer()).<List<Call>>map(List.of()).recover(error -> {
+      LOG.log(System.Logger.Level.WARNING, "worker {0}: answer to call {1} not stored either ({2}); the call stays"
+          + " in the outbox and is re-sent with its idempotency key by the worker id''s next holder", scope.workerId(),
+          delivery.answer().call().callId(), error.getMessage());
+      return Future.succeededFuture(List.of());
+    });
   }
 
   private FlowpayFailure conflict(Delivery delivery) {

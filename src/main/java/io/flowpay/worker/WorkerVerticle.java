@@ -3,6 +3,7 @@ package io.flowpay.worker;
 import io.flowpay.config.StripeOptions;
 import io.flowpay.config.WorkerOptions;
 import io.flowpay.metrics.FlowMetrics;
+import io.flowpay.queue.Answer;
 import io.flowpay.queue.Delivery;
 import io.flowpay.queue.ReconcilingCalls;
 import io.flowpay.queue.RedisTaskQueue;
@@ -13,7 +14,11 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.redis.client.Redis;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -47,6 +52,8 @@ public final class WorkerVerticle extends VerticleBase {
   private final Parts parts;
   /** Stream entries this worker holds (read or claimed, not yet committed or parked). */
   private final Set<String> held = new HashSet<>();
+  /** Answers held in memory (in a lane, not yet committed), by their name in {@link #held}. */
+  private final Map<String, Answer> heldAnswers = new LinkedHashMap<>();
   private ContextLanes lanes;
   private RunGate gate;
   private Parking parking;
@@ -104,9 +111,11 @@ public final class WorkerVerticle extends VerticleBase {
     parking = new Parking(scope);
     sender = new CallSender(scope, parts.reconciling(), parts.stripe(), parts.stripeOptions(), this::drainedIfIdle);
     forwards = new ForwardPump(scope);
-    runner = new TaskRunner(scope, parts.engine(), parts.scripts(), parking, sender::send, forwards::poke);
+    runner = new TaskRunner(scope, parts.engine(), parts.scripts(), parking, sender::sendCommitted, sender::store,
+        forwards::poke);
     reader = new TaskReader(scope, parts.readClient(), lanes, gate, this::admit);
     sender.readInto(reader);
+    sender.holdInto(this::hold);
     reclaimer = new Reclaimer(scope, held, this::admit, sender::send);
     timers = new TimerPump(scope);
   }
@@ -114,7 +123,9 @@ public final class WorkerVerticle extends VerticleBase {
   /**
    * Stops reading, lets running scripts finish and commit, and waits for calls in flight to be
    * answered and their answers stored, up to {@code shutdownGraceMs}. What does not finish stays
-   * pending (tasks) or in the outbox (calls) for the next start.
+   * pending (tasks) or in the outbox (calls) for the next start; answers still held in memory then are
+   * stored as tasks first (up to another {@code shutdownGraceMs}), so that the lease is given up only
+   * once they are committed or stored (if storing fails too, their calls are still in the outbox).
    */
   @Override
   public Future<?> stop() {
@@ -134,12 +145,26 @@ public final class WorkerVerticle extends VerticleBase {
             + " they stay pending / in the outbox for the next start", parts.workerId(), lanes.held(),
             sender.inFlight());
       }
-      drained.tryComplete();
+      storeHeldThenDrained();
     });
     return drained.future()
         .onComplete(done -> vertx.cancelTimer(timer))
         .eventually(forwards::finish)
         .eventually(reader::close);
+  }
+
+  private void storeHeldThenDrained() {
+    if (heldAnswers.isEmpty() || lease.lost()) {
+      drained.tryComplete();
+      return;
+    }
+    List<Future<Boolean>> stored = new ArrayList<>();
+    new ArrayList<>(heldAnswers.values()).forEach(answer -> stored.add(sender.store(answer)));
+    long timer = vertx.setTimer(Math.max(1, parts.options().shutdownGraceMs()), id -> drained.tryComplete());
+    Future.join(stored).onComplete(done -> {
+      vertx.cancelTimer(timer);
+      drained.tryComplete();
+    });
   }
 
   /** Tells this worker who to tell when it finds its lease lost (its pool). */
@@ -199,9 +224,29 @@ public final class WorkerVerticle extends VerticleBase {
     gate.admit(delivery, decision.mode());
   }
 
+  /**
+   * Takes Stripe's answer to a call into its context's lane, held in memory, when the worker may: it
+   * holds its lease, is not draining, has room ({@code maxInFlight}) and would run it (not park it).
+   * Otherwise the sender stores it (reply.lua), which keeps memory bounded.
+   */
+  private boolean hold(Delivery answer) {
+    boolean room = lanes.held() + gate.waiting() < parts.options().maxInFlight();
+    if (lease.lost() || drained != null || !room
+        || Admission.decide(answer, parts.options()).mode() != Admission.Mode.RUN) {
+      return false;
+    }
+    held.add(answer.entryId());
+    heldAnswers.put(answer.entryId(), answer.answer());
+    gate.admit(answer, Admission.Mode.RUN);
+    return true;
+  }
+
   /** A delivery's turn in its lane: it runs as it was admitted, and is no longer held once done with. */
   private Future<?> run(Delivery delivery) {
-    return runner.process(delivery, gate.modeOf(delivery)).onComplete(done -> held.remove(delivery.entryId()));
+    return runner.process(delivery, gate.modeOf(delivery)).onComplete(done -> {
+      held.remove(delivery.entryId());
+      heldAnswers.remove(delivery.entryId());
+    });
   }
 
   private void finished() {
