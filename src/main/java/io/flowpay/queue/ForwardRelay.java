@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * Relays a worker's forward stream: what its commits wrote for other workers ({@code commit.lua},
- * {@code dead.lua}). Entries are applied in the stream's order, each in one script on its target's slot:
+ * {@code dead.lua}) and operators' repairs of chains whose home is another worker ({@code dead_retry.lua},
+ * {@code dead_drop.lua}, {@code retry_run.lua}: the chain's part, then the task that runs again). Entries are applied in the stream's order, each in one script on its target's slot:
  * a chain's part at the chain's home ({@code forward_chain.lua}), then each task at its target
  * ({@code forward_deliver.lua}); only then are they removed from the stream. Each step is idempotent (the
  * target keeps the forward entry ids and task ids it applied, for {@link #APPLIED_TTL_MS}): an entry relayed
@@ -93,8 +94,10 @@ public final class ForwardRelay {
     String home = RedisKeys.chainHome(chain);
     List<String> keys = List.of(RedisKeys.chain(chain), RedisKeys.chainRuns(chain), RedisKeys.applied(home),
         RedisKeys.stuckChains(home));
-    List<String> args = List.of(worker + "/" + entry.id(), fields.get("delta"), fields.get("failed"), fields.get("dead"),
-        fields.get("run"), fields.get("ttl"), fields.get("at"), String.valueOf(APPLIED_TTL_MS));
+    // an operator's repair ('op') carries no run: delta, failed, dead and run are unused for it
+    List<String> args = List.of(worker + "/" + entry.id(), fields.getOrDefault("delta", "0"),
+        fields.getOrDefault("failed", "0"), fields.getOrDefault("dead", "0"), fields.getOrDefault("run", ""),
+        fields.get("ttl"), fields.get("at"), String.valueOf(APPLIED_TTL_MS), fields.getOrDefault("op", ""));
     return scope.run(CHAIN, keys, args);
   }
 
