@@ -11,16 +11,18 @@ import java.util.Map;
 /**
  * Relays a worker's forward stream: what its commits wrote for other workers ({@code commit.lua},
  * {@code dead.lua}) and operators' repairs of chains whose home is another worker ({@code dead_retry.lua},
- * {@code dead_drop.lua}, {@code retry_run.lua}: the chain's part, then the task that runs again). Entries are applied in the stream's order, each in one script on its target's slot:
- * a chain's part at the chain's home ({@code forward_chain.lua}), then each task at its target
- * ({@code forward_deliver.lua}); only then are they removed from the stream. Each step is idempotent (the
- * target keeps the forward entry ids and task ids it applied, for {@link #APPLIED_TTL_MS}): an entry relayed
- * again after a crash between applying and removing it changes nothing. The order is what keeps a chain's
- * pending count from reaching 0 early: the start a run counts (its delta) reaches the chain's home before the
- * tasks it dispatched are delivered, so their ends come after it.
+ * {@code dead_drop.lua}, {@code retry_run.lua}: the chain's part, then the task that runs again). Entries are
+ * applied in the stream's order, each in one script on its target's slot: a chain's part at the chain's home
+ * ({@code forward_chain.lua}), then each task at its target ({@code forward_deliver.lua}); only then are they
+ * removed from the stream. Each step is idempotent (the target keeps the forward entry ids and task ids it
+ * applied, for {@link #APPLIED_TTL_MS}): an entry relayed again after a crash between applying and removing it
+ * changes nothing. The order is what keeps a chain's pending count from reaching 0 early: the start a run counts
+ * (its delta) reaches the chain's home before the tasks it dispatched are delivered, so their ends come after it.
  *
- * <p>One relay per worker at a time, in order ({@code worker.ForwardPump}); after a crash the lease's new
- * holder relays what is left.
+ * <p>One relay per worker at a time in its process, in order ({@code worker.ForwardPump}); after a crash the
+ * lease's new holder relays what is left. An operator's repair relays too, from the operator's process
+ * ({@link RedisTaskQueue#retryDead} and the like): two relays that overlap still apply entries in order, since
+ * each goes through its entries in order and an entry's application (or finding it applied) is one script.
  */
 public final class ForwardRelay {
 

@@ -110,7 +110,8 @@ class ClusterOperatorsIT {
       assertEquals(new JsonObject(), queue.contextState(contextOf(dropped)).await());
       List<String> audit = queue.deadAudit(other).await().stream()
           .map(entry -> entry.getString("action") + " by " + entry.getString("by")).toList();
-      assertEquals(List.of("retry_run by ops-ada", "retry by ops-ada", "drop by ops-bob", "retry by flow enable"), audit);
+      assertEquals(List.of("retry_run by ops-ada", "retry by ops-ada", "drop by ops-bob", "retry by flow enable"),
+          audit);
       node.stop().await();
       node = null;
     } finally {
