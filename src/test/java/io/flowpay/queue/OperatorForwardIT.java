@@ -13,6 +13,7 @@ import io.flowpay.flow.RunError;
 import io.flowpay.flow.RunResult;
 import io.flowpay.flow.RunStatus;
 import io.flowpay.flow.Task;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -180,7 +181,8 @@ class OperatorForwardIT {
   /**
    * One chain over three workers, its home the first. At each step, at random: a worker with a task runs one (ok,
    * dispatching 0-2 tasks to random workers, none past depth 3; or failed; or parked as a dead letter), or a worker
-   * relays the first 1-2 entries of its forward stream, or an operator retries or drops a dead letter or runs a
+   * relays the first 1-2 entries of its forward stream (sometimes with a second relay of 1-3 at the same time), or
+   * an operator retries or drops a dead letter or runs a
    * failed run again (through the repairs that leave relaying to the worker's relay). Runs fail or park only while
    * the chain's trouble budget lasts, so it ends. After every step: when the chain reads settled, no task of it is
    * queued on any worker and none is parked.
@@ -228,7 +230,10 @@ class OperatorForwardIT {
       if (choice == 0 && !withTasks.isEmpty()) {
         runOne(readOne(pick(withTasks)));
       } else if (choice == 1 && !withForwards.isEmpty()) {
-        queue.relayForwards(pick(withForwards), 1 + random.nextInt(2)).await();
+        String worker = pick(withForwards);
+        // sometimes two relays at once (a worker's and an operator's command), their steps interleaved at Redis
+        Future.all(queue.relayForwards(worker, 1 + random.nextInt(2)),
+            random.nextBoolean() ? queue.relayForwards(worker, 1 + random.nextInt(3)) : Future.succeededFuture()).await();
       } else if (choice == 2 && !withDead.isEmpty() && random.nextBoolean()) {
         String worker = pick(withDead);
         String letter = queue.deadLetters(worker, "-", 1).await().get(0).id();
