@@ -124,3 +124,64 @@ local function flowpay_relay_once(relayed, source, id, legacy, legacy_mark, now)
   redis.call('ZREMRANGEBYSCORE', legacy, '-inf', now)
   return not redis.call('ZSCORE', legacy, legacy_mark)
 end
+
+-- Operators' repairs of a chain, counted at its home: by the repair's own script when the chain's home is the
+-- task's worker (dead_retry.lua, dead_drop.lua, retry_run.lua), else by forward_chain.lua from the worker's
+-- forward stream (flowpay_forward_repair). A chain that expired meanwhile has nothing left to count.
+
+-- A parked task retried: pending again, one dead fewer, and running once no dead letter of it is left.
+local function flowpay_chain_retried(chain, stuck, ttl)
+  if redis.call('EXISTS', chain) == 0 then
+    return
+  end
+  redis.call('HINCRBY', chain, 'pending', 1)
+  -- still stuck while another dead letter of the chain waits for an operator
+  if flowpay_one_dead_fewer(chain, stuck) then
+    redis.call('HSET', chain, 'status', 'running')
+    redis.call('HDEL', chain, 'settled_at', 'stuck_at')
+  end
+  flowpay_keep(chain, ttl)
+end
+
+-- A parked task dropped (an operator gave it up): counted as dropped; with no dead letter left the chain is
+-- no longer stuck: settled when nothing else is pending.
+local function flowpay_chain_dropped(chain, stuck, now)
+  if redis.call('EXISTS', chain) == 0 then
+    return
+  end
+  redis.call('HINCRBY', chain, 'dropped', 1)
+  if flowpay_one_dead_fewer(chain, stuck) then
+    if tonumber(redis.call('HGET', chain, 'pending') or '0') <= 0 then
+      redis.call('HSET', chain, 'status', 'settled', 'settled_at', now)
+    else
+      redis.call('HSET', chain, 'status', 'running')
+    end
+  end
+end
+
+-- A failed run's task run again: pending again; a settled chain runs again (a stuck one stays stuck).
+local function flowpay_chain_rerun(chain, ttl)
+  if redis.call('EXISTS', chain) == 0 then
+    return
+  end
+  redis.call('HINCRBY', chain, 'pending', 1)
+  if redis.call('HGET', chain, 'status') == 'settled' then
+    redis.call('HSET', chain, 'status', 'running')
+    redis.call('HDEL', chain, 'settled_at')
+  end
+  flowpay_keep(chain, ttl)
+end
+
+-- A repair of a chain whose home is another worker, written to the worker's forward stream (relayed in order by
+-- ForwardRelay): the chain's part for its home (op: 'retry', 'drop' or 'rerun'), then, when a task runs again,
+-- the task itself for its own worker, so that it is delivered only after its chain counts it pending (its end
+-- can never come first). The task's delivery id is its task id and the chain part's entry id (the release before
+-- remembered delivered task ids for an hour, and the task id alone had been delivered). Returns the chain part's
+-- entry id.
+local function flowpay_forward_repair(forward, chain, op, ttl, now, worker, task_id, task)
+  local id = redis.call('XADD', forward, '*', 'chain', chain, 'op', op, 'ttl', ttl, 'at', now)
+  if task then
+    redis.call('XADD', forward, '*', 'to', worker, 'id', task_id .. '@' .. id, 'task', task)
+  end
+  return id
+end

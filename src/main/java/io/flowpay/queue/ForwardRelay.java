@@ -10,17 +10,21 @@ import java.util.Map;
 
 /**
  * Relays a worker's forward stream: what its commits wrote for other workers ({@code commit.lua},
- * {@code dead.lua}). Entries are applied in the stream's order, each in one script on its target's slot:
- * a chain's part at the chain's home ({@code forward_chain.lua}), then each task at its target
- * ({@code forward_deliver.lua}); only then are they removed from the stream. Each step is idempotent, for good:
- * the target keeps the last entry id it applied per source worker ({@link RedisKeys#relayed}), which answers for
- * every earlier entry because a source's entries are applied in order, each before the next is tried. An entry
- * relayed again after a crash between applying and removing it changes nothing, however late. The order is what keeps a chain's
- * pending count from reaching 0 early: the start a run counts (its delta) reaches the chain's home before the
- * tasks it dispatched are delivered, so their ends come after it.
+ * {@code dead.lua}) and operators' repairs of chains whose home is another worker ({@code dead_retry.lua},
+ * {@code dead_drop.lua}, {@code retry_run.lua}: the chain's part, then the task that runs again). Entries are
+ * applied in the stream's order, each in one script on its target's slot: a chain's part at the chain's home
+ * ({@code forward_chain.lua}), then each task at its target ({@code forward_deliver.lua}); only then are they
+ * removed from the stream. Each step is idempotent, for good: the target keeps the last entry id it applied per
+ * source worker ({@link RedisKeys#relayed}), which answers for every earlier entry because a source's entries are
+ * applied in order, each before the next is tried. An entry relayed again after a crash between applying and
+ * removing it changes nothing, however late. The order is what keeps a chain's pending count from reaching 0
+ * early: the start a run counts (its delta) reaches the chain's home before the tasks it dispatched are
+ * delivered, so their ends come after it.
  *
- * <p>One relay per worker at a time, in order ({@code worker.ForwardPump}); after a crash the lease's new
- * holder relays what is left.
+ * <p>One relay per worker at a time in its process, in order ({@code worker.ForwardPump}); after a crash the
+ * lease's new holder relays what is left. An operator's repair relays too, from the operator's process
+ * ({@link RedisTaskQueue#retryDead} and the like): two relays that overlap still apply entries in order, since
+ * each goes through its entries in order and an entry's application (or finding it applied) is one script.
  */
 public final class ForwardRelay {
 
@@ -92,8 +96,10 @@ public final class ForwardRelay {
     String home = RedisKeys.chainHome(chain);
     List<String> keys = List.of(RedisKeys.chain(chain), RedisKeys.chainRuns(chain), RedisKeys.relayed(home),
         RedisKeys.stuckChains(home), RedisKeys.legacyApplied(home));
-    List<String> args = List.of(worker, entry.id(), fields.get("delta"), fields.get("failed"), fields.get("dead"),
-        fields.get("run"), fields.get("ttl"), fields.get("at"));
+    // an operator's repair ('op') carries no run: delta, failed, dead and run are unused for it
+    List<String> args = List.of(worker, entry.id(), fields.getOrDefault("delta", "0"), fields.getOrDefault("failed", "0"),
+        fields.getOrDefault("dead", "0"), fields.getOrDefault("run", ""), fields.get("ttl"), fields.get("at"),
+        fields.getOrDefault("op", ""));
     return scope.run(CHAIN, keys, args);
   }
 

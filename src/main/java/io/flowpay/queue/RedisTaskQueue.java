@@ -240,22 +240,37 @@ public final class RedisTaskQueue {
 
   /** See {@link DeadLetters#retryDead}. */
   public Future<Boolean> retryDead(String worker, String id, String by) {
-    return dead.retryDead(worker, id, by);
+    return dead.retryDead(worker, id, by).compose(retried -> relayRepair(worker, retried));
   }
 
   /** See {@link DeadLetters#retryRun}. */
   public Future<Task> retryRun(String contextId, String taskId, String by) {
-    return dead.retryRun(contextId, taskId, by);
+    return dead.retryRun(contextId, taskId, by)
+        .compose(task -> task == null ? Future.succeededFuture(null) : relayRepair(task.workerId(), task));
   }
 
   /** See {@link DeadLetters#dropDead}. */
   public Future<Boolean> dropDead(String worker, String id, String by) {
-    return dead.dropDead(worker, id, by);
+    return dead.dropDead(worker, id, by).compose(dropped -> relayRepair(worker, dropped));
   }
 
   /** See {@link DeadLetters#retryParkedWhileDisabled}. */
   public Future<Integer> retryParkedWhileDisabled(String worker, String flow, String by) {
-    return dead.retryParkedWhileDisabled(worker, flow, by);
+    return dead.retryParkedWhileDisabled(worker, flow, by).compose(count -> relayRepair(worker, count));
+  }
+
+  /**
+   * After an operator's repair: relays the worker's forward stream now, where a repair of a chain whose home is
+   * another worker went (the worker's own relay would within {@code worker.timerPollMs}, if a process serves it),
+   * so the operator sees the chain's new state at once. Best effort: a relay that fails is left to the worker's.
+   */
+  private <T> Future<T> relayRepair(String worker, T result) {
+    return forwards.relayAll(worker).otherwiseEmpty().map(relayed -> result);
+  }
+
+  /** The dead letters' repairs without the relay that follows them: for tests that relay at chosen moments. */
+  DeadLetters deadLetterRepairs() {
+    return dead;
   }
 
   /** See {@link DeadLetters#deadAudit}. */
