@@ -94,17 +94,19 @@ public final class BudgetedStripeClient implements StripeClient {
 
   /**
    * Takes a token and sends when it is due. A process that comes to its token more than {@link #LATE_MS} late (it
-   * stalled: a GC pause, a starved CPU) takes another instead: sending on a stale token would bunch its calls
-   * together with the tokens other processes take meanwhile, above the rate.
+   * stalled while it waited for it: a GC pause, a starved CPU) takes another instead: sending on a stale token
+   * would bunch its calls together with the tokens other processes take meanwhile, above the rate. Late is
+   * counted from when the grant came back, not from when it was asked for: a slow answer from Redis (a busy
+   * server) would otherwise make every token late, and each call would spend two.
    */
   private Future<StripeAnswer> sendWithToken(Call call, String bucket, long deadline) {
-    long asked = System.nanoTime();
     return take(bucket, deadline, 1).compose(grant -> {
       if (!grant.granted()) {
         return tooLong(call, grant.waitMs());
       }
+      long granted = System.nanoTime();
       return waitFor(grant.waitMs()).compose(waited -> {
-        long lateMs = (System.nanoTime() - asked) / 1_000_000 - grant.waitMs();
+        long lateMs = (System.nanoTime() - granted) / 1_000_000 - grant.waitMs();
         if (lateMs > LATE_MS && System.currentTimeMillis() < deadline) {
           metrics.stripeRateRefused("late_token");
           return sendWithToken(call, bucket, deadline);

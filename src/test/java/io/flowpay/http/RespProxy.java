@@ -23,9 +23,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * only the state is chosen by the test. Switch modes only while no command is in flight, or the
  * order of answers on a connection is not Redis's.
  */
-final class RespProxy implements AutoCloseable {
+public final class RespProxy implements AutoCloseable {
 
-  enum Mode { FORWARD, ERROR, HOLD, DROP }
+  public enum Mode { FORWARD, ERROR, HOLD, DROP }
 
   private final ServerSocket server;
   private final String upstreamHost;
@@ -35,7 +35,7 @@ final class RespProxy implements AutoCloseable {
   private String error;
   private int held;
 
-  RespProxy(String redisUrl) throws IOException {
+  public RespProxy(String redisUrl) throws IOException {
     URI uri = URI.create(redisUrl);
     upstreamHost = uri.getHost();
     upstreamPort = uri.getPort() < 0 ? 6379 : uri.getPort();
@@ -45,11 +45,11 @@ final class RespProxy implements AutoCloseable {
     accept.start();
   }
 
-  String url() {
+  public String url() {
     return "redis://127.0.0.1:" + server.getLocalPort();
   }
 
-  synchronized void forward() {
+  public synchronized void forward() {
     mode = Mode.FORWARD;
     notifyAll();
   }
@@ -61,7 +61,7 @@ final class RespProxy implements AutoCloseable {
     notifyAll();
   }
 
-  synchronized void hold() {
+  public synchronized void hold() {
     mode = Mode.HOLD;
   }
 
@@ -71,7 +71,7 @@ final class RespProxy implements AutoCloseable {
   }
 
   /** Waits until {@code count} commands are held. */
-  synchronized void awaitHeld(int count) throws InterruptedException {
+  public synchronized void awaitHeld(int count) throws InterruptedException {
     long deadline = System.currentTimeMillis() + 30_000;
     while (held < count && System.currentTimeMillis() < deadline) {
       wait(deadline - System.currentTimeMillis());

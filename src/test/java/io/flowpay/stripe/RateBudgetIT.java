@@ -9,6 +9,7 @@ import io.flowpay.config.StripeOptions;
 import io.flowpay.config.StripeRateLimit;
 import io.flowpay.flow.Call;
 import io.flowpay.flow.Ids;
+import io.flowpay.http.RespProxy;
 import io.flowpay.metrics.FlowMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -118,6 +119,31 @@ class RateBudgetIT {
     assertFalse(scraped.contains("no_answer"), "nothing went out without an answer: " + scraped);
     assertTrue(scraped.contains("flowpay_stripe_retries_total{resource=\"payment_intents\",status=\"not_sent\"} 1.0"),
         scraped);
+  }
+
+  /**
+   * A token is late when the process came to it late (a stall while it waited), not when Redis was slow to grant
+   * it: counted from the request, a busy Redis made every token late, and each call then spent a second one (here,
+   * with one token a second, the call was refused).
+   */
+  @Test
+  void aSlowGrantFromRedisIsNotALateToken(TestRedis redis) throws Exception {
+    RecordingStripe stripe = new RecordingStripe(secretKey);
+    FlowMetrics metrics = new FlowMetrics();
+    try (RespProxy slow = new RespProxy(redis.url())) {
+      // a call may wait 1 s for its token: the re-ask a late token makes would come within that (and be refused)
+      StripeClient client = budgeted(new TestRedis(slow.url()), stripe, 1, 1, 1_000, metrics);
+      assertTrue(client.send(call("acct_warm")).await().success(), "connected, the script loaded: another bucket");
+      slow.hold();
+      Future<StripeAnswer> answer = client.send(call(null));
+      slow.awaitHeld(1);
+      vertx.timer(3 * BudgetedStripeClient.LATE_MS).await();  // Redis answers this late
+      slow.forward();
+
+      assertTrue(answer.await().success(), "sent on the token Redis granted late: " + answer.await().body());
+      assertEquals(2, stripe.sentAt().size());
+      assertFalse(metrics.scrape().contains("late_token"), metrics.scrape());
+    }
   }
 
   @Test
