@@ -59,12 +59,15 @@ final class FleetBench {
    * Runs every process count and writes {@code fleet.md} and {@code fleet.csv} to {@code dir}.
    *
    * @param standalone brings up the one Redis of {@code --redis standalone}
+   * @param persist {@code --redis-persist}: the Redis writes every change to disk before it answers (for
+   *     {@code --redis standalone}, {@code standalone} already says so)
    */
-  void run(Supplier<FleetRedis> standalone, Path dir) {
+  void run(Supplier<FleetRedis> standalone, Path dir, boolean persist) {
     String loadBefore = loadAverage();
     Path logs = createDirectories(dir.resolve("fleet-logs"));
     try (CannedStripe standIn = CannedStripe.start(stripeLatencyMs);
-        FleetRedis redis = RedisTopology.parse(fleet.redis).start(standalone, dir.resolve("redis-cluster"))) {
+        FleetRedis redis = RedisTopology.parse(fleet.redis).start(standalone, dir.resolve("redis-cluster"),
+            persist)) {
       List<String> notes = notes(loadBefore, redis, standIn, logs);
       List<Report.Row> rows = new ArrayList<>();
       for (int processes : fleet.processes) {
