@@ -63,6 +63,15 @@ final class ClusterRedis implements FleetRedis {
   }
 
   @Override
+  public RedisCounts counts() {
+    RedisCounts total = RedisCounts.NONE;
+    for (Redis node : nodes) {
+      total = total.plus(StandaloneRedis.counts(node));
+    }
+    return total;
+  }
+
+  @Override
   public String describe() {
     return "Redis Cluster of " + PRIMARIES + " primaries (bundled redis-server, "
         + (persistence == RedisCluster.Persistence.NONE ? "no persistence" : "appendfsync always") + ", no replicas)";

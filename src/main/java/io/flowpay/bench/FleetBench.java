@@ -43,6 +43,8 @@ final class FleetBench {
   private final PrintWriter out;
   private final PrintWriter progress;
   private final String run = Ids.newId().substring(0, 8);
+  /** Per process count and concurrency: what a hop asked of Redis over the measured rounds (exact counts). */
+  private final List<String> perHop = new ArrayList<>();
   private final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
   FleetBench(FleetOptions fleet, Bench.Settings settings, List<Integer> concurrency, long stripeLatencyMs,
@@ -74,6 +76,7 @@ final class FleetBench {
         rows.addAll(measureFleet(processes, redis, standIn, logs));
       }
       notes.add("load average after: " + loadAverage() + " (a busy or shared machine makes every number noisy)");
+      notes.addAll(perHop);
       notes.addAll(comparison(rows));
       Report report = new Report(rows, notes);
       out.println(String.join(System.lineSeparator(), notes));
@@ -142,7 +145,10 @@ final class FleetBench {
     recorder.awaitFirstOperation(FIRST_OP_WAIT_MS);
     recorder.close();
     List<Round> rounds = new ArrayList<>();
+    RedisCounts counted = RedisCounts.NONE;
+    long hops = 0;
     for (int i = 1; i <= settings.rounds(); i++) {
+      RedisCounts before = redis.counts();
       long children = serving.cpuNanos();
       long redisCpu = redis.cpuNanos();
       long driver = driverCpuNanos(standIn);
@@ -150,6 +156,8 @@ final class FleetBench {
       ServeFleet.pause(settings.roundMs());
       recorder.awaitFirstOperation(FIRST_OP_WAIT_MS);
       Recorder.Window window = recorder.close();
+      counted = counted.plus(redis.counts().since(before));
+      hops += window.ops();
       double ops = Math.max(1, window.ops());
       Round round = new Round(window.opsPerSecond(), window.p50Nanos() / 1e6, window.p99Nanos() / 1e6,
           (serving.cpuNanos() - children) / ops / 1e3, (redis.cpuNanos() - redisCpu) / ops / 1e3, 0, 0,
@@ -163,6 +171,10 @@ final class FleetBench {
       progress.flush();
     }
     load.stop();
+    perHop.add(String.format(Locale.ROOT, "Redis per hop, %d process(es) at %d in flight (%d hops): %s", processes,
+        inFlight, hops, counted.perHop(hops)));
+    progress.println("bench: " + perHop.get(perHop.size() - 1));
+    progress.flush();
     return rounds;
   }
 
