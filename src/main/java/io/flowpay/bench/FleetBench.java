@@ -35,6 +35,8 @@ final class FleetBench {
   private static final String STAND_IN_KEY = "sk_test_flowpay_bench";
   private static final long FIRST_OP_WAIT_MS = 60_000;
   private static final long SPREAD_BASE_MS = 60_000;
+  /** How long the pool is watched with no load, to tell its polling from what the hops ask of Redis. */
+  private static final long IDLE_MS = 5_000;
 
   private final FleetOptions fleet;
   private final Bench.Settings settings;
@@ -118,10 +120,11 @@ final class FleetBench {
       progress.printf(Locale.ROOT, "bench: %d serve process(es) share worker ids %s-{0..%d}; leases held by pid: %s%n",
           processes, prefix, fleet.workerIds - 1, spread);
       progress.flush();
+      Idle idle = idle(redis, processes);
       try (FleetLoad load = new FleetLoad(redis.options(), ids, sink, prefix)) {
         for (int inFlight : concurrency) {
           rows.add(new Report.Row(Modes.FLOWPAY + "-" + processes + "p", inFlight,
-              measure(serving, redis, standIn, load, inFlight, processes)));
+              measure(serving, redis, standIn, load, inFlight, processes, idle)));
         }
       }
       serving.stop();
@@ -136,8 +139,24 @@ final class FleetBench {
     return rows;
   }
 
+  /** What the pool asked of Redis with no load (its polling) over {@code seconds}. */
+  private record Idle(RedisCounts counts, double seconds) {
+  }
+
+  /** Watches the pool for {@link #IDLE_MS} with no load. */
+  private Idle idle(FleetRedis redis, int processes) {
+    RedisCounts before = redis.counts();
+    long cpu = redis.cpuNanos();
+    long start = System.nanoTime();
+    ServeFleet.pause(IDLE_MS);
+    Idle idle = new Idle(redis.counts().since(before), (System.nanoTime() - start) / 1e9);
+    perHop.add(String.format(Locale.ROOT, "Redis per second with no load, %d process(es): CPU %.1f ms, %s", processes,
+        (redis.cpuNanos() - cpu) / 1e6 / idle.seconds(), idle.counts().perHop(idle.seconds())));
+    return idle;
+  }
+
   private List<Round> measure(ServeFleet serving, FleetRedis redis, CannedStripe standIn, Load load, int inFlight,
-      int processes) {
+      int processes, Idle idle) {
     Recorder recorder = new Recorder();
     load.start(inFlight, recorder);
     recorder.open();
@@ -147,6 +166,7 @@ final class FleetBench {
     List<Round> rounds = new ArrayList<>();
     RedisCounts counted = RedisCounts.NONE;
     long hops = 0;
+    long elapsedNanos = 0;
     for (int i = 1; i <= settings.rounds(); i++) {
       RedisCounts before = redis.counts();
       long children = serving.cpuNanos();
@@ -158,6 +178,7 @@ final class FleetBench {
       Recorder.Window window = recorder.close();
       counted = counted.plus(redis.counts().since(before));
       hops += window.ops();
+      elapsedNanos += window.elapsedNanos();
       double ops = Math.max(1, window.ops());
       Round round = new Round(window.opsPerSecond(), window.p50Nanos() / 1e6, window.p99Nanos() / 1e6,
           (serving.cpuNanos() - children) / ops / 1e3, (redis.cpuNanos() - redisCpu) / ops / 1e3, 0, 0,
@@ -171,8 +192,9 @@ final class FleetBench {
       progress.flush();
     }
     load.stop();
-    perHop.add(String.format(Locale.ROOT, "Redis per hop, %d process(es) at %d in flight (%d hops): %s", processes,
-        inFlight, hops, counted.perHop(hops)));
+    perHop.add(String.format(Locale.ROOT, "Redis per hop, %d process(es) at %d in flight (%d hops in %.1f s): %s;"
+        + " less the polling of an idle second: %s", processes, inFlight, hops, elapsedNanos / 1e9,
+        counted.perHop(hops), counted.less(idle.counts(), elapsedNanos / 1e9 / idle.seconds()).perHop(hops)));
     progress.println("bench: " + perHop.get(perHop.size() - 1));
     progress.flush();
     return rounds;

@@ -55,6 +55,20 @@ record RedisCounts(Map<String, Long> calls, long reads, long bytesIn, long bytes
     return new RedisCounts(delta, reads - before.reads, bytesIn - before.bytesIn, bytesOut - before.bytesOut);
   }
 
+  /**
+   * These counts less {@code times} x {@code idle} (e.g. an idle second's counts times a round's seconds): what the
+   * hops asked beyond the polling the pool does with no load (timers, forward relays, reconciliation, blocking reads
+   * timing out, leases, gauges). A count never goes below 0.
+   */
+  RedisCounts less(RedisCounts idle, double times) {
+    Map<String, Long> net = new TreeMap<>(calls);
+    idle.calls.forEach((name, count) -> net.computeIfPresent(name, (key, own) -> Math.max(0, own - Math.round(count
+        * times))));
+    return new RedisCounts(net, Math.max(0, reads - Math.round(idle.reads * times)),
+        Math.max(0, bytesIn - Math.round(idle.bytesIn * times)), Math.max(0, bytesOut - Math.round(idle.bytesOut
+        * times)));
+  }
+
   /** Commands run (inside scripts included), less the bench's own INFO. */
   long commands() {
     return calls.entrySet().stream().filter(entry -> !BENCH_OWN.contains(entry.getKey()))

@@ -30,6 +30,19 @@ class RedisCountsTest {
         + " / out 200", round.perHop(10));
   }
 
+  @Test
+  void theIdlePollingIsTakenOffScaledToTheRoundsLengthNeverBelowZero() {
+    RedisCounts round = new RedisCounts(Map.of("evalsha", 100L, "zrangebyscore", 30L, "xadd", 50L), 400, 9_000, 4_000);
+    RedisCounts idleSecond = new RedisCounts(Map.of("zrangebyscore", 2L, "time", 1L), 3, 100, 50);
+
+    RedisCounts hops = round.less(idleSecond, 10);
+
+    assertEquals(Map.of("evalsha", 100L, "zrangebyscore", 10L, "xadd", 50L), hops.calls());
+    assertEquals(new RedisCounts(Map.of(), 370, 8_000, 3_500), new RedisCounts(Map.of(), hops.reads(), hops.bytesIn(),
+        hops.bytesOut()));
+    assertEquals(0, round.less(idleSecond, 1_000).reads(), "never below 0");
+  }
+
   private static RedisCounts node(String commandstats, long in, long out, long reads) {
     return RedisCounts.parse("# Commandstats\r\n" + commandstats + "\r\n", String.format(STATS, in, out, reads));
   }
