@@ -192,9 +192,11 @@ final class FleetBench {
       progress.flush();
     }
     load.stop();
-    perHop.add(String.format(Locale.ROOT, "Redis per hop, %d process(es) at %d in flight (%d hops in %.1f s): %s;"
-        + " less the polling of an idle second: %s", processes, inFlight, hops, elapsedNanos / 1e9,
-        counted.perHop(hops), counted.less(idle.counts(), elapsedNanos / 1e9 / idle.seconds()).perHop(hops)));
+    double committed = counted.committedHops(hops);
+    perHop.add(String.format(Locale.ROOT, "Redis per hop, %d process(es) at %d in flight (%d hops ended in %.1f s, %.0f"
+        + " committed = XACK / 2, the divisor): %s; less the polling of an idle second: %s", processes, inFlight, hops,
+        elapsedNanos / 1e9, committed, counted.perHop(committed),
+        counted.less(idle.counts(), elapsedNanos / 1e9 / idle.seconds()).perHop(committed)));
     progress.println("bench: " + perHop.get(perHop.size() - 1));
     progress.flush();
     return rounds;
