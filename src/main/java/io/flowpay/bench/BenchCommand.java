@@ -57,8 +57,9 @@ public final class BenchCommand implements Callable<Integer> {
       description = "The stand-in answers this many ms after each request, as Stripe does (default 0: at once).")
   long stripeLatencyMs;
 
-  @Option(names = "--redis-persist", description = "The embedded Redis writes every change to disk before it answers"
-      + " (appendonly yes, appendfsync always), as Redis for money should: what durability on disk costs.")
+  @Option(names = "--redis-persist", description = "The embedded Redis (or with --redis cluster, every cluster node)"
+      + " writes every change to disk before it answers (appendonly yes, appendfsync always), as Redis for money"
+      + " should: what durability on disk costs. Without it, no Redis of the bench persists anything.")
   boolean redisPersist;
 
   @Option(names = "--soak", description = "Instead: Flowpay at the highest --concurrency for this many seconds, heap after a GC at start and end.")
@@ -84,7 +85,7 @@ public final class BenchCommand implements Callable<Integer> {
     String loadBefore = loadAverage();
     String externalRedis = env.get("REDIS_URL");
     boolean embedded = externalRedis == null || externalRedis.isBlank();
-    if (redisPersist && !embedded) {
+    if (redisPersist && !embedded && !(fleet.enabled() && "cluster".equalsIgnoreCase(fleet.redis))) {
       throw new ParameterException(spec.commandLine(), "--redis-persist configures the embedded Redis: with REDIS_URL,"
           + " set appendonly yes and appendfsync always on your own server instead");
     }
@@ -137,7 +138,7 @@ public final class BenchCommand implements Callable<Integer> {
     try {
       new FleetBench(fleet, settings(), concurrency, stripeLatencyMs, printer, spec.commandLine().getErr())
           .run(() -> embedded ? StandaloneRedis.embedded(startRedis(), redisPersist ? "appendfsync always"
-              : "no persistence") : StandaloneRedis.external(externalRedis), out);
+              : "no persistence") : StandaloneRedis.external(externalRedis), out, redisPersist);
       return 0;
     } catch (FlowpayFailure failure) {
       spec.commandLine().getErr().println("flowpay: " + failure.getMessage());

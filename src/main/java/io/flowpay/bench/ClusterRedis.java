@@ -18,6 +18,7 @@ final class ClusterRedis implements FleetRedis {
   static final int PRIMARIES = 3;
 
   private final RedisCluster cluster;
+  private final RedisCluster.Persistence persistence;
   private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
   /** One plain client per node: {@code INFO cpu} is per server. */
   private final List<Redis> nodes;
@@ -25,17 +26,25 @@ final class ClusterRedis implements FleetRedis {
   /** Stops the nodes when the bench is stopped (Ctrl-C, SIGTERM) rather than left to end. */
   private final Thread hook;
 
-  private ClusterRedis(RedisCluster cluster) {
+  private ClusterRedis(RedisCluster cluster, RedisCluster.Persistence persistence) {
     this.cluster = cluster;
+    this.persistence = persistence;
     this.hook = new Thread(cluster::close, "flowpay-bench-stop-redis-cluster");
     Runtime.getRuntime().addShutdownHook(hook);
     this.nodes = cluster.endpoints().stream()
         .map(url -> Redis.createClient(vertx, new RedisOptions().setConnectionString(url))).toList();
   }
 
-  /** Starts the primaries with their data under {@code dir} and waits until the cluster is ok. */
-  static ClusterRedis start(Path dir) {
-    return new ClusterRedis(RedisCluster.start(dir, PRIMARIES));
+  /**
+   * Starts the primaries under {@code dir} and waits until the cluster is ok.
+   *
+   * @param persist each node writes every change to its append-only file before it answers ({@code --redis-persist});
+   *     else nothing is kept on disk, as the bench's standalone Redis runs, so that both topologies compare alike
+   */
+  static ClusterRedis start(Path dir, boolean persist) {
+    RedisCluster.Persistence persistence = persist ? RedisCluster.Persistence.APPEND_FSYNC_ALWAYS
+        : RedisCluster.Persistence.NONE;
+    return new ClusterRedis(RedisCluster.start(dir, PRIMARIES, persistence), persistence);
   }
 
   @Override
@@ -54,8 +63,18 @@ final class ClusterRedis implements FleetRedis {
   }
 
   @Override
+  public RedisCounts counts() {
+    RedisCounts total = RedisCounts.NONE;
+    for (Redis node : nodes) {
+      total = total.plus(StandaloneRedis.counts(node));
+    }
+    return total;
+  }
+
+  @Override
   public String describe() {
-    return "Redis Cluster of " + PRIMARIES + " primaries (bundled redis-server, AOF on, no replicas)";
+    return "Redis Cluster of " + PRIMARIES + " primaries (bundled redis-server, "
+        + (persistence == RedisCluster.Persistence.NONE ? "no persistence" : "appendfsync always") + ", no replicas)";
   }
 
   @Override

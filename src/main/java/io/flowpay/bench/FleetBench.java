@@ -35,6 +35,8 @@ final class FleetBench {
   private static final String STAND_IN_KEY = "sk_test_flowpay_bench";
   private static final long FIRST_OP_WAIT_MS = 60_000;
   private static final long SPREAD_BASE_MS = 60_000;
+  /** How long the pool is watched with no load, to tell its polling from what the hops ask of Redis. */
+  private static final long IDLE_MS = 5_000;
 
   private final FleetOptions fleet;
   private final Bench.Settings settings;
@@ -43,6 +45,8 @@ final class FleetBench {
   private final PrintWriter out;
   private final PrintWriter progress;
   private final String run = Ids.newId().substring(0, 8);
+  /** Per process count and concurrency: what a hop asked of Redis over the measured rounds (exact counts). */
+  private final List<String> perHop = new ArrayList<>();
   private final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
   FleetBench(FleetOptions fleet, Bench.Settings settings, List<Integer> concurrency, long stripeLatencyMs,
@@ -59,18 +63,22 @@ final class FleetBench {
    * Runs every process count and writes {@code fleet.md} and {@code fleet.csv} to {@code dir}.
    *
    * @param standalone brings up the one Redis of {@code --redis standalone}
+   * @param persist {@code --redis-persist}: the Redis writes every change to disk before it answers (for
+   *     {@code --redis standalone}, {@code standalone} already says so)
    */
-  void run(Supplier<FleetRedis> standalone, Path dir) {
+  void run(Supplier<FleetRedis> standalone, Path dir, boolean persist) {
     String loadBefore = loadAverage();
     Path logs = createDirectories(dir.resolve("fleet-logs"));
     try (CannedStripe standIn = CannedStripe.start(stripeLatencyMs);
-        FleetRedis redis = RedisTopology.parse(fleet.redis).start(standalone, dir.resolve("redis-cluster"))) {
+        FleetRedis redis = RedisTopology.parse(fleet.redis).start(standalone, dir.resolve("redis-cluster"),
+            persist)) {
       List<String> notes = notes(loadBefore, redis, standIn, logs);
       List<Report.Row> rows = new ArrayList<>();
       for (int processes : fleet.processes) {
         rows.addAll(measureFleet(processes, redis, standIn, logs));
       }
       notes.add("load average after: " + loadAverage() + " (a busy or shared machine makes every number noisy)");
+      notes.addAll(perHop);
       notes.addAll(comparison(rows));
       Report report = new Report(rows, notes);
       out.println(String.join(System.lineSeparator(), notes));
@@ -112,10 +120,11 @@ final class FleetBench {
       progress.printf(Locale.ROOT, "bench: %d serve process(es) share worker ids %s-{0..%d}; leases held by pid: %s%n",
           processes, prefix, fleet.workerIds - 1, spread);
       progress.flush();
+      Idle idle = idle(redis, processes);
       try (FleetLoad load = new FleetLoad(redis.options(), ids, sink, prefix)) {
         for (int inFlight : concurrency) {
           rows.add(new Report.Row(Modes.FLOWPAY + "-" + processes + "p", inFlight,
-              measure(serving, redis, standIn, load, inFlight, processes)));
+              measure(serving, redis, standIn, load, inFlight, processes, idle)));
         }
       }
       serving.stop();
@@ -130,8 +139,24 @@ final class FleetBench {
     return rows;
   }
 
+  /** What the pool asked of Redis with no load (its polling) over {@code seconds}. */
+  private record Idle(RedisCounts counts, double seconds) {
+  }
+
+  /** Watches the pool for {@link #IDLE_MS} with no load. */
+  private Idle idle(FleetRedis redis, int processes) {
+    RedisCounts before = redis.counts();
+    long cpu = redis.cpuNanos();
+    long start = System.nanoTime();
+    ServeFleet.pause(IDLE_MS);
+    Idle idle = new Idle(redis.counts().since(before), (System.nanoTime() - start) / 1e9);
+    perHop.add(String.format(Locale.ROOT, "Redis per second with no load, %d process(es): CPU %.1f ms, %s", processes,
+        (redis.cpuNanos() - cpu) / 1e6 / idle.seconds(), idle.counts().perHop(idle.seconds())));
+    return idle;
+  }
+
   private List<Round> measure(ServeFleet serving, FleetRedis redis, CannedStripe standIn, Load load, int inFlight,
-      int processes) {
+      int processes, Idle idle) {
     Recorder recorder = new Recorder();
     load.start(inFlight, recorder);
     recorder.open();
@@ -139,7 +164,11 @@ final class FleetBench {
     recorder.awaitFirstOperation(FIRST_OP_WAIT_MS);
     recorder.close();
     List<Round> rounds = new ArrayList<>();
+    RedisCounts counted = RedisCounts.NONE;
+    long hops = 0;
+    long elapsedNanos = 0;
     for (int i = 1; i <= settings.rounds(); i++) {
+      RedisCounts before = redis.counts();
       long children = serving.cpuNanos();
       long redisCpu = redis.cpuNanos();
       long driver = driverCpuNanos(standIn);
@@ -147,6 +176,9 @@ final class FleetBench {
       ServeFleet.pause(settings.roundMs());
       recorder.awaitFirstOperation(FIRST_OP_WAIT_MS);
       Recorder.Window window = recorder.close();
+      counted = counted.plus(redis.counts().since(before));
+      hops += window.ops();
+      elapsedNanos += window.elapsedNanos();
       double ops = Math.max(1, window.ops());
       Round round = new Round(window.opsPerSecond(), window.p50Nanos() / 1e6, window.p99Nanos() / 1e6,
           (serving.cpuNanos() - children) / ops / 1e3, (redis.cpuNanos() - redisCpu) / ops / 1e3, 0, 0,
@@ -160,6 +192,13 @@ final class FleetBench {
       progress.flush();
     }
     load.stop();
+    double committed = counted.committedHops(hops);
+    perHop.add(String.format(Locale.ROOT, "Redis per hop, %d process(es) at %d in flight (%d hops ended in %.1f s, %.0f"
+        + " committed = XACK / 2, the divisor): %s; less the polling of an idle second: %s", processes, inFlight, hops,
+        elapsedNanos / 1e9, committed, counted.perHop(committed),
+        counted.less(idle.counts(), elapsedNanos / 1e9 / idle.seconds()).perHop(committed)));
+    progress.println("bench: " + perHop.get(perHop.size() - 1));
+    progress.flush();
     return rounds;
   }
 

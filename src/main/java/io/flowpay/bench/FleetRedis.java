@@ -20,6 +20,9 @@ interface FleetRedis extends AutoCloseable {
   /** CPU time (user + system) the Redis server(s) used so far. */
   long cpuNanos();
 
+  /** What the server(s) counted so far (commands, requests, bytes), summed over the nodes. */
+  RedisCounts counts();
+
   /** e.g. {@code standalone, embedded, no persistence}: for the report's notes. */
   String describe();
 

@@ -36,11 +36,12 @@ enum RedisTopology {
    *
    * @param standalone brings up the one server of {@link #STANDALONE} (the bench's embedded one, or REDIS_URL's)
    * @param dir where the cluster's nodes keep their data
+   * @param persist the cluster's nodes write every change to disk before they answer ({@code --redis-persist})
    */
-  FleetRedis start(Supplier<FleetRedis> standalone, Path dir) {
+  FleetRedis start(Supplier<FleetRedis> standalone, Path dir, boolean persist) {
     return switch (this) {
       case STANDALONE -> standalone.get();
-      case CLUSTER -> ClusterRedis.start(dir);
+      case CLUSTER -> ClusterRedis.start(dir, persist);
     };
   }
 }

@@ -58,6 +58,17 @@ final class StandaloneRedis implements FleetRedis {
     return cpuNanos(client.send(Request.cmd(Command.INFO).arg("cpu")).await().toString());
   }
 
+  @Override
+  public RedisCounts counts() {
+    return counts(client);
+  }
+
+  /** One server's counters: {@code INFO commandstats} and {@code INFO stats}. */
+  static RedisCounts counts(Redis server) {
+    return RedisCounts.parse(server.send(Request.cmd(Command.INFO).arg("commandstats")).await().toString(),
+        server.send(Request.cmd(Command.INFO).arg("stats")).await().toString());
+  }
+
   /** The CPU time an {@code INFO cpu} answer reports. */
   static long cpuNanos(String info) {
     return (long) ((field(info, "used_cpu_user") + field(info, "used_cpu_sys")) * 1e9);

@@ -41,18 +41,24 @@ public final class Leases {
     return lease.run(LeaseScript.Action.RELEASE, worker, token, 0);
   }
 
-  /** Who holds each of {@code workers}' leases, in order: a token, or null when nobody does. */
+  /**
+   * Who holds each of {@code workers}' leases, in order: a token, or null when nobody does. One GET per lease on one
+   * connection (pipelined), not one MGET: the lease keys lie in as many slots as there are workers, and
+   * vertx-redis-client 5.0's Cluster mode splits a cross-slot MGET per slot and joins the answers in no set order
+   * (fixed upstream only after 5.0.10), so an MGET there put holders against the wrong worker ids.
+   */
   public Future<List<String>> holders(List<String> workers) {
-    Request get = Request.cmd(Command.MGET);
-    workers.forEach(worker -> get.arg(RedisKeys.lease(worker)));
-    return redis.send(get).map(answer -> {
-      List<String> holders = new ArrayList<>(workers.size());
-      for (int i = 0; i < workers.size(); i++) {
-        Response holder = answer.get(i);
-        holders.add(holder == null ? null : holder.toString());
-      }
-      return holders;
+    return redis.connect().compose(connection -> {
+      List<Future<Response>> answers = new ArrayList<>(workers.size());
+      workers.forEach(worker -> answers.add(connection.send(Request.cmd(Command.GET).arg(RedisKeys.lease(worker)))));
+      return Future.all(answers).<List<String>>map(all -> tokens(answers)).eventually(connection::close);
     });
+  }
+
+  private static List<String> tokens(List<Future<Response>> answers) {
+    List<String> holders = new ArrayList<>(answers.size());
+    answers.forEach(answer -> holders.add(answer.result() == null ? null : answer.result().toString()));
+    return holders;
   }
 
   /** {@code process} is alive in {@code poolName} for {@code ttlMs} more; answers how many members are. */

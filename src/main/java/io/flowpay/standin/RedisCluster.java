@@ -19,10 +19,11 @@ import redis.embedded.core.ExecutableProvider;
 
 /**
  * A Redis Cluster of primaries formed on loopback from the redis-server binary the embedded-redis jar ships
- * (6.2.6): each node a process with {@code cluster-enabled yes} and an append-only file in its own folder, met
- * with {@code CLUSTER MEET}, the 16384 slots split evenly with {@code CLUSTER ADDSLOTS}, returned once every node
- * says {@code cluster_state:ok}. A node can be {@link #restart restarted} on its port with its data and its
- * {@code nodes.conf}: it comes back owning the same slots. For tests and the bench, not for money (no replicas).
+ * (6.2.6): each node a process with {@code cluster-enabled yes} in its own folder, met with {@code CLUSTER MEET},
+ * the 16384 slots split evenly with {@code CLUSTER ADDSLOTS}, returned once every node says {@code cluster_state:ok}.
+ * A node can be {@link #restart restarted} on its port with its {@code nodes.conf}: it comes back owning the same
+ * slots, and with its data when the nodes keep an append-only file ({@link Persistence#APPEND_FSYNC_ALWAYS}, as
+ * {@link #start(Path, int)} does). For tests and the bench, not for money (no replicas).
  *
  * <p>Talks to the nodes over plain sockets (RESP), so it needs no Vert.x.
  */
@@ -32,8 +33,23 @@ public final class RedisCluster implements AutoCloseable {
   private static final long READY_MS = 30_000;
 
   private final Path dir;
+  private final Persistence persistence;
   private final File binary;
   private final List<Node> nodes = new ArrayList<>();
+
+  /** What a node keeps on disk. */
+  public enum Persistence {
+    /** {@code appendonly yes}, {@code appendfsync always}: every write on disk before the answer; a restart keeps it. */
+    APPEND_FSYNC_ALWAYS("appendonly yes", "appendfsync always"),
+    /** Nothing (no AOF, no snapshots), as the bench's standalone Redis runs: a restarted node comes back empty. */
+    NONE("appendonly no");
+
+    private final List<String> lines;
+
+    Persistence(String... lines) {
+      this.lines = List.of(lines);
+    }
+  }
 
   /** One primary: its port (its cluster bus is port + 10000) and its process while it runs. */
   public static final class Node {
@@ -55,8 +71,9 @@ public final class RedisCluster implements AutoCloseable {
     }
   }
 
-  private RedisCluster(Path dir) {
+  private RedisCluster(Path dir, Persistence persistence) {
     this.dir = dir;
+    this.persistence = persistence;
     try {
       this.binary = ExecutableProvider.newJarResourceProvider().get();
     } catch (IOException e) {
@@ -64,12 +81,20 @@ public final class RedisCluster implements AutoCloseable {
     }
   }
 
-  /** Starts {@code primaries} nodes with their data under {@code dir}, forms the cluster, and waits until it is ok. */
+  /**
+   * Starts {@code primaries} nodes with their data under {@code dir} (each write in its append-only file before it
+   * is answered, so a {@link #restart} keeps it), forms the cluster, and waits until it is ok.
+   */
   public static RedisCluster start(Path dir, int primaries) {
+    return start(dir, primaries, Persistence.APPEND_FSYNC_ALWAYS);
+  }
+
+  /** As {@link #start(Path, int)}, the nodes keeping on disk what {@code persistence} says. */
+  public static RedisCluster start(Path dir, int primaries, Persistence persistence) {
     if (primaries < 1 || primaries > SLOTS) {
       throw new IllegalArgumentException("a cluster needs 1 to " + SLOTS + " primaries (got " + primaries + ")");
     }
-    RedisCluster cluster = new RedisCluster(dir);
+    RedisCluster cluster = new RedisCluster(dir, persistence);
     try {
       for (int i = 0; i < primaries; i++) {
         cluster.nodes.add(cluster.launch(cluster.newNode()));
@@ -92,8 +117,8 @@ public final class RedisCluster implements AutoCloseable {
   }
 
   /**
-   * Kills node {@code index} (SIGKILL: what an outage does), starts it again on the same port with its data and
-   * nodes.conf, and waits until the whole cluster is ok again.
+   * Kills node {@code index} (SIGKILL: what an outage does), starts it again on the same port with its nodes.conf
+   * (and its data, unless the nodes run without persistence), and waits until the whole cluster is ok again.
    */
   public void restart(int index) {
     Node node = nodes.get(index);
@@ -180,9 +205,11 @@ public final class RedisCluster implements AutoCloseable {
     Path home = dir.resolve("node-" + port);
     try {
       Files.createDirectories(home);
-      String conf = String.join("\n", "port " + port, "bind 127.0.0.1", "dir " + home.toAbsolutePath(),
-          "cluster-enabled yes", "cluster-config-file nodes.conf", "cluster-node-timeout 2000",
-          "appendonly yes", "appendfsync always", "save \"\"", "");
+      List<String> lines = new ArrayList<>(List.of("port " + port, "bind 127.0.0.1", "dir " + home.toAbsolutePath(),
+          "cluster-enabled yes", "cluster-config-file nodes.conf", "cluster-node-timeout 2000"));
+      lines.addAll(persistence.lines);
+      lines.add("save \"\"");
+      String conf = String.join("\n", lines) + "\n";
       return new Node(port, Files.writeString(home.resolve("redis.conf"), conf));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the config of a cluster node in " + home, e);
