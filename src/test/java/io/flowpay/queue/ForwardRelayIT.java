@@ -4,30 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.flowpay.TestRedis;
 import io.flowpay.flow.Caller;
-import io.flowpay.flow.Effects;
 import io.flowpay.flow.Ids;
-import io.flowpay.flow.RunResult;
-import io.flowpay.flow.RunStatus;
 import io.flowpay.flow.Task;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisConnection;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The forward stream (what a commit writes for other workers and for a chain whose home is another worker) and its
@@ -35,49 +23,23 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * nothing twice; and whatever order the workers' relays run in, a chain never reads settled while a task of it is
  * still to run.
  */
-@ExtendWith(TestRedis.Extension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ForwardRelayIT {
+class ForwardRelayIT extends QueueFixture {
 
   private static final long RETENTION = 3_600;
 
-  private Vertx vertx;
-  private Redis redis;
-  private RedisConnection reader;
-  private RedisTaskQueue queue;
-
-  @BeforeAll
-  void connect(TestRedis testRedis) {
-    vertx = Vertx.vertx();
-    RedisOptions options = new RedisOptions().setConnectionString(testRedis.url())
-        .setPreferredProtocolVersion(ProtocolVersion.RESP2);
-    redis = Redis.createClient(vertx, options);
-    reader = Redis.createClient(vertx, options).connect().await();
-    queue = new RedisTaskQueue(redis, 0, RETENTION);
-  }
-
-  @AfterAll
-  void close() {
-    vertx.close().await();
+  @Override
+  RedisTaskQueue queue(Redis redis) {
+    return new RedisTaskQueue(redis, 0, RETENTION);
   }
 
   @Test
   void aForwardEntryRelayedTwiceDeliversItsTaskOnceAndCountsItsRunOnce() {
-    String home = worker();
-    String other = worker();
-    String target = worker();
-    Task main = Task.main("main", home, "ctx-" + Ids.newId(), Caller.CLI, new JsonObject());
-    queue.start(main).await();
-    Delivery first = readOne(home);
-    Task onOther = first.task().child("step", other, "ctx-" + Ids.newId(), Caller.FLOW, null, null);
-    commit(first, List.of(onOther), List.of());
-    queue.relayForwards(home).await();
-    Delivery second = readOne(other);
-    assertEquals(onOther.taskId(), second.task().taskId(), "the dispatch reached the other worker");
-    Task onTarget = second.task().child("step", target, "ctx-" + Ids.newId(), Caller.FLOW, null, null);
-    commit(second, List.of(onTarget), List.of());
-    Response forwarded = send(Request.cmd(Command.XRANGE).arg(RedisKeys.forward(other)).arg("-").arg("+"));
-    assertEquals(2, forwarded.size(), "the chain's part for its home, then the task for the target");
+    Hops hops = chainOverThreeWorkers();
+    String other = hops.other();
+    String target = hops.target();
+    Task main = hops.main();
+    Task onTarget = hops.onTarget();
+    Response forwarded = hops.forwarded();
 
     assertEquals(2, queue.relayForwards(other).await());
     // A crash after applying, before removing: the same entries (same ids) are relayed again.
@@ -105,20 +67,13 @@ class ForwardRelayIT {
    */
   @Test
   void entriesTheReleaseBeforeAppliedButLeftAreNotAppliedAgainAfterTheUpgrade() {
-    String home = worker();
-    String other = worker();
-    String target = worker();
-    Task main = Task.main("main", home, "ctx-" + Ids.newId(), Caller.CLI, new JsonObject());
-    queue.start(main).await();
-    Delivery first = readOne(home);
-    Task onOther = first.task().child("step", other, "ctx-" + Ids.newId(), Caller.FLOW, null, null);
-    commit(first, List.of(onOther), List.of());
-    queue.relayForwards(home).await();
-    Delivery second = readOne(other);
-    Task onTarget = second.task().child("step", target, "ctx-" + Ids.newId(), Caller.FLOW, null, null);
-    commit(second, List.of(onTarget), List.of());
-    Response forwarded = send(Request.cmd(Command.XRANGE).arg(RedisKeys.forward(other)).arg("-").arg("+"));
-    assertEquals(2, forwarded.size(), "the chain's part for its home, then the task for the target");
+    Hops hops = chainOverThreeWorkers();
+    String home = hops.home();
+    String other = hops.other();
+    String target = hops.target();
+    Task main = hops.main();
+    Task onTarget = hops.onTarget();
+    Response forwarded = hops.forwarded();
     ChainStatus before = queue.chain(main.chainId()).await();
     // As the release before marked them once applied: '<worker>/<entry id>' at the chain's home, 'task:<id>' at
     // the target, each to be forgotten an hour on. Its relay applied both; the crash came before it removed them.
@@ -132,7 +87,7 @@ class ForwardRelayIT {
     assertEquals(0, length(Command.XLEN, RedisKeys.tasks(target)), "the task it delivered is not delivered again");
     assertEquals(before.runs(), queue.chain(main.chainId()).await().runs(), "the run it counted is not counted again");
     assertEquals(0, length(Command.XLEN, RedisKeys.forward(other)), "nothing left to relay");
-    Task later = second.task().child("step", target, "ctx-" + Ids.newId(), Caller.FLOW, null, null);
+    Task later = hops.second().task().child("step", target, "ctx-" + Ids.newId(), Caller.FLOW, null, null);
     send(Request.cmd(Command.XADD).arg(RedisKeys.forward(other)).arg("*").arg("to").arg(target).arg("id")
         .arg(later.taskId()).arg("task").arg(later.encode()));
     assertEquals(1, queue.relayForwards(other).await());
@@ -207,32 +162,26 @@ class ForwardRelayIT {
     assertEquals(runs, chain.runs(), "seed " + seed + ": every run counted once at the chain's home");
   }
 
-  private void commit(Delivery delivery, List<Task> dispatches, List<Task> timers) {
-    Effects effects = new Effects();
-    dispatches.forEach(effects::dispatch);
-    timers.forEach(timer -> effects.after(0, timer));
-    Commit commit = queue.commit(delivery, queue.load(delivery.task()).await(),
-        new RunResult(RunStatus.OK, effects, null, System.currentTimeMillis(), 10)).await();
-    assertEquals(Commit.Outcome.COMMITTED, commit.outcome());
-  }
+  /** A chain homed on one worker whose task on a second dispatched to a third: the second's forward entries, unrelayed. */
+  private record Hops(String home, String other, String target, Task main, Delivery second, Task onTarget,
+      Response forwarded) {}
 
-  private Delivery readOne(String worker) {
-    List<Delivery> read = queue.read(reader, worker, 1, 1).await();
-    assertEquals(1, read.size(), "a task for " + worker);
-    return read.get(0);
-  }
-
-  private long length(Command command, String key) {
-    return send(Request.cmd(command).arg(key)).toLong();
-  }
-
-  private Response send(Request request) {
-    return redis.send(request).await();
-  }
-
-  private String worker() {
-    String worker = "fw-" + Ids.newId().substring(0, 10);
-    queue.ensureGroup(worker).await();
-    return worker;
+  private Hops chainOverThreeWorkers() {
+    String home = worker();
+    String other = worker();
+    String target = worker();
+    Task main = Task.main("main", home, "ctx-" + Ids.newId(), Caller.CLI, new JsonObject());
+    queue.start(main).await();
+    Delivery first = readOne(home);
+    Task onOther = first.task().child("step", other, "ctx-" + Ids.newId(), Caller.FLOW, null, null);
+    commit(first, List.of(onOther), List.of());
+    queue.relayForwards(home).await();
+    Delivery second = readOne(other);
+    assertEquals(onOther.taskId(), second.task().taskId(), "the dispatch reached the other worker");
+    Task onTarget = second.task().child("step", target, "ctx-" + Ids.newId(), Caller.FLOW, null, null);
+    commit(second, List.of(onTarget), List.of());
+    Response forwarded = send(Request.cmd(Command.XRANGE).arg(RedisKeys.forward(other)).arg("-").arg("+"));
+    assertEquals(2, forwarded.size(), "the chain's part for its home, then the task for the target");
+    return new Hops(home, other, target, main, second, onTarget, forwarded);
   }
 }

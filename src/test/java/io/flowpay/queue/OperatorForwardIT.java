@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.flowpay.TestRedis;
 import io.flowpay.flow.Caller;
 import io.flowpay.flow.Effects;
 import io.flowpay.flow.Ids;
@@ -14,24 +13,16 @@ import io.flowpay.flow.RunResult;
 import io.flowpay.flow.RunStatus;
 import io.flowpay.flow.Task;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisConnection;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Operators' repairs ({@code dead retry}, {@code dead drop}, {@code runs --retry}) of a task whose chain has its home
@@ -41,30 +32,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the task runs once, a relay repeated after a crash changes nothing, and whatever order workers run and relay in,
  * the chain never reads settled while a task of it is queued or parked.
  */
-@ExtendWith(TestRedis.Extension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OperatorForwardIT {
+class OperatorForwardIT extends QueueFixture {
 
   private static final long RETENTION = 3_600;
 
-  private Vertx vertx;
-  private Redis redis;
-  private RedisConnection reader;
-  private RedisTaskQueue queue;
-
-  @BeforeAll
-  void connect(TestRedis testRedis) {
-    vertx = Vertx.vertx();
-    RedisOptions options = new RedisOptions().setConnectionString(testRedis.url())
-        .setPreferredProtocolVersion(ProtocolVersion.RESP2);
-    redis = Redis.createClient(vertx, options);
-    reader = Redis.createClient(vertx, options).connect().await();
-    queue = new RedisTaskQueue(redis, 0, RETENTION);
-  }
-
-  @AfterAll
-  void close() {
-    vertx.close().await();
+  @Override
+  RedisTaskQueue queue(Redis redis) {
+    return new RedisTaskQueue(redis, 0, RETENTION);
   }
 
   @Test
@@ -317,14 +291,6 @@ class OperatorForwardIT {
     assertEquals(forwarded.size(), queue.relayForwards(worker).await());
   }
 
-  private void commit(Delivery delivery, List<Task> dispatches) {
-    Effects effects = new Effects();
-    dispatches.forEach(effects::dispatch);
-    Commit commit = queue.commit(delivery, queue.load(delivery.task()).await(),
-        new RunResult(RunStatus.OK, effects, null, System.currentTimeMillis(), 10)).await();
-    assertEquals(Commit.Outcome.COMMITTED, commit.outcome());
-  }
-
   private void fail(Delivery delivery) {
     RunResult failed = new RunResult(RunStatus.FAILED, new Effects(),
         new RunError("script_error", "Error: boom", "flows/step.js", 1), System.currentTimeMillis(), 10);
@@ -340,25 +306,5 @@ class OperatorForwardIT {
   private String field(Task main, String name) {
     Response value = send(Request.cmd(Command.HGET).arg(RedisKeys.chain(main.chainId())).arg(name));
     return value == null ? null : value.toString();
-  }
-
-  private Delivery readOne(String worker) {
-    List<Delivery> read = queue.read(reader, worker, 1, 1).await();
-    assertEquals(1, read.size(), "a task for " + worker);
-    return read.get(0);
-  }
-
-  private long length(Command command, String key) {
-    return send(Request.cmd(command).arg(key)).toLong();
-  }
-
-  private Response send(Request request) {
-    return redis.send(request).await();
-  }
-
-  private String worker() {
-    String worker = "of-" + Ids.newId().substring(0, 10);
-    queue.ensureGroup(worker).await();
-    return worker;
   }
 }

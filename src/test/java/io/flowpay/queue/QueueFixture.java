@@ -92,4 +92,41 @@ abstract class QueueFixture {
   static RunResult ok(Effects effects) {
     return new RunResult(RunStatus.OK, effects, null, System.currentTimeMillis(), 10);
   }
+
+  /** A new worker id with its stream's consumer group. */
+  String worker() {
+    String worker = "qf-" + Ids.newId().substring(0, 10);
+    queue.ensureGroup(worker).await();
+    return worker;
+  }
+
+  /** Reads the one task waiting for {@code worker}, as that worker. */
+  Delivery readOne(String worker) {
+    List<Delivery> read = queue.read(reader, worker, 1, 1).await();
+    assertEquals(1, read.size(), "a task for " + worker);
+    return read.get(0);
+  }
+
+  /** Commits a successful run of {@code delivery} that dispatched these tasks (and started these timers, due now). */
+  void commit(Delivery delivery, List<Task> dispatches, List<Task> timers) {
+    Effects effects = new Effects();
+    dispatches.forEach(effects::dispatch);
+    timers.forEach(timer -> effects.after(0, timer));
+    Commit commit = queue.commit(delivery, queue.load(delivery.task()).await(),
+        new RunResult(RunStatus.OK, effects, null, System.currentTimeMillis(), 10)).await();
+    assertEquals(Commit.Outcome.COMMITTED, commit.outcome());
+  }
+
+  void commit(Delivery delivery, List<Task> dispatches) {
+    commit(delivery, dispatches, List.of());
+  }
+
+  /** A length ({@code XLEN}, {@code ZCARD}, ...) of {@code key}. */
+  long length(Command command, String key) {
+    return send(Request.cmd(command).arg(key)).toLong();
+  }
+
+  io.vertx.redis.client.Response send(Request request) {
+    return redis.send(request).await();
+  }
 }
