@@ -192,11 +192,9 @@ final class FleetBench {
       progress.flush();
     }
     load.stop();
-    double committed = counted.committedHops(hops);
-    perHop.add(String.format(Locale.ROOT, "Redis per hop, %d process(es) at %d in flight (%d hops ended in %.1f s, %.0f"
-        + " committed = XACK / 2, the divisor): %s; less the polling of an idle second: %s", processes, inFlight, hops,
-        elapsedNanos / 1e9, committed, counted.perHop(committed),
-        counted.less(idle.counts(), elapsedNanos / 1e9 / idle.seconds()).perHop(committed)));
+    perHop.add(String.format(Locale.ROOT, "Redis per hop, %d process(es) at %d in flight (%d hops ended in %.1f s, the"
+        + " divisor): %s; less the polling of an idle second: %s", processes, inFlight, hops, elapsedNanos / 1e9,
+        counted.perHop(hops), counted.less(idle.counts(), elapsedNanos / 1e9 / idle.seconds()).perHop(hops)));
     progress.println("bench: " + perHop.get(perHop.size() - 1));
     progress.flush();
     return rounds;

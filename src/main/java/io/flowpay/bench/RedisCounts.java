@@ -75,16 +75,6 @@ record RedisCounts(Map<String, Long> calls, long reads, long bytesIn, long bytes
         .mapToLong(Map.Entry::getValue).sum();
   }
 
-  /**
-   * Hops by their commits: every hop commits two runs, each acknowledging its task ({@code XACK}), so this counts
-   * the hops whose work Redis did in the window, where the bench's count is of hops that ended in it (they differ by
-   * what was in flight at its edges); {@code fallback} when no task was acknowledged.
-   */
-  double committedHops(double fallback) {
-    long acks = calls.getOrDefault("xack", 0L);
-    return acks == 0 ? fallback : acks / 2.0;
-  }
-
   long scriptCalls() {
     return SCRIPT_CALLS.stream().mapToLong(name -> calls.getOrDefault(name, 0L)).sum();
   }
