@@ -12,16 +12,20 @@ import io.vertx.redis.client.Request;
 import java.nio.file.Path;
 import java.util.List;
 
-/** {@code --redis cluster}: three primaries from the bundled redis-server, formed into a Redis Cluster for the run. */
+/**
+ * {@code --redis cluster}: primaries from the bundled redis-server ({@code --cluster-primaries}, 3 by default),
+ * formed into a Redis Cluster for the run.
+ */
 final class ClusterRedis implements FleetRedis {
 
-  static final int PRIMARIES = 3;
+  static final int DEFAULT_PRIMARIES = 3;
 
   private final RedisCluster cluster;
   private final RedisCluster.Persistence persistence;
   private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
   /** One plain client per node: {@code INFO cpu} is per server. */
   private final List<Redis> nodes;
+  private final List<ServerSwitches> switches;
 
   /** Stops the nodes when the bench is stopped (Ctrl-C, SIGTERM) rather than left to end. */
   private final Thread hook;
@@ -33,6 +37,7 @@ final class ClusterRedis implements FleetRedis {
     Runtime.getRuntime().addShutdownHook(hook);
     this.nodes = cluster.endpoints().stream()
         .map(url -> Redis.createClient(vertx, new RedisOptions().setConnectionString(url))).toList();
+    this.switches = nodes.stream().map(ServerSwitches::of).toList();
   }
 
   /**
@@ -40,11 +45,13 @@ final class ClusterRedis implements FleetRedis {
    *
    * @param persist each node writes every change to its append-only file before it answers ({@code --redis-persist});
    *     else nothing is kept on disk, as the bench's standalone Redis runs, so that both topologies compare alike
+   * @param primaries how many ({@code --cluster-primaries}): 1 runs Cluster's code (the client's Cluster mode, a
+   *     cluster-enabled server) on one server, to tell what Cluster costs from what spreading over servers costs
    */
-  static ClusterRedis start(Path dir, boolean persist) {
+  static ClusterRedis start(Path dir, boolean persist, int primaries) {
     RedisCluster.Persistence persistence = persist ? RedisCluster.Persistence.APPEND_FSYNC_ALWAYS
         : RedisCluster.Persistence.NONE;
-    return new ClusterRedis(RedisCluster.start(dir, PRIMARIES, persistence), persistence);
+    return new ClusterRedis(RedisCluster.start(dir, primaries, persistence), persistence);
   }
 
   @Override
@@ -65,15 +72,15 @@ final class ClusterRedis implements FleetRedis {
   @Override
   public RedisCounts counts() {
     RedisCounts total = RedisCounts.NONE;
-    for (Redis node : nodes) {
-      total = total.plus(StandaloneRedis.counts(node));
+    for (int i = 0; i < nodes.size(); i++) {
+      total = total.plus(switches.get(i).add(StandaloneRedis.counts(nodes.get(i))));
     }
     return total;
   }
 
   @Override
   public String describe() {
-    return "Redis Cluster of " + PRIMARIES + " primaries (bundled redis-server, "
+    return "Redis Cluster of " + nodes.size() + " primar" + (nodes.size() == 1 ? "y" : "ies") + " (bundled redis-server, "
         + (persistence == RedisCluster.Persistence.NONE ? "no persistence" : "appendfsync always") + ", no replicas)";
   }
 

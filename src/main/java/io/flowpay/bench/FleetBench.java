@@ -71,7 +71,7 @@ final class FleetBench {
     Path logs = createDirectories(dir.resolve("fleet-logs"));
     try (CannedStripe standIn = CannedStripe.start(stripeLatencyMs);
         FleetRedis redis = RedisTopology.parse(fleet.redis).start(standalone, dir.resolve("redis-cluster"),
-            persist)) {
+            persist, fleet.clusterPrimaries)) {
       List<String> notes = notes(loadBefore, redis, standIn, logs);
       List<Report.Row> rows = new ArrayList<>();
       for (int processes : fleet.processes) {

@@ -20,6 +20,11 @@ final class FleetOptions {
       description = "With --processes: the Redis they share: standalone (default) or cluster.")
   String redis;
 
+  @Option(names = "--cluster-primaries", defaultValue = "" + ClusterRedis.DEFAULT_PRIMARIES, paramLabel = "N",
+      description = "With --redis cluster: the cluster's primaries (default: ${DEFAULT-VALUE}); 1 runs Cluster mode on"
+          + " one server, to tell what Cluster costs from what spreading the load over servers costs.")
+  int clusterPrimaries;
+
   @Option(names = "--worker-ids", defaultValue = "" + DEFAULT_WORKER_IDS, paramLabel = "COUNT",
       description = "With --processes: worker ids in the pool the processes share (default: ${DEFAULT-VALUE}).")
   int workerIds;
@@ -35,7 +40,7 @@ final class FleetOptions {
 
   /** Without {@code --processes}, a message naming its options that were given (they would do nothing); else null. */
   String strayProblem(ParseResult given) {
-    List<String> stray = Stream.of("--redis", "--worker-ids", "--lease-ttl-ms").filter(given::hasMatchedOption).toList();
+    List<String> stray = Stream.of("--redis", "--cluster-primaries", "--worker-ids", "--lease-ttl-ms").filter(given::hasMatchedOption).toList();
     return enabled() || stray.isEmpty() ? null : String.join(", ", stray) + " only apply with --processes N (e.g."
         + " --processes 1,2); the in-process modes run on one Redis";
   }
@@ -55,9 +60,13 @@ final class FleetOptions {
     if (leaseTtlMs < 1_000 || leaseTtlMs > 600_000) {
       return "--lease-ttl-ms takes 1000 to 600000 (worker.leaseTtlMs's range)";
     }
+    if (clusterPrimaries < 1 || clusterPrimaries > 16) {
+      return "--cluster-primaries takes 1 to 16";
+    }
     try {
-      RedisTopology.parse(redis);
-      return null;
+      RedisTopology topology = RedisTopology.parse(redis);
+      return topology != RedisTopology.CLUSTER && clusterPrimaries != ClusterRedis.DEFAULT_PRIMARIES
+          ? "--cluster-primaries only applies with --redis cluster" : null;
     } catch (IllegalArgumentException bad) {
       return bad.getMessage();
     }

@@ -15,7 +15,7 @@ enum RedisTopology {
   STANDALONE,
 
   /**
-   * Three primaries from the bundled redis-server formed into a Redis Cluster ({@link ClusterRedis}); the
+   * Primaries from the bundled redis-server formed into a Redis Cluster ({@link ClusterRedis}); the
    * children run in {@code redis.mode "cluster"}, and Redis's CPU is the sum over the primaries.
    */
   CLUSTER;
@@ -37,11 +37,12 @@ enum RedisTopology {
    * @param standalone brings up the one server of {@link #STANDALONE} (the bench's embedded one, or REDIS_URL's)
    * @param dir where the cluster's nodes keep their data
    * @param persist the cluster's nodes write every change to disk before they answer ({@code --redis-persist})
+   * @param primaries the cluster's primaries ({@code --cluster-primaries})
    */
-  FleetRedis start(Supplier<FleetRedis> standalone, Path dir, boolean persist) {
+  FleetRedis start(Supplier<FleetRedis> standalone, Path dir, boolean persist, int primaries) {
     return switch (this) {
       case STANDALONE -> standalone.get();
-      case CLUSTER -> ClusterRedis.start(dir, persist);
+      case CLUSTER -> ClusterRedis.start(dir, persist, primaries);
     };
   }
 }

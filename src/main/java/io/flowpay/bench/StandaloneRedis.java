@@ -18,6 +18,8 @@ final class StandaloneRedis implements FleetRedis {
   private final String description;
   private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
   private final Redis client;
+  /** The embedded server's context switches; null for REDIS_URL's (maybe another machine's). */
+  private final ServerSwitches switches;
 
   /** The bench's embedded server, closed with this; {@code description} says how it runs. */
   static StandaloneRedis embedded(EmbeddedRedis server, String description) {
@@ -45,6 +47,7 @@ final class StandaloneRedis implements FleetRedis {
       throw new FlowpayFailure(FlowpayFailure.Kind.REDIS_UNAVAILABLE, "cannot reach the Redis of REDIS_URL ("
           + unreachable.getMessage() + "): start it, or unset REDIS_URL to use the embedded one");
     }
+    this.switches = embedded == null ? null : ServerSwitches.of(client);
   }
 
   @Override
@@ -60,7 +63,8 @@ final class StandaloneRedis implements FleetRedis {
 
   @Override
   public RedisCounts counts() {
-    return counts(client);
+    RedisCounts counts = counts(client);
+    return switches == null ? counts : switches.add(counts);
   }
 
   /** One server's counters: {@code INFO commandstats} and {@code INFO stats}. */

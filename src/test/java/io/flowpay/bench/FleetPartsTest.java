@@ -34,6 +34,19 @@ class FleetPartsTest {
         .problem());
   }
 
+  @Test
+  void clusterPrimariesAreCheckedAndOnlyGoWithACluster() {
+    FleetOptions one = options(List.of(1), 16, 10_000, "cluster");
+    one.clusterPrimaries = 1;
+    assertNull(one.problem());
+    FleetOptions none = options(List.of(1), 16, 10_000, "cluster");
+    none.clusterPrimaries = 0;
+    assertEquals("--cluster-primaries takes 1 to 16", none.problem());
+    FleetOptions standalone = options(List.of(1), 16, 10_000, "standalone");
+    standalone.clusterPrimaries = 1;
+    assertEquals("--cluster-primaries only applies with --redis cluster", standalone.problem());
+  }
+
   /** Fails before anything starts (no Redis, no socket): the in-process bench would silently ignore them. */
   @Test
   void fleetOptionsWithoutProcessesAreAUsageErrorNamingThem() {
@@ -72,6 +85,7 @@ class FleetPartsTest {
     options.workerIds = workerIds;
     options.leaseTtlMs = leaseTtlMs;
     options.redis = redis;
+    options.clusterPrimaries = ClusterRedis.DEFAULT_PRIMARIES;
     return options;
   }
 }

@@ -32,15 +32,31 @@ class RedisCountsTest {
 
   @Test
   void theIdlePollingIsTakenOffScaledToTheRoundsLengthNeverBelowZero() {
-    RedisCounts round = new RedisCounts(Map.of("evalsha", 100L, "zrangebyscore", 30L, "xadd", 50L), 400, 9_000, 4_000);
-    RedisCounts idleSecond = new RedisCounts(Map.of("zrangebyscore", 2L, "time", 1L), 3, 100, 50);
+    RedisCounts round = new RedisCounts(Map.of("evalsha", 100L, "zrangebyscore", 30L, "xadd", 50L), 400, 9_000, 4_000,
+        120, 40);
+    RedisCounts idleSecond = new RedisCounts(Map.of("zrangebyscore", 2L, "time", 1L), 3, 100, 50, 10, 1);
 
     RedisCounts hops = round.less(idleSecond, 10);
 
     assertEquals(Map.of("evalsha", 100L, "zrangebyscore", 10L, "xadd", 50L), hops.calls());
-    assertEquals(new RedisCounts(Map.of(), 370, 8_000, 3_500), new RedisCounts(Map.of(), hops.reads(), hops.bytesIn(),
-        hops.bytesOut()));
+    assertEquals(new RedisCounts(Map.of(), 370, 8_000, 3_500, 20, 30), new RedisCounts(Map.of(), hops.reads(),
+        hops.bytesIn(), hops.bytesOut(), hops.waits(), hops.preempted()));
     assertEquals(0, round.less(idleSecond, 1_000).reads(), "never below 0");
+  }
+
+  @Test
+  void serverContextSwitchesAreSummedAndPrintedPerHopOnlyWhenCounted() {
+    String status = "Name:\tredis-server\nvoluntary_ctxt_switches:\t350\nnonvoluntary_ctxt_switches:\t48\n";
+    RedisCounts one = RedisCounts.NONE.withSwitches(ServerSwitches.field(status, "voluntary_ctxt_switches"),
+        ServerSwitches.field(status, "nonvoluntary_ctxt_switches"));
+    RedisCounts two = one.plus(RedisCounts.NONE.withSwitches(50, 2));
+
+    assertEquals(400, two.waits());
+    assertEquals(50, two.preempted());
+    assertEquals("requests 0.00, script calls 0.00, commands 0.00 (), bytes in 0 / out 0, server context switches:"
+        + " waits for work 4.00, preempted 0.50", two.perHop(100));
+    assertEquals("requests 0.00, script calls 0.00, commands 0.00 (), bytes in 0 / out 0", RedisCounts.NONE.perHop(100),
+        "a server of REDIS_URL: not counted, not printed");
   }
 
   private static RedisCounts node(String commandstats, long in, long out, long reads) {
