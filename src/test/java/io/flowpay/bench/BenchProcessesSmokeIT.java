@@ -62,6 +62,9 @@ class BenchProcessesSmokeIT {
     assertTrue(Double.parseDouble(row[header.indexOf("ops_per_s_median")]) > 0, "no hop completed: " + csv.get(1));
     assertTrue(Double.parseDouble(row[header.indexOf("cpu_us_per_op_median")]) > 0, "serve CPU counted: " + csv.get(1));
     assertEquals("0", row[header.indexOf("errors")], "hops failed: " + csv.get(1) + "\n" + stderr);
+    assertTrue(stdout.toString().contains("Redis per hop, 2 process(es) at 4 in flight"), stdout.toString());
+    assertFalse(stdout.toString().contains("server context switches"), "REDIS_URL's server may be another machine's:"
+        + " its context switches are not read\n" + stdout);
 
     Matcher spread = SPREAD.matcher(stderr.toString());
     assertTrue(spread.find(), "the bench says how the leases were spread before measuring:\n" + stderr);
@@ -98,6 +101,9 @@ class BenchProcessesSmokeIT {
     assertEquals(0, code, stdout + "\n" + stderr);
     assertTrue(stdout.toString().contains("Redis Cluster of 3 primaries (bundled redis-server, no persistence"),
         "without --redis-persist the nodes persist nothing, as the standalone Redis: " + stdout);
+    assertTrue(stdout.toString().matches("(?s).*Redis per hop, 2 process\\(es\\) at 4 in flight .*server context"
+        + " switches: waits for work \\d+\\.\\d\\d, preempted \\d+\\.\\d\\d.*"), "the nodes the bench started: their"
+        + " context switches per hop\n" + stdout);
     List<String> csv = Files.readAllLines(out.resolve("fleet.csv"));
     List<String> header = Arrays.asList(csv.get(0).split(","));
     String[] row = csv.get(1).split(",");
