@@ -17,7 +17,6 @@ import io.flowpay.flow.Caller;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.Task;
 import io.flowpay.queue.ChainStatus;
-import io.flowpay.queue.ChainWatch;
 import io.flowpay.queue.RedisKeys;
 import io.flowpay.queue.RedisTaskQueue;
 import io.vertx.core.Vertx;
@@ -29,10 +28,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,7 +36,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -81,17 +76,17 @@ class CrashRecoveryIT {
       // some while calls are in flight and some between an answer and its enqueue.
       List<String> killedAt = new ArrayList<>();
       for (int kill = 1; kill <= KILLS; kill++) {
-        child = serve(config, redis);
+        child = KilledServe.serve(config, redis, "sk_test_crash_recovery");
         int target = kill * 2 * CHAINS / (KILLS + 1) + random.nextInt(11) - 5;
         awaitStripeRequests(vertx, stripe, target);
         killedAt.add(stripe.getAllServeEvents().size() + " requests/" + settledCount(queue, tasks) + " settled");
-        child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        KilledServe.kill(child);
       }
       long restarted = System.nanoTime();
-      child = serve(config, redis);
+      child = KilledServe.serve(config, redis, "sk_test_crash_recovery");
       Map<String, List<JsonObject>> runs = new HashMap<>();
       for (Task task : tasks) {
-        runs.put(task.chainId(), settle(vertx, redis, queue, task));
+        runs.put(task.chainId(), KilledServe.settle(vertx, redis, queue, task));
       }
       long recoveredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted);
 
@@ -110,9 +105,7 @@ class CrashRecoveryIT {
               + " every chain settled%n", SEED, CHAINS, KILLS, killedAt, requests, perKey.size(), requests - perKey.size(),
           recoveredMs);
     } finally {
-      if (child != null) {
-        child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-      }
+      KilledServe.kill(child);
       client.close();
       vertx.close().await();
       stripe.stop();
@@ -140,16 +133,16 @@ class CrashRecoveryIT {
       List<Task> tasks = startChains(queue, worker, CHAINS);
       List<Long> killedAfterMs = new ArrayList<>();
       for (int kill = 0; kill < 6; kill++) {
-        child = serve(config, redis);
+        child = KilledServe.serve(config, redis, "sk_test_crash_recovery");
         long after = random.nextInt(300);
         vertx.timer(Math.max(1, after)).await();
-        child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        KilledServe.kill(child);
         killedAfterMs.add(after);
       }
       long restarted = System.nanoTime();
-      child = serve(config, redis);
+      child = KilledServe.serve(config, redis, "sk_test_crash_recovery");
       for (Task task : tasks) {
-        settle(vertx, redis, queue, task);
+        KilledServe.settle(vertx, redis, queue, task);
       }
       long recoveredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted);
 
@@ -161,7 +154,7 @@ class CrashRecoveryIT {
       System.out.printf("crash loop (seed %d): %d chains, 6 kills %s ms after serving, 0 dead letters, every chain"
           + " settled %d ms after the last start%n", SEED, CHAINS, killedAfterMs, recoveredMs);
     } finally {
-      stop(child);
+      KilledServe.kill(child);
       client.close();
       vertx.close().await();
       stripe.stop();
@@ -200,7 +193,7 @@ class CrashRecoveryIT {
       int kills = 0;
       long runs = 0;
       while (true) {
-        child = serve(config, redis);
+        child = KilledServe.serve(config, redis, "sk_test_crash_recovery");
         long seen = runs;
         boolean parked = awaitCondition(vertx, () -> runsStarted(client, worker, entry) > seen
             || !queue.deadLetters(worker, "-", 10).await().isEmpty());
@@ -209,12 +202,12 @@ class CrashRecoveryIT {
           break;
         }
         runs = runsStarted(client, worker, entry);
-        child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        KilledServe.kill(child);
         kills++;
         assertTrue(kills <= 6, "parked after a few deaths, not " + kills);
       }
       for (Task task : healthy) {
-        settle(vertx, redis, queue, task);
+        KilledServe.settle(vertx, redis, queue, task);
         assertEquals(new JsonObject().put("runs", 1), queue.contextState(task.contextId()).await());
       }
       List<io.flowpay.queue.DeadLetter> dead = queue.deadLetters(worker, "-", 10).await();
@@ -228,7 +221,7 @@ class CrashRecoveryIT {
       System.out.printf("poison task: parked after %d process deaths (2 alone), %d other chains settled%n", kills,
           healthy.size());
     } finally {
-      stop(child);
+      KilledServe.kill(child);
       client.close();
       vertx.close().await();
     }
@@ -290,12 +283,6 @@ class CrashRecoveryIT {
     return perKey;
   }
 
-  private static void stop(Process child) throws InterruptedException {
-    if (child != null) {
-      child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-    }
-  }
-
   private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder answer(JsonObject body) {
     return aResponse().withStatus(200).withHeader("Content-Type", "application/json")
         .withUniformRandomDelay(5, 120).withBody(body.encode());
@@ -317,38 +304,6 @@ class CrashRecoveryIT {
     return Files.writeString(dir.resolve("flowpay.json"), config.encode());
   }
 
-  /**
-   * Starts {@code flowpay serve} in a child JVM and returns once it serves the worker id: it took the
-   * id's lease (after a kill -9, once the dead process's lease expired).
-   */
-  private static Process serve(Path config, TestRedis redis) throws IOException {
-    Path jar = Path.of("target", "flowpay.jar");
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", Files.exists(jar) ? jar.toString() : System.getProperty("java.class.path"),
-        "io.flowpay.Main", "serve", "--config", config.toString()));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().put("STRIPE_SECRET_KEY", "sk_test_crash_recovery");
-    builder.environment().put("REDIS_URL", redis.url());
-    Process process = builder.start();
-    CompletableFuture<Void> serving = new CompletableFuture<>();
-    Thread pump = new Thread(() -> {
-      try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = out.readLine(); line != null; line = out.readLine()) {
-          if (line.contains(": lease taken;")) {
-            serving.complete(null);
-          }
-        }
-      } catch (IOException closed) {
-        // the process was killed
-      }
-      serving.completeExceptionally(new AssertionError("flowpay serve exited before serving"));
-    }, "crash-child-output");
-    pump.setDaemon(true);
-    pump.start();
-    serving.orTimeout(60, TimeUnit.SECONDS).join();
-    return process;
-  }
-
   private static void awaitStripeRequests(Vertx vertx, WireMockServer stripe, int count) {
     long deadline = System.currentTimeMillis() + 120_000;
     while (stripe.getAllServeEvents().size() < count && System.currentTimeMillis() < deadline) {
@@ -363,19 +318,5 @@ class CrashRecoveryIT {
       settled += status != null && status.settled() ? 1 : 0;
     }
     return settled;
-  }
-
-  /** Follows a chain's run records until it is settled (blocking reads on Redis); returns them in order. */
-  private static List<JsonObject> settle(Vertx vertx, TestRedis redis, RedisTaskQueue queue, Task task) {
-    List<JsonObject> runs = new ArrayList<>();
-    Redis reader = Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.url())
-        .setPreferredProtocolVersion(ProtocolVersion.RESP2));
-    try {
-      ChainStatus status = ChainWatch.follow(queue, reader.connect().await(), task.chainId(), runs::add, 120_000).await();
-      assertTrue(status.settled(), "chain " + task.chainId() + " settled: " + status);
-      return runs;
-    } finally {
-      reader.close();
-    }
   }
 }

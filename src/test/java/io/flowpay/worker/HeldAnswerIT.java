@@ -20,7 +20,6 @@ import io.flowpay.flow.Caller;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.Task;
 import io.flowpay.queue.ChainStatus;
-import io.flowpay.queue.ChainWatch;
 import io.flowpay.queue.DeadLetter;
 import io.flowpay.queue.RedisKeys;
 import io.flowpay.queue.RedisTaskQueue;
@@ -33,10 +32,7 @@ import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,8 +40,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -129,17 +123,17 @@ class HeldAnswerIT {
         }
         List<String> killedAt = new ArrayList<>();
         for (int kill = 1; kill <= KILLS; kill++) {
-          child = serve(config, redis);
+          child = KilledServe.serve(config, redis, "sk_test_held_answers");
           int answers = stripe.getAllServeEvents().size() + 1 + random.nextInt(CHAINS / KILLS);
           int delayMs = random.nextInt(20);
           awaitStripeRequests(vertx, stripe, answers, () -> allSettled(queue, tasks));
           vertx.timer(Math.max(1, delayMs)).await();
           killedAt.add(answers + " answers + " + delayMs + " ms");
-          child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+          KilledServe.kill(child);
         }
-        child = serve(config, redis);
+        child = KilledServe.serve(config, redis, "sk_test_held_answers");
         for (Task task : tasks) {
-          List<JsonObject> runs = settle(vertx, redis, queue, task);
+          List<JsonObject> runs = KilledServe.settle(vertx, redis, queue, task);
           assertEquals(List.of("pay", "new_create_payment_intent_response", "new_confirm_payment_intent_response"),
               field(runs, "flow"), "runs of chain " + task.chainId() + " (seed " + seed + ")");
           assertEquals(new JsonObject().put("created", 1).put("confirmed", 1), queue.contextState(task.contextId())
@@ -153,13 +147,11 @@ class HeldAnswerIT {
         System.out.printf("held answers, kill -9 (seed %d): %d chains, kills at %s, %d Stripe requests for %d calls,"
             + " 0 lost, one response run per call%n", seed, CHAINS, killedAt, stripe.getAllServeEvents().size(),
             perKey.size());
-        child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        KilledServe.kill(child);
         child = null;
       }
     } finally {
-      if (child != null) {
-        child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-      }
+      KilledServe.kill(child);
       client.close();
       vertx.close().await();
       stripe.stop();
@@ -299,36 +291,6 @@ class HeldAnswerIT {
     return Files.writeString(dir.resolve("flowpay-" + worker + ".json"), config.encode());
   }
 
-  /** Starts {@code flowpay serve} in a child JVM; returns once it took the worker id's lease. */
-  private static Process serve(Path config, TestRedis redis) throws IOException {
-    Path jar = Path.of("target", "flowpay.jar");
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", Files.exists(jar) ? jar.toString() : System.getProperty("java.class.path"),
-        "io.flowpay.Main", "serve", "--config", config.toString()));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().put("STRIPE_SECRET_KEY", "sk_test_held_answers");
-    builder.environment().put("REDIS_URL", redis.url());
-    Process process = builder.start();
-    CompletableFuture<Void> serving = new CompletableFuture<>();
-    Thread pump = new Thread(() -> {
-      try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-          StandardCharsets.UTF_8))) {
-        for (String line = out.readLine(); line != null; line = out.readLine()) {
-          if (line.contains(": lease taken;")) {
-            serving.complete(null);
-          }
-        }
-      } catch (IOException closed) {
-        // the process was killed
-      }
-      serving.completeExceptionally(new AssertionError("flowpay serve exited before serving"));
-    }, "held-answer-child-output");
-    pump.setDaemon(true);
-    pump.start();
-    serving.orTimeout(60, TimeUnit.SECONDS).join();
-    return process;
-  }
-
   /** Waits until Stripe was asked {@code count} times, or every chain settled (no more requests come). */
   private static void awaitStripeRequests(Vertx vertx, WireMockServer stripe, int count, BooleanSupplier settled) {
     long deadline = System.currentTimeMillis() + 120_000;
@@ -348,20 +310,5 @@ class HeldAnswerIT {
       }
     }
     return true;
-  }
-
-  /** Follows a chain's run records until it is settled (blocking reads on Redis); returns them in order. */
-  private static List<JsonObject> settle(Vertx vertx, TestRedis redis, RedisTaskQueue queue, Task task) {
-    List<JsonObject> runs = new ArrayList<>();
-    Redis reader = Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.url())
-        .setPreferredProtocolVersion(ProtocolVersion.RESP2));
-    try {
-      ChainStatus status = ChainWatch.follow(queue, reader.connect().await(), task.chainId(), runs::add, 120_000)
-          .await();
-      assertTrue(status.settled(), "chain " + task.chainId() + " settled: " + status);
-      return runs;
-    } finally {
-      reader.close();
-    }
   }
 }
