@@ -37,13 +37,15 @@ final class Bench {
         settings.rounds(), settings.roundMs() / 1000.0, settings.warmupMs() / 1000.0));
     int most = concurrency.stream().mapToInt(Integer::intValue).max().orElse(1);
     List<Report.Row> rows = new ArrayList<>();
+    List<String> perHop = new ArrayList<>();
     for (String mode : modes) {
       try (Load load = Modes.create(mode, redisUrl, standIn.baseUrl(), most)) {
         for (int inFlight : concurrency) {
-          rows.add(new Report.Row(mode, inFlight, measure(mode, load, inFlight)));
+          rows.add(new Report.Row(mode, inFlight, measure(mode, load, inFlight, perHop)));
         }
       }
     }
+    notes.addAll(perHop);
     return new Report(rows, notes);
   }
 
@@ -70,17 +72,27 @@ final class Bench {
     }
   }
 
-  private List<Round> measure(String mode, Load load, int inFlight) {
+  /**
+   * The rounds of {@code mode} at {@code inFlight}; adds to {@code perHop} what the rounds asked of Redis per
+   * operation (exact counts, where times on a busy machine are not).
+   */
+  private List<Round> measure(String mode, Load load, int inFlight, List<String> perHop) {
     Recorder recorder = new Recorder();
     load.start(inFlight, recorder);
     warmUp(recorder);
     List<Round> rounds = new ArrayList<>();
+    RedisCounts counted = RedisCounts.NONE;
+    long ops = 0;
     for (int i = 1; i <= settings.rounds(); i++) {
+      RedisCounts before = probe.counts();
       Probe.Mark mark = probe.mark();
       recorder.open();
       pause(settings.roundMs());
       recorder.awaitFirstOperation(FIRST_OP_WAIT_MS);
-      Round round = probe.round(mark, recorder.close());
+      Recorder.Window window = recorder.close();
+      counted = counted.plus(probe.counts().since(before));
+      ops += window.ops();
+      Round round = probe.round(mark, window);
       rounds.add(round);
       progress.printf(Locale.ROOT, "bench: %s at %d in flight, round %d/%d: %.0f ops/s, p99 %.2f ms, %d error(s)%n",
           mode, inFlight, i, settings.rounds(), round.opsPerSecond(), round.p99Ms(), round.errors());
@@ -88,6 +100,8 @@ final class Bench {
       pause(Math.min(500, settings.roundMs() / 4));
     }
     load.stop();
+    perHop.add(String.format(Locale.ROOT, "Redis per operation, %s at %d in flight (%d operations in the rounds, the"
+        + " divisor; the load's own polling included): %s", mode, inFlight, ops, counted.perHop(ops)));
     return rounds;
   }
 

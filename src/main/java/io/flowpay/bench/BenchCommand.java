@@ -24,11 +24,12 @@ import picocli.CommandLine.Spec;
 /**
  * {@code flowpay bench}: what scripting and durable dispatch cost, in one run on this machine.
  * Against a loopback Stripe stand-in and a local Redis (embedded, unless {@code REDIS_URL}), it
- * measures Flowpay hops, the same work done by hand (the ceiling), and blocking stripe-java, at
+ * measures Flowpay hops, the same hop by hand with the least durability needs (the floor), the bare work by hand
+ * (the ceiling), and blocking stripe-java, at
  * each concurrency, and writes the table to {@code --out} as Markdown and CSV.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Measure Flowpay hops/s against a hand-written ceiling and blocking stripe-java (loopback Stripe stand-in, local Redis).")
+    description = "Measure Flowpay hops/s against a hand-written durable floor, a hand-written ceiling and blocking stripe-java (loopback Stripe stand-in, local Redis).")
 public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--quick", description = "1 round of 3 s after a 2 s warm-up (unless --rounds/--seconds/--warmup are given).")
@@ -46,8 +47,8 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--concurrency", split = ",", defaultValue = "1,16,256", description = "Operations in flight (default 1,16,256).")
   List<Integer> concurrency;
 
-  @Option(names = "--modes", split = ",", defaultValue = "flowpay,ceiling,stripe-java",
-      description = "Modes to run (default flowpay,ceiling,stripe-java).")
+  @Option(names = "--modes", split = ",", defaultValue = "flowpay,floor,ceiling,stripe-java",
+      description = "Modes to run (default flowpay,floor,ceiling,stripe-java).")
   List<String> modes;
 
   @Option(names = "--out", defaultValue = "target/bench", description = "Folder for bench.md and bench.csv (default target/bench).")

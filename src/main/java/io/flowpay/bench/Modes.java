@@ -6,14 +6,15 @@ import java.util.List;
 final class Modes {
 
   static final String FLOWPAY = "flowpay";
+  static final String FLOOR = "floor";
   static final String CEILING = "ceiling";
   static final String STRIPE_JAVA = "stripe-java";
-  static final List<String> ALL = List.of(FLOWPAY, CEILING, STRIPE_JAVA);
+  static final List<String> ALL = List.of(FLOWPAY, FLOOR, CEILING, STRIPE_JAVA);
 
   private Modes() {}
 
   /**
-   * Connections to the stand-in for Flowpay and the ceiling: Flowpay's default, or one per operation
+   * Connections to the stand-in for Flowpay, the floor and the ceiling: Flowpay's default, or one per operation
    * in flight when there are more (as stripe-java has one thread, and connection, per operation),
    * so that a slow stand-in limits every mode alike.
    */
@@ -25,6 +26,7 @@ final class Modes {
   static Load create(String mode, String redisUrl, String stripeBase, int maxInFlight) {
     return switch (mode) {
       case FLOWPAY -> new FlowpayLoad(redisUrl, stripeBase, maxInFlight);
+      case FLOOR -> new FloorLoad(redisUrl, stripeBase, maxInFlight);
       case CEILING -> new CeilingLoad(redisUrl, stripeBase, maxInFlight);
       case STRIPE_JAVA -> new StripeJavaLoad(stripeBase);
       default -> throw new IllegalArgumentException("unknown mode " + mode + " (known: " + String.join(", ", ALL) + ")");
