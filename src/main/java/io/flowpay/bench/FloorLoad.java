@@ -132,7 +132,7 @@ final class FloorLoad implements Load {
   private record Effects(List<String> writes, List<String> out) {}
 
   private final Vertx vertx = Vertx.vertx();
-  private final String prefix = "bench:{floor-" + UUID.randomUUID() + "}:";
+  private final String prefix = "floor:{" + UUID.randomUUID().toString().substring(0, 8) + "}:";
   private final String tasks = prefix + "tasks";
   private final String sink = prefix + "sink";
   private final String outbox = prefix + "outbox";
