@@ -23,13 +23,16 @@ final class Bench {
   private final Probe probe;
   private final Settings settings;
   private final PrintWriter progress;
+  private final boolean reuseGlobals;
 
-  Bench(String redisUrl, CannedStripe standIn, Probe probe, Settings settings, PrintWriter progress) {
+  /** @param reuseGlobals the floor and the ceiling evaluate flows in one global per script thread ({@code --reuse-globals}) */
+  Bench(String redisUrl, CannedStripe standIn, Probe probe, Settings settings, PrintWriter progress, boolean reuseGlobals) {
     this.redisUrl = redisUrl;
     this.standIn = standIn;
     this.probe = probe;
     this.settings = settings;
     this.progress = progress;
+    this.reuseGlobals = reuseGlobals;
   }
 
   Report run(List<String> modes, List<Integer> concurrency, List<String> notes) {
@@ -39,7 +42,7 @@ final class Bench {
     List<Report.Row> rows = new ArrayList<>();
     List<String> perHop = new ArrayList<>();
     for (String mode : modes) {
-      try (Load load = Modes.create(mode, redisUrl, standIn.baseUrl(), most)) {
+      try (Load load = Modes.create(mode, redisUrl, standIn.baseUrl(), most, reuseGlobals)) {
         for (int inFlight : concurrency) {
           rows.add(new Report.Row(mode, inFlight, measure(mode, load, inFlight, perHop)));
         }
@@ -51,7 +54,7 @@ final class Bench {
 
   /** Flowpay at {@code inFlight} for {@code seconds}: one long round, with the live heap before and after. */
   Report soak(int inFlight, int seconds, List<String> notes) {
-    try (Load load = Modes.create(Modes.FLOWPAY, redisUrl, standIn.baseUrl(), inFlight)) {
+    try (Load load = Modes.create(Modes.FLOWPAY, redisUrl, standIn.baseUrl(), inFlight, false)) {
       Recorder recorder = new Recorder();
       load.start(inFlight, recorder);
       warmUp(recorder);

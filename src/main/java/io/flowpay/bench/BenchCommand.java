@@ -63,6 +63,11 @@ public final class BenchCommand implements Callable<Integer> {
       + " should: what durability on disk costs. Without it, no Redis of the bench persists anything.")
   boolean redisPersist;
 
+  @Option(names = "--reuse-globals", description = "The floor and the ceiling evaluate each flow in one Nashorn global"
+      + " reused per script thread (as Flowpay's sandbox does once it has proven the global unchanged; no proof here)"
+      + " instead of a fresh global per run: what a fresh global costs them.")
+  boolean reuseGlobals;
+
   @Option(names = "--soak", description = "Instead: Flowpay at the highest --concurrency for this many seconds, heap after a GC at start and end.")
   Integer soak;
 
@@ -100,14 +105,16 @@ public final class BenchCommand implements Callable<Integer> {
         CannedStripe standIn = CannedStripe.start(stripeLatencyMs);
         Probe probe = new Probe(embedded ? redis.url() : externalRedis, standIn)) {
       Bench bench = new Bench(embedded ? redis.url() : externalRedis, standIn, probe, settings(),
-          spec.commandLine().getErr());
+          spec.commandLine().getErr(), reuseGlobals);
       List<String> notes = new ArrayList<>(List.of(Instant.now() + "; " + Runtime.getRuntime().availableProcessors()
           + " CPU(s) (nproc); load average before: " + loadBefore,
           "JVM " + System.getProperty("java.vm.version") + ", max heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024)
               + " MB, GC " + String.join("/", ManagementFactory.getGarbageCollectorMXBeans().stream().map(gc -> gc.getName()).toList()),
           "Redis " + (embedded ? "embedded" + (redisPersist ? ", appendfsync always" : ", no persistence") : "from REDIS_URL") + "; Stripe stand-in: Vert.x HTTP server, "
               + standIn.bodyBytes() + "-byte payment_intent"
-              + (stripeLatencyMs > 0 ? ", answered after " + stripeLatencyMs + " ms" : "")));
+              + (stripeLatencyMs > 0 ? ", answered after " + stripeLatencyMs + " ms" : ""),
+          "floor and ceiling: " + (reuseGlobals ? "one Nashorn global reused per script thread (--reuse-globals)"
+              : "a fresh Nashorn global per run")));
       Report report = soak == null ? bench.run(modes, concurrency, notes) : bench.soak(Collections.max(concurrency), soak, notes);
       notes.add("load average after: " + loadAverage() + " (a busy or shared machine makes every number noisy)");
       report = new Report(report.rows(), notes, stripeLatencyMs, ManagementFactory.getThreadMXBean().getPeakThreadCount());

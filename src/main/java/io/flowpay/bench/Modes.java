@@ -22,12 +22,16 @@ final class Modes {
     return Math.max(io.flowpay.config.StripeOptions.DEFAULT_MAX_CONNECTIONS, maxInFlight);
   }
 
-  /** Sets up {@code mode} against the given Redis and stand-in. */
-  static Load create(String mode, String redisUrl, String stripeBase, int maxInFlight) {
+  /**
+   * Sets up {@code mode} against the given Redis and stand-in.
+   *
+   * @param reuseGlobals the floor and the ceiling evaluate flows in one global per script thread, not a fresh one
+   */
+  static Load create(String mode, String redisUrl, String stripeBase, int maxInFlight, boolean reuseGlobals) {
     return switch (mode) {
       case FLOWPAY -> new FlowpayLoad(redisUrl, stripeBase, maxInFlight);
-      case FLOOR -> new FloorLoad(redisUrl, stripeBase, maxInFlight);
-      case CEILING -> new CeilingLoad(redisUrl, stripeBase, maxInFlight);
+      case FLOOR -> new FloorLoad(redisUrl, stripeBase, maxInFlight, reuseGlobals);
+      case CEILING -> new CeilingLoad(redisUrl, stripeBase, maxInFlight, reuseGlobals);
       case STRIPE_JAVA -> new StripeJavaLoad(stripeBase);
       default -> throw new IllegalArgumentException("unknown mode " + mode + " (known: " + String.join(", ", ALL) + ")");
     };

@@ -52,13 +52,14 @@ class BenchSmokeIT {
     assertTrue(stdout.toString().contains("stripe-java"), stdout.toString());
   }
 
+  /** Also with --reuse-globals, so that the floor and the ceiling work with a global reused per script thread. */
   @Test
   void aStandInWithStripesLatencyMakesEveryModeWaitForIt(TestRedis redis, @TempDir Path out) throws IOException {
     StringWriter stdout = new StringWriter();
     StringWriter stderr = new StringWriter();
 
     int code = Main.execute(Map.of("REDIS_URL", redis.url()), new PrintWriter(stdout, true), new PrintWriter(stderr, true),
-        "bench", "--stripe-latency-ms", "100", "--rounds", "1", "--seconds", "0.5", "--warmup", "0.2",
+        "bench", "--stripe-latency-ms", "100", "--reuse-globals", "--rounds", "1", "--seconds", "0.5", "--warmup", "0.2",
         "--concurrency", "3", "--out", out.toString());
 
     assertEquals(0, code, stdout + "\n" + stderr);
@@ -70,6 +71,7 @@ class BenchSmokeIT {
       assertTrue(Double.parseDouble(line.split(",")[p50]) >= 100, "an operation took less than the stand-in's 100 ms: " + line);
     }
     assertTrue(stdout.toString().contains("answered after 100 ms"), stdout.toString());
+    assertTrue(stdout.toString().contains("floor and ceiling: one Nashorn global reused per script thread"), stdout.toString());
     assertTrue(stdout.toString().contains("at 3 in flight and 100 ms per Stripe call: "), stdout.toString());
   }
 

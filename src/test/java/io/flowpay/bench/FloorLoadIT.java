@@ -14,6 +14,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The bench's durable floor keeps what it claims: a hop commits its task, its state, its call through the outbox and
@@ -38,10 +40,11 @@ class FloorLoadIT {
     vertx.close().await();
   }
 
-  @Test
-  void aHopAcknowledgesItsTaskWritesItsStateEmptiesTheOutboxAndDispatchesToTheSink(TestRedis test) {
+  @ParameterizedTest(name = "reuse globals: {0}")
+  @ValueSource(booleans = {false, true})
+  void aHopAcknowledgesItsTaskWritesItsStateEmptiesTheOutboxAndDispatchesToTheSink(boolean reuseGlobals, TestRedis test) {
     redis = Redis.createClient(vertx, test.url());
-    try (FloorLoad floor = new FloorLoad(test.url(), standIn.baseUrl(), 2)) {
+    try (FloorLoad floor = new FloorLoad(test.url(), standIn.baseUrl(), 2, reuseGlobals)) {
       Recorder recorder = new Recorder();
       recorder.open();
       floor.start(2, recorder);
@@ -67,7 +70,7 @@ class FloorLoadIT {
   @Test
   void aHolderWithoutTheLeaseCommitsNothingAndLeavesItsTaskPending(TestRedis test) {
     redis = Redis.createClient(vertx, test.url());
-    try (FloorLoad floor = new FloorLoad(test.url(), standIn.baseUrl(), 1)) {
+    try (FloorLoad floor = new FloorLoad(test.url(), standIn.baseUrl(), 1, false)) {
       String keys = floor.keys();
       send(Request.cmd(Command.SET).arg(keys + "lease").arg("another-holder"));
       Recorder recorder = new Recorder();
