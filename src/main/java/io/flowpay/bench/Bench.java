@@ -23,13 +23,16 @@ final class Bench {
   private final Probe probe;
   private final Settings settings;
   private final PrintWriter progress;
+  private final boolean reuseGlobals;
 
-  Bench(String redisUrl, CannedStripe standIn, Probe probe, Settings settings, PrintWriter progress) {
+  /** @param reuseGlobals the floor and the ceiling evaluate flows in one global per script thread ({@code --reuse-globals}) */
+  Bench(String redisUrl, CannedStripe standIn, Probe probe, Settings settings, PrintWriter progress, boolean reuseGlobals) {
     this.redisUrl = redisUrl;
     this.standIn = standIn;
     this.probe = probe;
     this.settings = settings;
     this.progress = progress;
+    this.reuseGlobals = reuseGlobals;
   }
 
   Report run(List<String> modes, List<Integer> concurrency, List<String> notes) {
@@ -37,19 +40,21 @@ final class Bench {
         settings.rounds(), settings.roundMs() / 1000.0, settings.warmupMs() / 1000.0));
     int most = concurrency.stream().mapToInt(Integer::intValue).max().orElse(1);
     List<Report.Row> rows = new ArrayList<>();
+    List<String> perHop = new ArrayList<>();
     for (String mode : modes) {
-      try (Load load = Modes.create(mode, redisUrl, standIn.baseUrl(), most)) {
+      try (Load load = Modes.create(mode, redisUrl, standIn.baseUrl(), most, reuseGlobals)) {
         for (int inFlight : concurrency) {
-          rows.add(new Report.Row(mode, inFlight, measure(mode, load, inFlight)));
+          rows.add(new Report.Row(mode, inFlight, measure(mode, load, inFlight, perHop)));
         }
       }
     }
+    notes.addAll(perHop);
     return new Report(rows, notes);
   }
 
   /** Flowpay at {@code inFlight} for {@code seconds}: one long round, with the live heap before and after. */
   Report soak(int inFlight, int seconds, List<String> notes) {
-    try (Load load = Modes.create(Modes.FLOWPAY, redisUrl, standIn.baseUrl(), inFlight)) {
+    try (Load load = Modes.create(Modes.FLOWPAY, redisUrl, standIn.baseUrl(), inFlight, false)) {
       Recorder recorder = new Recorder();
       load.start(inFlight, recorder);
       warmUp(recorder);
@@ -70,17 +75,27 @@ final class Bench {
     }
   }
 
-  private List<Round> measure(String mode, Load load, int inFlight) {
+  /**
+   * The rounds of {@code mode} at {@code inFlight}; adds to {@code perHop} what the rounds asked of Redis per
+   * operation (exact counts, where times on a busy machine are not).
+   */
+  private List<Round> measure(String mode, Load load, int inFlight, List<String> perHop) {
     Recorder recorder = new Recorder();
     load.start(inFlight, recorder);
     warmUp(recorder);
     List<Round> rounds = new ArrayList<>();
+    RedisCounts counted = RedisCounts.NONE;
+    long ops = 0;
     for (int i = 1; i <= settings.rounds(); i++) {
+      RedisCounts before = probe.counts();
       Probe.Mark mark = probe.mark();
       recorder.open();
       pause(settings.roundMs());
       recorder.awaitFirstOperation(FIRST_OP_WAIT_MS);
-      Round round = probe.round(mark, recorder.close());
+      Recorder.Window window = recorder.close();
+      counted = counted.plus(probe.counts().since(before));
+      ops += window.ops();
+      Round round = probe.round(mark, window);
       rounds.add(round);
       progress.printf(Locale.ROOT, "bench: %s at %d in flight, round %d/%d: %.0f ops/s, p99 %.2f ms, %d error(s)%n",
           mode, inFlight, i, settings.rounds(), round.opsPerSecond(), round.p99Ms(), round.errors());
@@ -88,6 +103,8 @@ final class Bench {
       pause(Math.min(500, settings.roundMs() / 4));
     }
     load.stop();
+    perHop.add(String.format(Locale.ROOT, "Redis per operation, %s at %d in flight (%d operations in the rounds, the"
+        + " divisor; the load's own polling included): %s", mode, inFlight, ops, counted.perHop(ops)));
     return rounds;
   }
 

@@ -24,11 +24,12 @@ import picocli.CommandLine.Spec;
 /**
  * {@code flowpay bench}: what scripting and durable dispatch cost, in one run on this machine.
  * Against a loopback Stripe stand-in and a local Redis (embedded, unless {@code REDIS_URL}), it
- * measures Flowpay hops, the same work done by hand (the ceiling), and blocking stripe-java, at
+ * measures Flowpay hops, the same hop by hand with the least durability needs (the floor), the bare work by hand
+ * (the ceiling), and blocking stripe-java, at
  * each concurrency, and writes the table to {@code --out} as Markdown and CSV.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Measure Flowpay hops/s against a hand-written ceiling and blocking stripe-java (loopback Stripe stand-in, local Redis).")
+    description = "Measure Flowpay hops/s against a hand-written durable floor, a hand-written ceiling and blocking stripe-java (loopback Stripe stand-in, local Redis).")
 public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--quick", description = "1 round of 3 s after a 2 s warm-up (unless --rounds/--seconds/--warmup are given).")
@@ -46,8 +47,8 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--concurrency", split = ",", defaultValue = "1,16,256", description = "Operations in flight (default 1,16,256).")
   List<Integer> concurrency;
 
-  @Option(names = "--modes", split = ",", defaultValue = "flowpay,ceiling,stripe-java",
-      description = "Modes to run (default flowpay,ceiling,stripe-java).")
+  @Option(names = "--modes", split = ",", defaultValue = "flowpay,floor,ceiling,stripe-java",
+      description = "Modes to run (default flowpay,floor,ceiling,stripe-java).")
   List<String> modes;
 
   @Option(names = "--out", defaultValue = "target/bench", description = "Folder for bench.md and bench.csv (default target/bench).")
@@ -61,6 +62,11 @@ public final class BenchCommand implements Callable<Integer> {
       + " writes every change to disk before it answers (appendonly yes, appendfsync always), as Redis for money"
       + " should: what durability on disk costs. Without it, no Redis of the bench persists anything.")
   boolean redisPersist;
+
+  @Option(names = "--reuse-globals", description = "The floor and the ceiling evaluate each flow in one Nashorn global"
+      + " reused per script thread (as Flowpay's sandbox does once it has proven the global unchanged; no proof here)"
+      + " instead of a fresh global per run: what a fresh global costs them.")
+  boolean reuseGlobals;
 
   @Option(names = "--soak", description = "Instead: Flowpay at the highest --concurrency for this many seconds, heap after a GC at start and end.")
   Integer soak;
@@ -99,14 +105,16 @@ public final class BenchCommand implements Callable<Integer> {
         CannedStripe standIn = CannedStripe.start(stripeLatencyMs);
         Probe probe = new Probe(embedded ? redis.url() : externalRedis, standIn)) {
       Bench bench = new Bench(embedded ? redis.url() : externalRedis, standIn, probe, settings(),
-          spec.commandLine().getErr());
+          spec.commandLine().getErr(), reuseGlobals);
       List<String> notes = new ArrayList<>(List.of(Instant.now() + "; " + Runtime.getRuntime().availableProcessors()
           + " CPU(s) (nproc); load average before: " + loadBefore,
           "JVM " + System.getProperty("java.vm.version") + ", max heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024)
               + " MB, GC " + String.join("/", ManagementFactory.getGarbageCollectorMXBeans().stream().map(gc -> gc.getName()).toList()),
           "Redis " + (embedded ? "embedded" + (redisPersist ? ", appendfsync always" : ", no persistence") : "from REDIS_URL") + "; Stripe stand-in: Vert.x HTTP server, "
               + standIn.bodyBytes() + "-byte payment_intent"
-              + (stripeLatencyMs > 0 ? ", answered after " + stripeLatencyMs + " ms" : "")));
+              + (stripeLatencyMs > 0 ? ", answered after " + stripeLatencyMs + " ms" : ""),
+          "floor and ceiling: " + (reuseGlobals ? "one Nashorn global reused per script thread (--reuse-globals)"
+              : "a fresh Nashorn global per run")));
       Report report = soak == null ? bench.run(modes, concurrency, notes) : bench.soak(Collections.max(concurrency), soak, notes);
       notes.add("load average after: " + loadAverage() + " (a busy or shared machine makes every number noisy)");
       report = new Report(report.rows(), notes, stripeLatencyMs, ManagementFactory.getThreadMXBean().getPeakThreadCount());

@@ -23,7 +23,12 @@ final class BenchFlows {
 
   private BenchFlows() {}
 
-  /** The response flow; the ceiling evaluates the same text. */
+  /** The main flow; the floor evaluates the same text. */
+  static String main() {
+    return MAIN_SOURCE;
+  }
+
+  /** The response flow; the ceiling and the floor evaluate the same text. */
   static String response(String sinkWorker) {
     return """
         ctx.set('payment_intent', response.id);

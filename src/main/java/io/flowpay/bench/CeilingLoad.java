@@ -26,7 +26,8 @@ import org.openjdk.nashorn.api.scripting.NashornScriptEngineFactory;
 /**
  * The bare ceiling: the same work done by hand, with no Flowpay code. Per operation: a WebClient
  * POST to the stand-in → XADD of the answer → XREADGROUP (batched, on a connection of its own) → a
- * fresh Nashorn global evaluating the bench's response flow on a script thread → XACK.
+ * fresh Nashorn global (or with {@code --reuse-globals}, the script thread's own) evaluating the bench's response
+ * flow on a script thread → XACK.
  */
 final class CeilingLoad implements Load {
 
@@ -54,7 +55,12 @@ final class CeilingLoad implements Load {
   private volatile ClosedLoop loop;
   private volatile boolean closed;
 
-  CeilingLoad(String redisUrl, String stripeBase, int maxInFlight) {
+  private final boolean reuseGlobals;
+  private final ThreadLocal<Bindings> reused;
+
+  /** @param reuseGlobals one global per script thread, evaluated again for each operation, instead of a fresh one */
+  CeilingLoad(String redisUrl, String stripeBase, int maxInFlight, boolean reuseGlobals) {
+    this.reuseGlobals = reuseGlobals;
     url = stripeBase + "/v1/payment_intents";
     web = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setUserAgentEnabled(false),
         new PoolOptions().setHttp1MaxSize(Modes.connections(maxInFlight)));
@@ -65,6 +71,7 @@ final class CeilingLoad implements Load {
         new String[] {"--language=es6", "--no-java", "--no-syntax-extensions"}, CeilingLoad.class.getClassLoader(), name -> false);
     setup = compile(SETUP);
     responseFlow = compile(BenchFlows.response("unused"));
+    reused = ThreadLocal.withInitial(engine::createBindings);
     redis.send(Request.cmd(Command.XGROUP).arg("CREATE").arg(stream).arg(GROUP).arg("$").arg("MKSTREAM")).await();
     reader = readClient.connect().await();
     read();
@@ -129,7 +136,7 @@ final class CeilingLoad implements Load {
   }
 
   private Object evaluate(String answer) throws ScriptException {
-    Bindings global = engine.createBindings();
+    Bindings global = reuseGlobals ? reused.get() : engine.createBindings();
     global.put("__answer", answer);
     setup.eval(global);
     responseFlow.eval(global);

@@ -72,6 +72,11 @@ final class Probe implements AutoCloseable, NotificationListener {
         redisCpu / ops / 1e3, peak / MB, liveHeap() / MB, window.errors());
   }
 
+  /** What Redis has counted so far: calls per command, requests read, bytes in and out. */
+  RedisCounts counts() {
+    return StandaloneRedis.counts(redis);
+  }
+
   /** Used heap after a full collection, in bytes. */
   long liveHeap() {
     System.gc();

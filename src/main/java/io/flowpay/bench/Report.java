@@ -141,7 +141,8 @@ final class Report {
 
   /**
    * How Flowpay stands against the targets of issue 18: what durability costs over the bare hop (the
-   * ceiling) in the same run. Reported, never asserted.
+   * ceiling) in the same run, and Flowpay against the least a durable hop costs (the floor) when it ran.
+   * Reported, never asserted.
    */
   List<String> targets() {
     List<String> lines = new ArrayList<>();
@@ -160,6 +161,7 @@ final class Report {
         }
         lines.add(line.toString());
       });
+      find(Modes.FLOOR, n).ifPresent(floor -> lines.add(againstFloor(flowpay, floor, find(Modes.CEILING, n))));
       if (n == 1) {
         double p50 = flowpay.median(Round::p50Ms);
         lines.add(String.format(Locale.ROOT, "at 1 in flight: hop p50 %.2f ms (target <= 0.3 ms: %s)", p50,
@@ -168,6 +170,23 @@ final class Report {
     }
     lines.addAll(latencyTargets());
     return lines;
+  }
+
+  /**
+   * Flowpay against the durable floor at one concurrency (CPU per hop, hops/s, p50, p99), and the floor against
+   * the ceiling when that ran too: how far a durable design can come towards the targets at all.
+   */
+  private static String againstFloor(Row flowpay, Row floor, Optional<Row> ceiling) {
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "at %d in flight against the durable floor:"
+        + " CPU per hop %.0f us = %.2fx the floor's %.0f us; hops/s %.2fx (%.0f vs %.0f); p50 %.2f vs %.2f ms;"
+        + " p99 %.2f vs %.2f ms", flowpay.inFlight(), flowpay.median(Report::cpuPerHop),
+        ratio(flowpay, floor, Report::cpuPerHop), floor.median(Report::cpuPerHop), ratio(flowpay, floor,
+        Round::opsPerSecond), flowpay.median(Round::opsPerSecond), floor.median(Round::opsPerSecond),
+        flowpay.median(Round::p50Ms), floor.median(Round::p50Ms), flowpay.median(Round::p99Ms), floor.median(Round::p99Ms)));
+    ceiling.ifPresent(bare -> line.append(String.format(Locale.ROOT, " (the floor itself: CPU per hop %.2fx the"
+        + " ceiling's, hops/s %.2fx, p99 %.2fx)", ratio(floor, bare, Report::cpuPerHop), ratio(floor, bare,
+        Round::opsPerSecond), ratio(floor, bare, Round::p99Ms))));
+    return line.toString();
   }
 
   /**

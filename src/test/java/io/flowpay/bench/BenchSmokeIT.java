@@ -41,32 +41,37 @@ class BenchSmokeIT {
       assertTrue(Double.parseDouble(cells[ops]) > 0, "no operation completed: " + String.join(",", cells));
       assertEquals("0", cells[errors], "operations failed: " + String.join(",", cells) + "\n" + stderr);
     }).map(cells -> cells[0] + "@" + cells[1]).collect(Collectors.toSet());
-    assertEquals(Set.of("flowpay@2", "flowpay@4", "ceiling@2", "ceiling@4", "stripe-java@2", "stripe-java@4"), rows);
+    assertEquals(Set.of("flowpay@2", "flowpay@4", "floor@2", "floor@4", "ceiling@2", "ceiling@4", "stripe-java@2",
+        "stripe-java@4"), rows);
     assertEquals(csv.size() - 1, rows.size(), "one row per mode and concurrency: " + csv);
     String markdown = Files.readString(out.resolve("bench.md"));
     assertTrue(markdown.contains("| flowpay | 4 |") && markdown.contains("Targets (reported, not asserted)")
-        && markdown.contains("at 4 in flight: CPU per hop (JVM + Redis)"), markdown);
+        && markdown.contains("at 4 in flight: CPU per hop (JVM + Redis)")
+        && markdown.contains("at 4 in flight against the durable floor: CPU per hop"), markdown);
+    assertTrue(markdown.contains("Redis per operation, floor at 4 in flight"), markdown);
     assertTrue(stdout.toString().contains("stripe-java"), stdout.toString());
   }
 
+  /** Also with --reuse-globals, so that the floor and the ceiling work with a global reused per script thread. */
   @Test
   void aStandInWithStripesLatencyMakesEveryModeWaitForIt(TestRedis redis, @TempDir Path out) throws IOException {
     StringWriter stdout = new StringWriter();
     StringWriter stderr = new StringWriter();
 
     int code = Main.execute(Map.of("REDIS_URL", redis.url()), new PrintWriter(stdout, true), new PrintWriter(stderr, true),
-        "bench", "--stripe-latency-ms", "100", "--rounds", "1", "--seconds", "0.5", "--warmup", "0.2",
+        "bench", "--stripe-latency-ms", "100", "--reuse-globals", "--rounds", "1", "--seconds", "0.5", "--warmup", "0.2",
         "--concurrency", "3", "--out", out.toString());
 
     assertEquals(0, code, stdout + "\n" + stderr);
     List<String> csv = Files.readAllLines(out.resolve("bench.csv"));
     List<String> header = Arrays.asList(csv.get(0).split(","));
     int p50 = header.indexOf("p50_ms_median");
-    assertEquals(3, csv.size() - 1, String.join("\n", csv));
+    assertEquals(Modes.ALL.size(), csv.size() - 1, String.join("\n", csv));
     for (String line : csv.subList(1, csv.size())) {
       assertTrue(Double.parseDouble(line.split(",")[p50]) >= 100, "an operation took less than the stand-in's 100 ms: " + line);
     }
     assertTrue(stdout.toString().contains("answered after 100 ms"), stdout.toString());
+    assertTrue(stdout.toString().contains("floor and ceiling: one Nashorn global reused per script thread"), stdout.toString());
     assertTrue(stdout.toString().contains("at 3 in flight and 100 ms per Stripe call: "), stdout.toString());
   }
 
