@@ -57,7 +57,7 @@ public final class ForwardRelay {
     if (count <= 0) {
       return Future.succeededFuture(done);
     }
-    return range(worker, "-", count).compose(entries -> {
+    return range(worker, "-", "+", count).compose(entries -> {
       if (entries.isEmpty()) {
         return Future.succeededFuture(done);
       }
@@ -67,9 +67,12 @@ public final class ForwardRelay {
     });
   }
 
-  /** Up to {@code count} entries of {@code worker}'s forward stream from id {@code from} on ({@code "-"}: the first). */
-  Future<List<Entry>> range(String worker, String from, int count) {
-    Request range = Request.cmd(Command.XRANGE).arg(RedisKeys.forward(worker)).arg(from).arg("+").arg("COUNT").arg(count);
+  /**
+   * Up to {@code count} entries of {@code worker}'s forward stream from id {@code from} to id {@code to}, both
+   * included ({@code "-"}, {@code "+"}: its first, its last).
+   */
+  Future<List<Entry>> range(String worker, String from, String to, int count) {
+    Request range = Request.cmd(Command.XRANGE).arg(RedisKeys.forward(worker)).arg(from).arg(to).arg("COUNT").arg(count);
     return scope.redis().send(range).map(response -> {
       List<Entry> entries = new ArrayList<>(response.size());
       response.forEach(item -> entries.add(Entry.of(item)));
@@ -88,10 +91,15 @@ public final class ForwardRelay {
 
   /** Whether stream entry id {@code a} ({@code ms-seq}) comes after {@code b}, as {@code flowpay_id_after} in lib.lua. */
   static boolean after(String a, String b) {
+    return compare(a, b) > 0;
+  }
+
+  /** Stream entry ids in the stream's order. */
+  static int compare(String a, String b) {
     int dashA = a.indexOf('-');
     int dashB = b.indexOf('-');
     int byMs = Long.compare(Long.parseLong(a.substring(0, dashA)), Long.parseLong(b.substring(0, dashB)));
-    return byMs != 0 ? byMs > 0 : Long.parseLong(a.substring(dashA + 1)) > Long.parseLong(b.substring(dashB + 1));
+    return byMs != 0 ? byMs : Long.compare(Long.parseLong(a.substring(dashA + 1)), Long.parseLong(b.substring(dashB + 1)));
   }
 
   /** The least stream entry id after {@code id}: where a range that leaves {@code id} out starts. */

@@ -66,7 +66,7 @@ public final class ForwardTail {
     scan = false;
     List<Forwarded> known = new ArrayList<>(written);
     written.clear();
-    Future<Integer> done = full ? flush().compose(removed -> read("-", most)) : applyKnown(known, most);
+    Future<Integer> done = full ? flush().compose(removed -> read("-", "+", most)) : applyKnown(known, most);
     return done.compose(count -> relayed.size() >= ForwardRelay.PAGE ? flush().map(count) : Future.succeededFuture(count))
         .onFailure(error -> scan = true);
   }
@@ -82,16 +82,21 @@ public final class ForwardTail {
   }
 
   /**
-   * Applies the commits' entries in order while each follows what is applied; at the first that does not, reads the
-   * stream from what is applied on instead (it holds that commit's entries and the later ones too).
+   * Applies the commits' entries in the stream's order while each follows what is applied. Before one that does not
+   * (someone else wrote in between, or the commit whose entries come between has not answered yet), reads the
+   * stream from what is applied up to the last entry before it, and applies what it finds first.
    */
   private Future<Integer> applyKnown(List<Forwarded> known, int most) {
+    known.sort((a, b) -> ForwardRelay.compare(first(a), first(b)));
     List<ForwardRelay.Entry> ready = new ArrayList<>();
     String last = applied;
-    for (Forwarded forwarded : known) {
+    for (int i = 0; i < known.size(); i++) {
+      Forwarded forwarded = known.get(i);
       if (!forwarded.follows(last)) {
-        return apply(ready, most).compose(count -> read(applied == null ? "-" : ForwardRelay.next(applied), most - count)
-            .map(more -> count + more));
+        List<Forwarded> rest = known.subList(i, known.size());
+        return apply(ready, most).compose(count -> read(from(), forwarded.before(), most - count)
+            .compose(more -> forwarded.follows(applied) ? applyKnown(rest, most - count - more).map(next -> count + more
+                + next) : Future.succeededFuture(count + more)));  // cut short: the next relay reads the stream
       }
       for (ForwardRelay.Entry entry : forwarded.entries()) {
         if (last == null || ForwardRelay.after(entry.id(), last)) {
@@ -103,14 +108,27 @@ public final class ForwardTail {
     return apply(ready, most);
   }
 
-  /** Reads the stream from id {@code from} on, a page at a time, and applies what is not applied yet. */
-  private Future<Integer> read(String from, int most) {
+  private static String first(Forwarded forwarded) {
+    return forwarded.entries().get(0).id();
+  }
+
+  /** Where a read of what is not applied starts. */
+  private String from() {
+    return applied == null ? "-" : ForwardRelay.next(applied);
+  }
+
+  /**
+   * Reads the stream from id {@code from} to id {@code to} ({@code "+"}: its end), a page at a time, and applies what
+   * is not applied yet. Once read to {@code to}, every entry up to it is applied: those it found, and those no
+   * longer in the stream (removed only once applied).
+   */
+  private Future<Integer> read(String from, String to, int most) {
     int count = Math.min(ForwardRelay.PAGE, most);
     if (count <= 0) {
       scan = true;
       return Future.succeededFuture(0);
     }
-    return relay.range(worker, from, count).compose(page -> {
+    return relay.range(worker, from, to, count).compose(page -> {
       List<ForwardRelay.Entry> fresh = new ArrayList<>(page.size());
       for (ForwardRelay.Entry entry : page) {
         if (applied == null || ForwardRelay.after(entry.id(), applied)) {
@@ -119,12 +137,18 @@ public final class ForwardTail {
           relayed.add(entry.id());  // applied before (by this tail or another relay), not removed yet
         }
       }
-      Future<Integer> done = apply(fresh, most);
-      if (page.size() < count) {
-        return done;
-      }
-      String after = ForwardRelay.next(page.get(page.size() - 1).id());
-      return done.compose(counted -> read(after, most - counted).map(more -> counted + more));
+      return apply(fresh, most).compose(counted -> {
+        if (counted < fresh.size()) {
+          return Future.succeededFuture(counted);  // cut short
+        }
+        if (page.size() == count) {
+          return read(ForwardRelay.next(page.get(page.size() - 1).id()), to, most - counted).map(more -> counted + more);
+        }
+        if (!"+".equals(to) && (applied == null || ForwardRelay.after(to, applied))) {
+          applied = to;
+        }
+        return Future.succeededFuture(counted);
+      });
     });
   }
 

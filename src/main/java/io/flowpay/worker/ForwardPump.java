@@ -6,8 +6,9 @@ import io.flowpay.queue.Forwarded;
 /**
  * Relays the worker's forward stream ({@link io.flowpay.queue.ForwardRelay}) through its {@link ForwardTail}: at
  * once after a commit that wrote to it ({@link #written}: the entries the commit answered with, applied without
- * reading the stream when nothing else came before them), and on start and every {@code timerPollMs} by reading
- * the whole stream (what a dead process left, an operator's repair or a parked task wrote, a relay that failed).
+ * reading the stream when nothing else came before them), and on start and every {@code timerPollMs} without such
+ * a commit by reading the whole stream (what a dead process left, an operator's repair or a parked task wrote, a
+ * relay that failed).
  * One relay at a time, so entries go out in the stream's order. Used from the worker's event loop only.
  */
 final class ForwardPump {
@@ -19,6 +20,8 @@ final class ForwardPump {
   private boolean relaying;
   private boolean again;
   private boolean stopping;
+  /** Whether a commit wrote to the stream since the last tick of the timer. */
+  private boolean busy;
   private long timer = -1;
 
   ForwardPump(WorkerScope scope) {
@@ -27,8 +30,21 @@ final class ForwardPump {
   }
 
   void start(long pollMs) {
-    timer = scope.vertx().setPeriodic(pollMs, id -> scan());
+    timer = scope.vertx().setPeriodic(pollMs, id -> tick());
     scan();
+  }
+
+  /**
+   * Reads the whole stream unless a commit wrote to it since the last tick: then there is no need, as an entry
+   * someone else wrote comes before that commit's (or the next one's), whose relay then reads the stream from what
+   * is applied; a relay that failed reads it the next time.
+   */
+  private void tick() {
+    if (busy) {
+      busy = false;
+    } else {
+      scan();
+    }
   }
 
   /** No more relays after the one under way (if any). */
@@ -53,6 +69,7 @@ final class ForwardPump {
 
   /** A commit wrote to the forward stream: relays its entries (after the relay under way, if any). */
   void written(Forwarded forwarded) {
+    busy = true;
     tail.written(forwarded);
     poke();
   }
@@ -63,6 +80,10 @@ final class ForwardPump {
     poke();
   }
 
+  /**
+   * Starts a relay once the event loop is done with what it is doing (a group commit's answer tells of many runs'
+   * entries at once: one relay takes them all), or once more right after the relay under way.
+   */
   private void poke() {
     if (stopping || scope.lease().lost()) {
       return;
@@ -72,7 +93,15 @@ final class ForwardPump {
       return;
     }
     relaying = true;
+    scope.vertx().runOnContext(now -> relay());
+  }
+
+  private void relay() {
     again = false;
+    if (stopping || scope.lease().lost()) {
+      relaying = false;
+      return;
+    }
     tail.relay()
         .onFailure(error -> LOG.log(System.Logger.Level.DEBUG, "worker {0}: forward entries not relayed yet ({1})",
             scope.workerId(), error.getMessage()))
