@@ -15,10 +15,10 @@ import java.util.Set;
  * order, each before the next, by every relay (this one, an operator's, the one of a lease's next holder), and an
  * entry leaves the stream only once applied. A commit's entries are applied directly only when every entry before
  * them is applied too ({@link Forwarded#follows}): the stream held none before them, or none after
- * {@link #applied}. Otherwise (an operator's repair or a parked task wrote between, or a commit's answer came out of
- * order) the relay reads the stream from {@code applied} on, as a relay without this knowledge does. Applying an
- * entry with a later id first would make its target's per-source mark ({@link RedisKeys#relayed}) skip the earlier
- * one for good.
+ * {@link #applied}. Otherwise (an operator's repair or a parked task wrote between, a holder before this one left
+ * entries, a commit's answer was lost or came out of order) the relay first reads the stream from {@code applied}
+ * up to the last entry before the commit's, and applies what it finds. Applying an entry with a later id first
+ * would make its target's per-source mark ({@link RedisKeys#relayed}) skip the earlier one for good.
  *
  * <p>Relayed entries stay in the stream until a page of them ({@link ForwardRelay#PAGE}) waits, or the next full
  * read ({@link #scan}): a relay repeated over them applies nothing twice, and after a crash the next holder re-reads
