@@ -20,7 +20,8 @@
 --       delay ms and task json.
 --       Texts are passed as they are: Lua moves them and decodes no JSON.
 --       A run of an answer held in memory (no stream entry) has '' as ARGV 2 and its call id as the last ARGV.
--- Returns {'ok', version} | {'conflict', current version} | {'duplicate', ''}
+-- Returns {'ok', version, forward entries written: {the stream's last id before them, {id, fields}...} or {}}
+--         | {'conflict', current version} | {'duplicate', ''}
 --         | {'disabled', last error}: the flow was disabled, nothing written (the caller parks the task)
 --
 -- Batch: ARGV[1] = 'batch', ARGV[2] = n, then for each run its number of keys and of arguments,
@@ -58,6 +59,21 @@ local function acknowledge(K, A)
   end
   redis.call('XDEL', K[2], A[2])
   return true
+end
+
+-- Appends one entry to the forward stream and to written, the run's entries as XRANGE gives them ({id, fields}),
+-- after the id of the stream's last entry before the first of them ('' when it held none): with that the relay
+-- (ForwardTail) applies them without reading the stream when it knows every earlier entry applied.
+local function forward(stream, written, ...)
+  if #written == 0 then
+    local last = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)[1]
+    written[1] = last and last[1] or ''
+  end
+  local fields = {...}
+  for i = 1, #fields do
+    fields[i] = tostring(fields[i])
+  end
+  written[#written + 1] = {redis.call('XADD', stream, '*', unpack(fields)), fields}
 end
 
 local function commit(K, A)
@@ -136,19 +152,20 @@ local function commit(K, A)
   end
   -- The forward stream, relayed in its order by ForwardRelay: the chain's part first, then each task for
   -- another worker, so that a chain never counts a task's end before the start that made it pending.
+  local written = {}
   if A[11] ~= '' then
-    redis.call('XADD', K[9], '*', 'chain', A[11], 'delta', delta, 'failed', failed and '1' or '0', 'dead', '0',
-      'run', run, 'ttl', ttl, 'at', now)
+    forward(K[9], written, 'chain', A[11], 'delta', delta, 'failed', failed and '1' or '0', 'dead', '0', 'run', run,
+      'ttl', ttl, 'at', now)
   end
   for i = 0, fdispatches - 1 do
-    redis.call('XADD', K[9], '*', 'to', A[arg + 3 * i], 'id', A[arg + 3 * i + 1], 'task', A[arg + 3 * i + 2])
+    forward(K[9], written, 'to', A[arg + 3 * i], 'id', A[arg + 3 * i + 1], 'task', A[arg + 3 * i + 2])
   end
   arg = arg + 3 * fdispatches
   for i = 0, ftimers - 1 do
-    redis.call('XADD', K[9], '*', 'to', A[arg + 4 * i], 'id', A[arg + 4 * i + 1], 'due', at + tonumber(A[arg + 4 * i + 2]),
+    forward(K[9], written, 'to', A[arg + 4 * i], 'id', A[arg + 4 * i + 1], 'due', at + tonumber(A[arg + 4 * i + 2]),
       'task', A[arg + 4 * i + 3])
   end
-  return {'ok', version}
+  return {'ok', version, written}
 end
 if ARGV[1] ~= 'batch' then
   return commit(KEYS, ARGV)

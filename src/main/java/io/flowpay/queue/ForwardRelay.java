@@ -5,6 +5,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -56,21 +57,61 @@ public final class ForwardRelay {
     if (count <= 0) {
       return Future.succeededFuture(done);
     }
-    Request range = Request.cmd(Command.XRANGE).arg(RedisKeys.forward(worker)).arg("-").arg("+").arg("COUNT").arg(count);
-    return scope.redis().send(range).compose(response -> {
-      List<Entry> entries = new ArrayList<>();
-      response.forEach(item -> entries.add(new Entry(item.get(0).toString(), Fields.toMap(item.get(1)))));
+    return range(worker, "-", "+", count).compose(entries -> {
       if (entries.isEmpty()) {
         return Future.succeededFuture(done);
       }
-      return apply(worker, entries, 0).compose(applied -> remove(worker, entries))
+      return apply(worker, entries).compose(applied -> remove(worker, entries.stream().map(Entry::id).toList()))
           .compose(removed -> entries.size() < count ? Future.succeededFuture(done + entries.size())
               : page(worker, done + entries.size(), most));
     });
   }
 
+  /**
+   * Up to {@code count} entries of {@code worker}'s forward stream from id {@code from} to id {@code to}, both
+   * included ({@code "-"}, {@code "+"}: its first, its last).
+   */
+  Future<List<Entry>> range(String worker, String from, String to, int count) {
+    Request range = Request.cmd(Command.XRANGE).arg(RedisKeys.forward(worker)).arg(from).arg(to).arg("COUNT").arg(count);
+    return scope.redis().send(range).map(response -> {
+      List<Entry> entries = new ArrayList<>(response.size());
+      response.forEach(item -> entries.add(Entry.of(item)));
+      return entries;
+    });
+  }
+
   /** One forward entry: a chain's part ({@code chain} set) or a task for another worker ({@code to} set). */
-  record Entry(String id, Map<String, String> fields) {}
+  public record Entry(String id, Map<String, String> fields) {
+
+    /** From one item of an {@code XRANGE} answer: {id, {name, value, ...}}. */
+    static Entry of(Response item) {
+      return new Entry(item.get(0).toString(), Fields.toMap(item.get(1)));
+    }
+  }
+
+  /** Whether stream entry id {@code a} ({@code ms-seq}) comes after {@code b}, as {@code flowpay_id_after} in lib.lua. */
+  static boolean after(String a, String b) {
+    return compare(a, b) > 0;
+  }
+
+  /** Stream entry ids in the stream's order. */
+  static int compare(String a, String b) {
+    int dashA = a.indexOf('-');
+    int dashB = b.indexOf('-');
+    int byMs = Long.compare(Long.parseLong(a.substring(0, dashA)), Long.parseLong(b.substring(0, dashB)));
+    return byMs != 0 ? byMs : Long.compare(Long.parseLong(a.substring(dashA + 1)), Long.parseLong(b.substring(dashB + 1)));
+  }
+
+  /** The least stream entry id after {@code id}: where a range that leaves {@code id} out starts. */
+  static String next(String id) {
+    int dash = id.indexOf('-');
+    return id.substring(0, dash + 1) + (Long.parseLong(id.substring(dash + 1)) + 1);
+  }
+
+  /** Applies {@code entries} of {@code worker}'s forward stream, in order, each before the next is tried. */
+  Future<Void> apply(String worker, List<Entry> entries) {
+    return apply(worker, entries, 0);
+  }
 
   /** Applies entries from {@code from} on, in order; consecutive tasks for one worker go in one call. */
   private Future<Void> apply(String worker, List<Entry> entries, int from) {
@@ -116,9 +157,10 @@ public final class ForwardRelay {
     return tasks.ensureGroupOnce(target).compose(ready -> scope.run(DELIVER, keys, args));
   }
 
-  private Future<Response> remove(String worker, List<Entry> entries) {
+  /** Removes these entries from {@code worker}'s forward stream (relayed: each was applied first). */
+  Future<Response> remove(String worker, Collection<String> ids) {
     Request delete = Request.cmd(Command.XDEL).arg(RedisKeys.forward(worker));
-    entries.forEach(entry -> delete.arg(entry.id()));
+    ids.forEach(delete::arg);
     return scope.redis().send(delete);
   }
 }

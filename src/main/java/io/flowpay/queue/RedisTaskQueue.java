@@ -93,6 +93,11 @@ public final class RedisTaskQueue {
     return forwards.relayAll(worker);
   }
 
+  /** A relay of {@code worker}'s forward stream that knows what this process's commits wrote to it. */
+  public ForwardTail forwardTail(String worker) {
+    return new ForwardTail(forwards, worker);
+  }
+
   /** See {@link ForwardRelay#relay}: for tests of a relay cut short. */
   Future<Integer> relayForwards(String worker, int most) {
     return forwards.relay(worker, most);

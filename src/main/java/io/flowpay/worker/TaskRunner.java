@@ -8,6 +8,7 @@ import io.flowpay.flow.Task;
 import io.flowpay.queue.Answer;
 import io.flowpay.queue.Commit;
 import io.flowpay.queue.Delivery;
+import io.flowpay.queue.Forwarded;
 import io.flowpay.queue.PreparedCommit;
 import io.flowpay.queue.Snapshot;
 import io.flowpay.script.FlowEngine;
@@ -44,17 +45,17 @@ final class TaskRunner {
   /** The state of contexts this worker committed lately: a run starts from it without asking Redis. */
   private final SnapshotCache snapshots = new SnapshotCache(SNAPSHOT_CACHE_CHARS);
   private final Batcher<PreparedCommit, Commit> commits;
-  private final Runnable forwarded;
+  private final Consumer<Forwarded> forwarded;
   /** Flows this worker saw disabled: their tasks read the flow's state before they run. */
   private final Set<String> disabledFlows = new HashSet<>();
 
   /**
-   * @param forwarded told after a commit that wrote to the worker's forward stream ({@link ForwardPump#poke})
+   * @param forwarded told what a commit wrote to the worker's forward stream ({@link ForwardPump#written})
    * @param store stores an answer held in memory as a task on the worker's stream (reply.lua), for when its
    *     run cannot commit it: parked, or its commit failed for good
    */
   TaskRunner(WorkerScope scope, FlowEngine engine, WorkerExecutor scripts, Parking parking, Consumer<Call> send,
-      Function<Answer, Future<Boolean>> store, Runnable forwarded) {
+      Function<Answer, Future<Boolean>> store, Consumer<Forwarded> forwarded) {
     this.store = store;
     this.forwarded = forwarded;
     this.scope = scope;
@@ -140,7 +141,7 @@ final class TaskRunner {
     }
     return commits.send(prepared).onSuccess(commit -> {
       if (prepared.forwards() && commit.outcome() != Commit.Outcome.CONFLICT) {
-        forwarded.run();
+        forwarded.accept(commit.forwarded());
       }
     }).compose(commit -> switch (commit.outcome()) {
       case CONFLICT -> {

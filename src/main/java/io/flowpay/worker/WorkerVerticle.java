@@ -112,7 +112,7 @@ public final class WorkerVerticle extends VerticleBase {
     sender = new CallSender(scope, parts.reconciling(), parts.stripe(), parts.stripeOptions(), this::drainedIfIdle);
     forwards = new ForwardPump(scope);
     runner = new TaskRunner(scope, parts.engine(), parts.scripts(), parking, sender::sendCommitted, sender::store,
-        forwards::poke);
+        forwards::written);
     reader = new TaskReader(scope, parts.readClient(), lanes, gate, this::admit);
     sender.readInto(reader);
     sender.holdInto(this::hold);
