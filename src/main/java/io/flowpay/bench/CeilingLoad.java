@@ -9,19 +9,15 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.UUID;
 import javax.script.Bindings;
-import javax.script.Compilable;
 import javax.script.CompiledScript;
 import javax.script.ScriptEngine;
 import javax.script.ScriptException;
-import org.openjdk.nashorn.api.scripting.NashornScriptEngineFactory;
 
 /**
  * The bare ceiling: the same work done by hand, with no Flowpay code. Per operation: a WebClient
@@ -64,11 +60,10 @@ final class CeilingLoad implements Load {
     url = stripeBase + "/v1/payment_intents";
     web = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setUserAgentEnabled(false),
         new PoolOptions().setHttp1MaxSize(Modes.connections(maxInFlight)));
-    redis = Redis.createClient(vertx, redisOptions(redisUrl, 16));
-    readClient = Redis.createClient(vertx, redisOptions(redisUrl, 1));
+    redis = Redis.createClient(vertx, ByHand.redisOptions(redisUrl, 16));
+    readClient = Redis.createClient(vertx, ByHand.redisOptions(redisUrl, 1));
     scripts = vertx.createSharedWorkerExecutor("bench-ceiling-scripts", Math.max(2, Runtime.getRuntime().availableProcessors()));
-    engine = new NashornScriptEngineFactory().getScriptEngine(
-        new String[] {"--language=es6", "--no-java", "--no-syntax-extensions"}, CeilingLoad.class.getClassLoader(), name -> false);
+    engine = ByHand.engine();
     setup = compile(SETUP);
     responseFlow = compile(BenchFlows.response("unused"));
     reused = ThreadLocal.withInitial(engine::createBindings);
@@ -144,16 +139,7 @@ final class CeilingLoad implements Load {
   }
 
   private CompiledScript compile(String source) {
-    try {
-      return ((Compilable) engine).compile(source);
-    } catch (ScriptException e) {
-      throw new IllegalStateException("bench script does not compile: " + e.getMessage(), e);
-    }
-  }
-
-  private static RedisOptions redisOptions(String url, int poolSize) {
-    return new RedisOptions().setConnectionString(url).setMaxPoolSize(poolSize).setMaxPoolWaiting(4096)
-        .setMaxWaitingHandlers(4096).setPreferredProtocolVersion(ProtocolVersion.RESP2);
+    return ByHand.compile(engine, source);
   }
 
   @Override

@@ -10,10 +10,8 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
@@ -24,11 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.script.Bindings;
-import javax.script.Compilable;
 import javax.script.CompiledScript;
 import javax.script.ScriptEngine;
 import javax.script.ScriptException;
-import org.openjdk.nashorn.api.scripting.NashornScriptEngineFactory;
 import org.openjdk.nashorn.api.scripting.ScriptObjectMirror;
 
 /**
@@ -170,11 +166,10 @@ final class FloorLoad implements Load {
     url = stripeBase + PATH;
     web = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setUserAgentEnabled(false),
         new PoolOptions().setHttp1MaxSize(Modes.connections(maxInFlight)));
-    redis = Redis.createClient(vertx, redisOptions(redisUrl, 16));
-    readClient = Redis.createClient(vertx, redisOptions(redisUrl, 2));
+    redis = Redis.createClient(vertx, ByHand.redisOptions(redisUrl, 16));
+    readClient = Redis.createClient(vertx, ByHand.redisOptions(redisUrl, 2));
     scripts = vertx.createSharedWorkerExecutor("bench-floor-scripts", Math.max(2, Runtime.getRuntime().availableProcessors()));
-    engine = new NashornScriptEngineFactory().getScriptEngine(
-        new String[] {"--language=es6", "--no-java", "--no-syntax-extensions"}, FloorLoad.class.getClassLoader(), name -> false);
+    engine = ByHand.engine();
     mainSetup = compile(MAIN_SETUP);
     mainFlow = compile(BenchFlows.main());
     responseSetup = compile(RESPONSE_SETUP);
@@ -390,16 +385,7 @@ final class FloorLoad implements Load {
   }
 
   private CompiledScript compile(String source) {
-    try {
-      return ((Compilable) engine).compile(source);
-    } catch (ScriptException e) {
-      throw new IllegalStateException("bench script does not compile: " + e.getMessage(), e);
-    }
-  }
-
-  private static RedisOptions redisOptions(String url, int poolSize) {
-    return new RedisOptions().setConnectionString(url).setMaxPoolSize(poolSize).setMaxPoolWaiting(4096)
-        .setMaxWaitingHandlers(4096).setPreferredProtocolVersion(ProtocolVersion.RESP2);
+    return ByHand.compile(engine, source);
   }
 
   @Override
