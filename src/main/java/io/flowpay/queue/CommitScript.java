@@ -130,8 +130,7 @@ record CommitScript(QueueScope scope) {
   private static Commit toCommit(Task task, Response response) {
     String detail = response.get(1).toString();
     return switch (Answer.of(response.get(0).toString())) {
-      case OK -> new Commit(Commit.Outcome.COMMITTED, detail, null,
-          response.size() > 2 ? Forwarded.of(response.get(2)) : Forwarded.UNKNOWN);
+      case OK -> new Commit(Commit.Outcome.COMMITTED, detail, null, Forwarded.of(response.get(2)));
       case CONFLICT -> new Commit(Commit.Outcome.CONFLICT, detail, null);
       case DUPLICATE -> new Commit(Commit.Outcome.DUPLICATE, null, null);
       case DISABLED -> new Commit(Commit.Outcome.FLOW_DISABLED, null, FlowSwitches.disabled(task.flow(), detail));
