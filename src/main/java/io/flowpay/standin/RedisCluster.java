@@ -206,7 +206,8 @@ public final class RedisCluster implements AutoCloseable {
     try {
       Files.createDirectories(home);
       List<String> lines = new ArrayList<>(List.of("port " + port, "bind 127.0.0.1", "dir " + home.toAbsolutePath(),
-          "cluster-enabled yes", "cluster-config-file nodes.conf", "cluster-node-timeout 2000"));
+          "cluster-enabled yes", "cluster-config-file nodes.conf", "cluster-node-timeout 2000",
+          EmbeddedRedis.STREAM_NODE_MAX_BYTES));
       lines.addAll(persistence.lines);
       lines.add("save \"\"");
       String conf = String.join("\n", lines) + "\n";
