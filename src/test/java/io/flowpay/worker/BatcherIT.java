@@ -34,6 +34,20 @@ class BatcherIT {
 
   @Test
   void eachRunOfABatchGetsItsOwnOutcome(TestRedis testRedis) {
+    commitTogether(testRedis, 7, 32);
+  }
+
+  /** As many runs in one script call as a worker puts there (its group commit's largest request), and one more. */
+  @Test
+  void theLargestBatchAWorkerSendsCommitsEachRunOnItsOwn(TestRedis testRedis) {
+    commitTogether(testRedis, TaskRunner.ITEMS_PER_REQUEST + 1, TaskRunner.ITEMS_PER_REQUEST);
+  }
+
+  /**
+   * Commits {@code runs} runs, every third of which conflicts, through a batcher of {@code maxBatch} items and one
+   * request at a time: the first goes alone, the others wait and go together.
+   */
+  private static void commitTogether(TestRedis testRedis, int runs, int maxBatch) {
     Vertx vertx = Vertx.vertx();
     try {
       RedisOptions options = new RedisOptions().setConnectionString(testRedis.url())
@@ -42,12 +56,13 @@ class BatcherIT {
       RedisTaskQueue queue = new RedisTaskQueue(redis);
       String worker = "w-" + Ids.newId();
       List<PreparedCommit> prepared = new ArrayList<>();
-      for (int i = 0; i < 7; i++) {
+      for (int i = 0; i < runs; i++) {
         Task task = Task.main("main", worker, "ctx-" + i + "-" + Ids.newId(), Caller.CLI, null);
         queue.start(task).await();
       }
       var reader = Redis.createClient(vertx, options).connect().await();
-      List<Delivery> deliveries = queue.read(reader, worker, 10, 100).await();
+      List<Delivery> deliveries = queue.read(reader, worker, runs, 100).await();
+      assertEquals(runs, deliveries.size(), "tasks read");
       for (int i = 0; i < deliveries.size(); i++) {
         Delivery delivery = deliveries.get(i);
         Effects effects = new Effects();
@@ -61,8 +76,7 @@ class BatcherIT {
         prepared.add(queue.prepare(delivery, snapshot,
             new RunResult(RunStatus.OK, effects, null, System.currentTimeMillis(), 1)));
       }
-      // One request at a time: the first goes alone, the six others wait and go together.
-      Batcher<PreparedCommit, Commit> batcher = new Batcher<>(queue::commit, 32, 1);
+      Batcher<PreparedCommit, Commit> batcher = new Batcher<>(queue::commit, maxBatch, 1);
       Promise<List<Commit>> committed = Promise.promise();
       vertx.runOnContext(on -> Future.all(prepared.stream().map(batcher::send).toList())
           .<List<Commit>>map(all -> all.list()).onComplete(committed));
