@@ -25,8 +25,8 @@ import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
 
 /**
- * What a round cost: this process's CPU time (less the stand-in's thread), Redis's CPU time (from
- * {@code INFO cpu}), the heap's peak (used heap just before each GC, and at the round's end) and the
+ * What a round cost: this process's CPU time (less the stand-in's thread) and of it the JIT's ({@link JitCpu}),
+ * Redis's CPU time (from {@code INFO cpu}), the heap's peak (used heap just before each GC, and at the round's end) and the
  * live heap (used heap after a {@code System.gc()} at the round's end, with the load still running).
  */
 final class Probe implements AutoCloseable, NotificationListener {
@@ -59,7 +59,7 @@ final class Probe implements AutoCloseable, NotificationListener {
   /** Where the counters stand at a round's start; resets the heap peak. */
   Mark mark() {
     peakHeap.set(usedHeap());
-    return new Mark(os.getProcessCpuTime() - standIn.cpuNanos(), redisCpuNanos());
+    return new Mark(os.getProcessCpuTime() - standIn.cpuNanos(), redisCpuNanos(), JitCpu.nanos());
   }
 
   /** The round that began at {@code start} and whose window was {@code window}. */
@@ -69,7 +69,8 @@ final class Probe implements AutoCloseable, NotificationListener {
     long peak = Math.max(peakHeap.get(), usedHeap());
     double ops = Math.max(1, window.ops());
     return new Round(window.opsPerSecond(), window.p50Nanos() / 1e6, window.p99Nanos() / 1e6, cpu / ops / 1e3,
-        redisCpu / ops / 1e3, peak / MB, liveHeap() / MB, window.errors());
+        redisCpu / ops / 1e3, peak / MB, liveHeap() / MB, window.errors(),
+        JitCpu.microsPerOp(start.jitNanos(), JitCpu.nanos(), ops));
   }
 
   /** What Redis has counted so far: calls per command, requests read, bytes in and out. */
@@ -126,5 +127,5 @@ final class Probe implements AutoCloseable, NotificationListener {
     vertx.close().await();
   }
 
-  record Mark(long cpuNanos, long redisCpuNanos) {}
+  record Mark(long cpuNanos, long redisCpuNanos, long jitNanos) {}
 }

@@ -24,6 +24,7 @@ final class Report {
       new Metric("p50 ms", "p50_ms", 2, Round::p50Ms),
       new Metric("p99 ms", "p99_ms", 2, Round::p99Ms),
       new Metric("CPU us/op", "cpu_us_per_op", 0, Round::cpuMicrosPerOp),
+      new Metric("of it JIT us/op", "jit_cpu_us_per_op", 0, Round::jitCpuMicrosPerOp),
       new Metric("Redis CPU us/op", "redis_cpu_us_per_op", 0, Round::redisCpuMicrosPerOp),
       new Metric("peak heap MB", "peak_heap_mb", 0, Round::peakHeapMb),
       new Metric("live heap MB", "live_heap_mb", 0, Round::liveHeapMb));
@@ -255,7 +256,11 @@ final class Report {
     return met ? "met" : "NOT met";
   }
 
+  /** {@code value} with {@code decimals} decimals, or "-" for a value not measured (NaN). */
   static String number(double value, int decimals) {
+    if (Double.isNaN(value)) {
+      return "-";
+    }
     return String.format(Locale.ROOT, "%." + decimals + "f", value);
   }
 }
