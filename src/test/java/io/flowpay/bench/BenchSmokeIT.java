@@ -42,7 +42,8 @@ class BenchSmokeIT {
     Set<String> rows = csv.subList(1, csv.size()).stream().map(line -> line.split(",")).peek(cells -> {
       assertTrue(Double.parseDouble(cells[ops]) > 0, "no operation completed: " + String.join(",", cells));
       // The JIT's part of the CPU: read from /proc on Linux (the machines this runs on), part of the whole.
-      assertTrue(Double.parseDouble(cells[jit]) <= Double.parseDouble(cells[cpu]), "JIT within CPU: " + String.join(",", cells));
+      assertTrue(Double.parseDouble(cells[jit]) <= Double.parseDouble(cells[cpu]),
+          "JIT within CPU: " + String.join(",", cells));
       assertEquals("0", cells[errors], "operations failed: " + String.join(",", cells) + "\n" + stderr);
     }).map(cells -> cells[0] + "@" + cells[1]).collect(Collectors.toSet());
     assertEquals(Set.of("flowpay@2", "flowpay@4", "floor@2", "floor@4", "ceiling@2", "ceiling@4", "stripe-java@2",
