@@ -86,17 +86,15 @@ final class Probe implements AutoCloseable, NotificationListener {
 
   /** Redis's {@code used_memory}, in bytes. */
   long redisMemory() {
-    return (long) info("memory", "used_memory");
+    return (long) InfoLines.number(info("memory"), "used_memory");
   }
 
   private long redisCpuNanos() {
-    return (long) ((info("cpu", "used_cpu_user") + info("cpu", "used_cpu_sys")) * 1e9);
+    return StandaloneRedis.cpuNanos(info("cpu"));
   }
 
-  private double info(String section, String field) {
-    String text = redis.send(Request.cmd(Command.INFO).arg(section)).await().toString();
-    return text.lines().filter(line -> line.startsWith(field + ":")).findFirst()
-        .map(line -> Double.parseDouble(line.substring(field.length() + 1).trim())).orElse(0.0);
+  private String info(String section) {
+    return redis.send(Request.cmd(Command.INFO).arg(section)).await().toString();
   }
 
   private static long usedHeap() {

@@ -25,10 +25,11 @@ final class ServerSwitches {
   /** The server {@code client} talks to; only for a server started on this machine by the bench. */
   static ServerSwitches of(Redis client) {
     String info = client.send(Request.cmd(Command.INFO).arg("server")).await().toString();
-    long pid = info.lines().filter(line -> line.startsWith("process_id:")).findFirst()
-        .map(line -> Long.parseLong(line.substring("process_id:".length()).trim()))
-        .orElseThrow(() -> new IllegalStateException("INFO server has no process_id"));
-    return new ServerSwitches(pid);
+    String pid = InfoLines.value(info, "process_id");
+    if (pid == null) {
+      throw new IllegalStateException("INFO server has no process_id");
+    }
+    return new ServerSwitches(Long.parseLong(pid));
   }
 
   /** {@code counts} with this server's context switches so far. */
@@ -42,7 +43,6 @@ final class ServerSwitches {
   }
 
   static long field(String status, String name) {
-    return status.lines().filter(line -> line.startsWith(name + ":")).findFirst()
-        .map(line -> Long.parseLong(line.substring(name.length() + 1).trim())).orElse(0L);
+    return (long) InfoLines.number(status, name);
   }
 }

@@ -75,12 +75,7 @@ final class StandaloneRedis implements FleetRedis {
 
   /** The CPU time an {@code INFO cpu} answer reports. */
   static long cpuNanos(String info) {
-    return (long) ((field(info, "used_cpu_user") + field(info, "used_cpu_sys")) * 1e9);
-  }
-
-  private static double field(String info, String name) {
-    return info.lines().filter(line -> line.startsWith(name + ":")).findFirst()
-        .map(line -> Double.parseDouble(line.substring(name.length() + 1).trim())).orElse(0.0);
+    return (long) ((InfoLines.number(info, "used_cpu_user") + InfoLines.number(info, "used_cpu_sys")) * 1e9);
   }
 
   @Override

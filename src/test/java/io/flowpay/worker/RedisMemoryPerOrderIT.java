@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowpay.FlowpayHarness;
 import io.flowpay.TestRedis;
+import io.flowpay.bench.InfoLines;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.Task;
 import io.flowpay.standin.EmbeddedRedis;
@@ -83,8 +84,10 @@ class RedisMemoryPerOrderIT {
   }
 
   private static long field(String info, String name) {
-    return info.lines().filter(line -> line.startsWith(name + ":")).findFirst()
-        .map(line -> Long.parseLong(line.substring(name.length() + 1).trim()))
-        .orElseThrow(() -> new AssertionError("no " + name + " in INFO memory: " + info));
+    String value = InfoLines.value(info, name);
+    if (value == null) {
+      throw new AssertionError("no " + name + " in INFO memory: " + info);
+    }
+    return Long.parseLong(value);
   }
 }
