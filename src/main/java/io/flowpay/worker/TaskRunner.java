@@ -33,11 +33,12 @@ final class TaskRunner {
   private static final int MAX_CONFLICT_RERUNS = 10;
   private static final long SNAPSHOT_CACHE_CHARS = 16L << 20;
   /**
-   * Group commit: runs at most in one request to Redis, and such requests at once. 256, not 32: with thousands of
-   * runs ready, 32 per request left them waiting with their encoded commits until the heap filled (README, 10,000
-   * in flight); a larger request holds Redis longer (README, Design: Group commit).
+   * Group commit: runs at most in one request to Redis. 256, not 32: with thousands of runs ready, 32 per request
+   * left them waiting with their encoded commits until the heap filled (README, 10,000 in flight); a larger request
+   * holds Redis longer (README, Design: Group commit).
    */
   static final int ITEMS_PER_REQUEST = 256;
+  /** Group commit: such requests on their way at once. */
   private static final int REQUESTS_IN_FLIGHT = 2;
 
   private final WorkerScope scope;
