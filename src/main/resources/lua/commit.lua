@@ -1,12 +1,16 @@
 -- Commits runs of tasks, each all or nothing:
 -- context writes (only if the context version is still the snapshot's), outbox entries for its
 -- calls, dispatched tasks, timers, the run record, chain counters, the flow's failure streak (and
--- its disabling), and the XACK of the task. Every key is the worker's own (one Redis Cluster slot):
+-- its disabling), and the XACK of the task. In Redis Cluster every key is the worker's own (one slot):
 -- what crosses to another worker (a dispatch or timer there, the bookkeeping of a chain whose home
--- is another worker) is written to the worker's forward stream, which ForwardRelay relays.
+-- is another worker) is written to the worker's forward stream, which ForwardRelay relays. On one
+-- server (standalone, Sentinel) the commit writes it at the other worker itself (KEYS 11..).
 -- KEYS: 1 context hash, 2 own task stream, 3 outbox, 4 context runs, 5 chain hash, 6 chain runs
 --       (5 and 6: the forward stream when the chain's home is another worker), 7 the worker's flow hash,
---       8 the worker's lease, 9 forward stream, 10 own timers zset
+--       8 the worker's lease, 9 forward stream, 10 own timers zset,
+--       11.. on one server only, when the run dispatches or sets timers for other workers: the set of worker
+--       ids, then per such dispatch its worker's task stream, per such timer its worker's task stream and
+--       timers zset (given, nothing goes to the forward stream)
 -- ARGV: 1 group, 2 entry id, 3 expected version ('' = do not check: a failed run writes no state),
 --       4 counts 'outboxes dispatches timers sets dels delta failed(0|1|2: the flow cannot run) now(ms)
 --       forwarded-dispatches forwarded-timers' (dispatches and timers: to this worker),
@@ -74,6 +78,15 @@ local function forward(stream, written, ...)
     fields[i] = tostring(fields[i])
   end
   written[#written + 1] = {redis.call('XADD', stream, '*', unpack(fields)), fields}
+end
+
+-- A worker's task stream as its worker makes it (TaskStream.ensureGroup) before another worker's commit writes a
+-- task for it: the consumer group from the stream's start, and the worker id in the set operators list.
+local function ready(stream, ids, worker, group)
+  if redis.call('EXISTS', stream) == 0 then
+    redis.call('XGROUP', 'CREATE', stream, group, '0', 'MKSTREAM')
+    redis.call('SADD', ids, worker)
+  end
 end
 
 local function commit(K, A)
@@ -149,6 +162,23 @@ local function commit(K, A)
   local ttl = tonumber(A[5]) + math.ceil(longest / 1000)
   if A[11] == '' then
     flowpay_chain_ran(K[5], K[6], run, delta, failed, now, ttl)
+  end
+  -- On one server: each task for another worker written there now, in the same step as the start that made it
+  -- pending (counted above, at the chain's home).
+  if #K > 10 and A[11] == '' then
+    local k = 12
+    for i = 0, fdispatches - 1 do
+      ready(K[k], K[11], A[arg + 3 * i], A[1])
+      redis.call('XADD', K[k], '*', 'task', A[arg + 3 * i + 2])
+      k = k + 1
+    end
+    arg = arg + 3 * fdispatches
+    for i = 0, ftimers - 1 do
+      ready(K[k], K[11], A[arg + 4 * i], A[1])
+      redis.call('ZADD', K[k + 1], at + tonumber(A[arg + 4 * i + 2]), A[arg + 4 * i + 3])
+      k = k + 2
+    end
+    return {'ok', version, {}}
   end
   -- The forward stream, relayed in its order by ForwardRelay: the chain's part first, then each task for
   -- another worker, so that a chain never counts a task's end before the start that made it pending.

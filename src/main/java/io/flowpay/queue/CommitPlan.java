@@ -19,8 +19,10 @@ import java.util.Map;
  *     per timer (those two: to the committing worker), key and value json per context write, key per context
  *     delete, then target worker, task id and task json per dispatch to another worker, target worker, task id,
  *     delay ms and task json per timer on another worker: commit.lua's ARGV 12..
+ * @param elsewhere the worker of each dispatch to another worker, then of each timer on another worker, in the
+ *     order of {@code effects}
  */
-record CommitPlan(Counts counts, List<String> effects) {
+record CommitPlan(Counts counts, List<String> effects, List<String> elsewhere) {
 
   /** How a run ended, as far as its flow's failure streak goes. */
   enum Failure {
@@ -64,13 +66,13 @@ record CommitPlan(Counts counts, List<String> effects) {
           + " " + nowMs + " " + forwardedDispatches + " " + forwardedTimers;
     }
 
-    /** Whether the commit writes tasks for other workers into its forward stream. */
+    /** Whether the run dispatches or sets timers for other workers. */
     boolean forwards() {
       return forwardedDispatches > 0 || forwardedTimers > 0;
     }
   }
 
-  /** The plan of a run on {@code worker}: dispatches and timers for other workers go through its forward stream. */
+  /** The plan of a run on {@code worker}: dispatches and timers for other workers apart from its own. */
   static CommitPlan of(RunResult result, String worker) {
     List<String> outbox = new ArrayList<>();
     List<String> dispatch = new ArrayList<>();
@@ -79,6 +81,8 @@ record CommitPlan(Counts counts, List<String> effects) {
     List<String> del = new ArrayList<>();
     List<String> forwardDispatch = new ArrayList<>();
     List<String> forwardTimers = new ArrayList<>();
+    List<String> elsewhere = new ArrayList<>();
+    List<String> elsewhereTimers = new ArrayList<>();
     if (result.ok()) {
       Effects effects = result.effects();
       for (Call call : effects.calls()) {
@@ -90,6 +94,7 @@ record CommitPlan(Counts counts, List<String> effects) {
           dispatch.add(child.encode());
         } else {
           forwardDispatch.addAll(List.of(child.workerId(), child.taskId(), child.encode()));
+          elsewhere.add(child.workerId());
         }
       }
       for (Delayed timer : effects.delayed()) {
@@ -99,6 +104,7 @@ record CommitPlan(Counts counts, List<String> effects) {
           timers.add(later.encode());
         } else {
           forwardTimers.addAll(List.of(later.workerId(), later.taskId(), String.valueOf(timer.delayMs()), later.encode()));
+          elsewhereTimers.add(later.workerId());
         }
       }
       for (Map.Entry<String, String> write : effects.writes().entrySet()) {
@@ -123,6 +129,7 @@ record CommitPlan(Counts counts, List<String> effects) {
     texts.addAll(del);
     texts.addAll(forwardDispatch);
     texts.addAll(forwardTimers);
-    return new CommitPlan(counts, texts);
+    elsewhere.addAll(elsewhereTimers);
+    return new CommitPlan(counts, texts, elsewhere);
   }
 }

@@ -58,29 +58,42 @@ record CommitScript(QueueScope scope) {
   }
 
   /**
-   * Encodes a run's commit without sending it (any thread may do this). KEYS, all of the worker (one
-   * Cluster slot): 1 context hash, 2 own task stream, 3 outbox, 4 context runs, 5 chain hash, 6 chain
-   * runs (5, 6: the forward stream when the chain's home is another worker), 7 flow hash, 8 the worker's
-   * lease, 9 forward stream, 10 own timers.
+   * Encodes a run's commit without sending it (any thread may do this). KEYS 1 context hash, 2 own task stream,
+   * 3 outbox, 4 context runs, 5 chain hash, 6 chain runs (5, 6: the forward stream when the chain's home is
+   * another worker), 7 flow hash, 8 the worker's lease, 9 forward stream, 10 own timers: all of the worker (one
+   * Cluster slot). On one server (not Cluster) the chain's keys are its home's wherever that is, and what the run
+   * starts on other workers is written at them (KEYS 11..), so such a commit writes nothing to the forward stream.
    */
   PreparedCommit prepare(Delivery delivery, Snapshot snapshot, RunResult result) {
     Task task = delivery.task();
     String worker = delivery.workerId();
-    boolean chainHere = chainIsAt(task.chainId(), worker);
+    boolean oneServer = !scope.cluster();
+    boolean chainHere = oneServer || chainIsAt(task.chainId(), worker);
     String forward = RedisKeys.forward(worker);
-    List<String> keys = List.of(
+    List<String> keys = new ArrayList<>(List.of(
         RedisKeys.context(worker, task.contextId()), RedisKeys.tasks(worker), RedisKeys.outbox(worker),
         RedisKeys.runs(worker, task.contextId()), chainHere ? RedisKeys.chain(task.chainId()) : forward,
         chainHere ? RedisKeys.chainRuns(task.chainId()) : forward, RedisKeys.flow(worker, task.flow()),
-        RedisKeys.lease(worker), forward, RedisKeys.timers(worker));
+        RedisKeys.lease(worker), forward, RedisKeys.timers(worker)));
     CommitPlan plan = CommitPlan.of(result, worker);
+    if (oneServer && plan.counts().forwards()) {
+      keys.add(RedisKeys.workerIds());
+      int dispatches = plan.counts().forwardedDispatches();
+      for (int i = 0; i < plan.elsewhere().size(); i++) {
+        String other = plan.elsewhere().get(i);
+        keys.add(RedisKeys.tasks(other));
+        if (i >= dispatches) {
+          keys.add(RedisKeys.timers(other));
+        }
+      }
+    }
     Run run = new Run(delivery.isHeld() ? "" : delivery.entryId(), result.ok() ? snapshot.version() : "", plan,
         RunRecord.of(task, result).toJson().encode(), result.error() == null ? "" : result.error().toString(),
         scope.token(worker), chainHere ? "" : task.chainId(), delivery.isHeld() ? delivery.answer().call().callId()
         : null);
     Snapshot after = result.ok() ? snapshot.after(result.effects().writes(), null) : snapshot;
     return new PreparedCommit(delivery, result, after.values(), SCRIPT.prepare(keys, run.args(scope)),
-        !chainHere || plan.counts().forwards());
+        !oneServer && (!chainHere || plan.counts().forwards()));
   }
 
   /**
