@@ -19,8 +19,8 @@ import java.util.Map;
  *     per timer (those two: to the committing worker), key and value json per context write, key per context
  *     delete, then target worker, task id and task json per dispatch to another worker, target worker, task id,
  *     delay ms and task json per timer on another worker: commit.lua's ARGV 12..
- * @param elsewhere the worker of each dispatch to another worker, then of each timer on another worker, in the
- *     order of {@code effects}
+ * @param elsewhere where those for other workers go on one server (commit.lua's KEYS 12..): the worker's task stream
+ *     per dispatch, then its task stream and timers per timer, in the order of {@code effects}
  */
 record CommitPlan(Counts counts, List<String> effects, List<String> elsewhere) {
 
@@ -94,7 +94,7 @@ record CommitPlan(Counts counts, List<String> effects, List<String> elsewhere) {
           dispatch.add(child.encode());
         } else {
           forwardDispatch.addAll(List.of(child.workerId(), child.taskId(), child.encode()));
-          elsewhere.add(child.workerId());
+          elsewhere.add(RedisKeys.tasks(child.workerId()));
         }
       }
       for (Delayed timer : effects.delayed()) {
@@ -104,7 +104,7 @@ record CommitPlan(Counts counts, List<String> effects, List<String> elsewhere) {
           timers.add(later.encode());
         } else {
           forwardTimers.addAll(List.of(later.workerId(), later.taskId(), String.valueOf(timer.delayMs()), later.encode()));
-          elsewhereTimers.add(later.workerId());
+          elsewhereTimers.addAll(List.of(RedisKeys.tasks(later.workerId()), RedisKeys.timers(later.workerId())));
         }
       }
       for (Map.Entry<String, String> write : effects.writes().entrySet()) {

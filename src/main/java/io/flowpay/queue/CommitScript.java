@@ -78,14 +78,7 @@ record CommitScript(QueueScope scope) {
     CommitPlan plan = CommitPlan.of(result, worker);
     if (oneServer && plan.counts().forwards()) {
       keys.add(RedisKeys.workerIds());
-      int dispatches = plan.counts().forwardedDispatches();
-      for (int i = 0; i < plan.elsewhere().size(); i++) {
-        String other = plan.elsewhere().get(i);
-        keys.add(RedisKeys.tasks(other));
-        if (i >= dispatches) {
-          keys.add(RedisKeys.timers(other));
-        }
-      }
+      keys.addAll(plan.elsewhere());
     }
     Run run = new Run(delivery.isHeld() ? "" : delivery.entryId(), result.ok() ? snapshot.version() : "", plan,
         RunRecord.of(task, result).toJson().encode(), result.error() == null ? "" : result.error().toString(),
