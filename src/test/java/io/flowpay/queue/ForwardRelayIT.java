@@ -105,14 +105,11 @@ class ForwardRelayIT extends QueueFixture {
   /** The same walk under one server's rules: each commit writes its tasks and the chain's count at once. */
   @Test
   void onOneServerAChainNeverSettlesWhileATaskIsLeftEither() {
-    queue = new RedisTaskQueue(redis, 0, RETENTION);
-    try {
+    with(new RedisTaskQueue(redis, 0, RETENTION), () -> {
       for (int seed = 0; seed < 40; seed++) {
         runChain(new Random(seed), seed);
       }
-    } finally {
-      queue = queue(redis);
-    }
+    });
   }
 
   /**

@@ -141,14 +141,11 @@ class ForwardTailIT extends QueueFixture {
    */
   @Test
   void onOneServerCommitsWriteAtOtherWorkersThemselvesAndMixedWithRelayedRepairsTheChainStillCountsRight() {
-    queue = new RedisTaskQueue(new Counted(redis), 0, RETENTION);
-    try {
+    with(new RedisTaskQueue(new Counted(redis), 0, RETENTION), () -> {
       for (int seed = 0; seed < 40; seed++) {
         new RandomChain(new Random(seed), seed).run();
       }
-    } finally {
-      queue = queue(redis);
-    }
+    });
   }
 
   /**

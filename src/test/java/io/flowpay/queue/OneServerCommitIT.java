@@ -39,7 +39,8 @@ class OneServerCommitIT extends QueueFixture {
     String later = "qf-" + Ids.newId().substring(0, 10);
     Task main = Task.main("main", home, "ctx-" + Ids.newId(), Caller.CLI, new JsonObject());
     queue.start(main).await();
-    Task onOther = readOneAndCommit(home, List.of(child(main, other)), List.of());
+    Task onOther = child(main, other);
+    commit(readOne(home), List.of(onOther));
     assertEquals(0, length(Command.EXISTS, RedisKeys.forward(home)), "nothing for the home's relay");
 
     Delivery second = readOne(other);
@@ -99,12 +100,6 @@ class OneServerCommitIT extends QueueFixture {
     assertEquals(1, length(Command.XLEN, RedisKeys.tasks(target)), "only the commit that happened wrote there");
     assertEquals(0, length(Command.ZCARD, RedisKeys.timers(target)));
     assertEquals(1, queue.chain(second.chainId()).await().pending(), "the conflicting run's chain unchanged");
-  }
-
-  private Task readOneAndCommit(String worker, List<Task> dispatches, List<Task> timers) {
-    Delivery delivery = readOne(worker);
-    commit(delivery, dispatches, timers);
-    return dispatches.get(0);
   }
 
   private static Task child(Task parent, String worker) {

@@ -93,6 +93,17 @@ abstract class QueueFixture {
     return new RunResult(RunStatus.OK, effects, null, System.currentTimeMillis(), 10);
   }
 
+  /** Runs {@code body} with {@code other} as the queue under test, then puts the fixture's back. */
+  void with(RedisTaskQueue other, Runnable body) {
+    RedisTaskQueue own = queue;
+    queue = other;
+    try {
+      body.run();
+    } finally {
+      queue = own;
+    }
+  }
+
   /** A new worker id with its stream's consumer group. */
   String worker() {
     String worker = "qf-" + Ids.newId().substring(0, 10);
