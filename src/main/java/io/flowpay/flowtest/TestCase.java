@@ -129,16 +129,7 @@ public final class TestCase {
   public String runs() {
     JsonArray runs = new JsonArray();
     for (String chain : chains) {
-      Response entries = run.redis().send(Request.cmd(Command.XRANGE).arg(RedisKeys.chainRuns(chain)).arg("-").arg("+"))
-          .await();
-      for (Response entry : entries) {
-        Response fields = entry.get(1);
-        for (int i = 0; i + 1 < fields.size(); i += 2) {
-          if (fields.get(i).toString().equals("run")) {
-            runs.add(new JsonObject(fields.get(i + 1).toString()));
-          }
-        }
-      }
+      runs.addAll(run.queue().chains().runs(chain, Integer.MAX_VALUE).await());
     }
     return runs.encode();
   }

@@ -19,6 +19,7 @@ import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -174,6 +175,8 @@ class ForwardTailIT extends QueueFixture {
     private int trouble = 6;
     private int runs;
     private int dropped;
+    /** Each run and parked task of the chain: its task id and the status its record must show. */
+    private final List<String> records = new ArrayList<>();
     private Task main;
 
     RandomChain(Random random, int seed) {
@@ -204,6 +207,13 @@ class ForwardTailIT extends QueueFixture {
       assertEquals(runs, chain.runs(), "seed " + seed + ": every run and parked task counted once at the home");
       Response drops = send(Request.cmd(Command.HGET).arg(RedisKeys.chain(main.chainId())).arg("dropped"));
       assertEquals(dropped, drops == null ? 0 : drops.toInteger(), "seed " + seed + ": every drop counted once");
+      List<String> read = new ArrayList<>();
+      queue.chains().runs(main.chainId(), 10_000).await().forEach(record -> read.add(
+          ((JsonObject) record).getString("task_id") + " " + ((JsonObject) record).getString("status")));
+      List<String> written = new ArrayList<>(records);
+      Collections.sort(read);
+      Collections.sort(written);
+      assertEquals(written, read, "seed " + seed + ": the chain lists each of its runs' records once, read where it is");
     }
 
     /** One random step; false when nothing is left to do (and every forward stream is empty). */
@@ -249,6 +259,7 @@ class ForwardTailIT extends QueueFixture {
       if (outcome == 3) {
         trouble--;
         assertTrue(queue.deadLetter(delivery, "deliveries", "its runs died").await());
+        records.add(delivery.task().taskId() + " dead");
         return;
       }
       Commit commit;
@@ -257,6 +268,7 @@ class ForwardTailIT extends QueueFixture {
         commit = commit(delivery, new RunResult(RunStatus.FAILED, new Effects(),
             new RunError("script_error", "Error: boom", "flows/step.js", 1), System.currentTimeMillis(), 10));
         failed.add(delivery.task());
+        records.add(delivery.task().taskId() + " failed");
       } else {
         List<Task> dispatches = new ArrayList<>();
         List<Task> timers = new ArrayList<>();
@@ -267,6 +279,7 @@ class ForwardTailIT extends QueueFixture {
           expect(child);
         }
         commit = commit(delivery, ok(dispatches, timers));
+        records.add(delivery.task().taskId() + " ok");
       }
       if (random.nextInt(5) > 0) {
         tails.get(worker).written(commit.forwarded());  // else the process died before its pump heard

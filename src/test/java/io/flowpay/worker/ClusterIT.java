@@ -4,6 +4,7 @@ import static io.flowpay.FlowpayHarness.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowpay.queue.QueueReader;
 import io.flowpay.config.FlowpayOptions;
 import io.flowpay.config.ScheduleOptions;
 import io.flowpay.config.WorkerIds;
@@ -20,9 +21,6 @@ import io.flowpay.standin.RedisCluster;
 import io.flowpay.stripe.WebClientStripeClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -206,12 +204,9 @@ class ClusterIT {
       ChainStatus chain = queue.chain(order.chainId()).await();
       assertTrue(chain.settled(), "settled: " + chain);
       assertEquals(RUNS_PER_CHAIN, chain.runs(), "runs of " + chain);
-      Response entries = node.redis().send(Request.cmd(Command.XRANGE).arg(RedisKeys.chainRuns(order.chainId()))
-          .arg("-").arg("+")).await();
       Set<String> tasks = new HashSet<>();
       Set<String> ranOn = new TreeSet<>();
-      for (Response entry : entries) {
-        JsonObject run = new JsonObject(entry.get(1).get(1).toString());
+      for (JsonObject run : new QueueReader(node.redis()).chainRuns(order.chainId(), 1000).await()) {
         assertTrue(tasks.add(run.getString("task_id")), "task committed once: " + run);
         assertEquals("ok", run.getString("status"), "run " + run);
         assertEquals(Placement.workerFor(run.getString("context_id"), workers), run.getString("worker_id"),

@@ -4,6 +4,7 @@ import static io.flowpay.FlowpayHarness.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowpay.queue.QueueReader;
 import io.flowpay.Main;
 import io.flowpay.config.FlowpayOptions;
 import io.flowpay.flow.Caller;
@@ -154,11 +155,7 @@ class ClusterOperatorsIT {
   }
 
   private static List<JsonObject> runsOf(FlowpayNode node, Task main) {
-    Response entries = node.redis().send(Request.cmd(Command.XRANGE).arg(RedisKeys.chainRuns(main.chainId()))
-        .arg("-").arg("+")).await();
-    List<JsonObject> runs = new ArrayList<>();
-    entries.forEach(entry -> runs.add(new JsonObject(entry.get(1).get(1).toString())));
-    return runs;
+    return new QueueReader(node.redis()).chainRuns(main.chainId(), 1000).await();
   }
 
   private static List<String> statuses(FlowpayNode node, Task main) {

@@ -5,6 +5,7 @@ import static io.flowpay.FlowpayHarness.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowpay.queue.QueueReader;
 import io.flowpay.flow.Caller;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.Placement;
@@ -153,13 +154,11 @@ final class PaymentChains implements AutoCloseable {
   }
 
   private static void assertRunsOnceAndOneAtATime(Redis redis, Task order) {
-    Response entries = redis.send(Request.cmd(Command.XRANGE).arg(RedisKeys.chainRuns(order.chainId()))
-        .arg("-").arg("+")).await();
-    assertEquals(RUNS_PER_CHAIN, entries.size(), "run records of chain " + order.chainId());
+    List<JsonObject> records = new QueueReader(redis).chainRuns(order.chainId(), 1000).await();
+    assertEquals(RUNS_PER_CHAIN, records.size(), "run records of chain " + order.chainId());
     Set<String> tasks = new HashSet<>();
     List<JsonObject> runs = new ArrayList<>();
-    for (Response entry : entries) {
-      JsonObject run = new JsonObject(entry.get(1).get(1).toString());
+    for (JsonObject run : records) {
       assertTrue(tasks.add(run.getString("task_id")), "task " + run.getString("task_id") + " committed once");
       assertEquals("ok", run.getString("status"), "run " + run);
       runs.add(run);
