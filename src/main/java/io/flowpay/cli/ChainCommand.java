@@ -4,8 +4,8 @@ import io.flowpay.config.FlowpayOptions;
 import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.flow.Ids;
 import io.flowpay.queue.ChainStatus;
-import io.flowpay.queue.QueueReader;
 import io.flowpay.worker.FlowpayNode;
+import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,7 +53,7 @@ public final class ChainCommand extends RedisCommand {
         throw new FlowpayFailure(FlowpayFailure.Kind.CHAIN_NOT_FOUND, "no chain '" + chainId + "' in Redis (chains are kept "
             + options.redis().chainRetentionDays() + " days after their last run; is REDIS_URL the service's?)");
       }
-      new QueueReader(node.redis()).chainRuns(chainId, MAX_RUNS).await().forEach(printer::print);
+      node.queue().chains().runs(chainId, MAX_RUNS).await().forEach(run -> printer.print((JsonObject) run));
     }
     printer.summary(ChainFollower.summary(status).put("pending", status.pending()).put("dead", status.dead()));
     return status.settled() && status.failed() == 0 ? ExitCodes.OK : ExitCodes.FAILED;

@@ -207,11 +207,6 @@ public final class QueueReader {
     return entries;
   }
 
-  /** Up to {@code limit} run records of a chain, oldest first. */
-  public Future<List<JsonObject>> chainRuns(String chainId, int limit) {
-    return records(Request.cmd(Command.XRANGE).arg(RedisKeys.chainRuns(chainId)).arg("-").arg("+").arg("COUNT").arg(limit));
-  }
-
   /** The newest {@code limit} run records of a context, newest first. */
   public Future<List<JsonObject>> contextRuns(String context, int limit) {
     return new ContextHomes(redis).runsKey(context)

@@ -4,7 +4,6 @@ import static io.flowpay.FlowpayHarness.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.flowpay.queue.QueueReader;
 import io.flowpay.config.FlowpayOptions;
 import io.flowpay.config.ScheduleOptions;
 import io.flowpay.config.WorkerIds;
@@ -206,7 +205,8 @@ class ClusterIT {
       assertEquals(RUNS_PER_CHAIN, chain.runs(), "runs of " + chain);
       Set<String> tasks = new HashSet<>();
       Set<String> ranOn = new TreeSet<>();
-      for (JsonObject run : new QueueReader(node.redis()).chainRuns(order.chainId(), 1000).await()) {
+      for (Object record : queue.chains().runs(order.chainId(), 1000).await()) {
+        JsonObject run = (JsonObject) record;
         assertTrue(tasks.add(run.getString("task_id")), "task committed once: " + run);
         assertEquals("ok", run.getString("status"), "run " + run);
         assertEquals(Placement.workerFor(run.getString("context_id"), workers), run.getString("worker_id"),

@@ -4,7 +4,6 @@ import static io.flowpay.FlowpayHarness.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.flowpay.queue.QueueReader;
 import io.flowpay.Main;
 import io.flowpay.config.FlowpayOptions;
 import io.flowpay.flow.Caller;
@@ -155,7 +154,7 @@ class ClusterOperatorsIT {
   }
 
   private static List<JsonObject> runsOf(FlowpayNode node, Task main) {
-    return new QueueReader(node.redis()).chainRuns(main.chainId(), 1000).await();
+    return node.queue().chains().runs(main.chainId(), 1000).await().stream().map(JsonObject.class::cast).toList();
   }
 
   private static List<String> statuses(FlowpayNode node, Task main) {

@@ -5,7 +5,6 @@ import static io.flowpay.FlowpayHarness.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.flowpay.queue.QueueReader;
 import io.flowpay.flow.Caller;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.Placement;
@@ -136,7 +135,7 @@ final class PaymentChains implements AutoCloseable {
    * holds 7 run records with no task twice, and no two runs of the context overlapped in time), and
    * Stripe saw one create and one confirm (the charge) per order: one idempotency key each.
    */
-  void assertEveryOrderRanOnceAndChargedOnce(Redis redis, RedisTaskQueue queue, List<Task> orders) {
+  void assertEveryOrderRanOnceAndChargedOnce(RedisTaskQueue queue, List<Task> orders) {
     for (Task order : orders) {
       ChainStatus chain = queue.chain(order.chainId()).await();
       assertTrue(chain.settled(), "chain " + order.chainId() + " settled: " + chain);
@@ -145,7 +144,7 @@ final class PaymentChains implements AutoCloseable {
       assertEquals(1, state.getInteger("charged"), "one confirm answer ran for " + order.contextId());
       assertEquals(String.valueOf(RUNS_PER_CHAIN), queue.snapshot(order.contextId()).await().version(),
           "committed writes of " + order.contextId());
-      assertRunsOnceAndOneAtATime(redis, order);
+      assertRunsOnceAndOneAtATime(queue, order);
     }
     long creates = requests.keySet().stream().filter(key -> key.startsWith("/v1/payment_intents|")).count();
     long confirms = requests.keySet().stream().filter(key -> key.contains("/confirm|")).count();
@@ -153,8 +152,9 @@ final class PaymentChains implements AutoCloseable {
     assertEquals(orders.size(), confirms, "one charge (one confirm idempotency key) per order");
   }
 
-  private static void assertRunsOnceAndOneAtATime(Redis redis, Task order) {
-    List<JsonObject> records = new QueueReader(redis).chainRuns(order.chainId(), 1000).await();
+  private static void assertRunsOnceAndOneAtATime(RedisTaskQueue queue, Task order) {
+    List<JsonObject> records = queue.chains().runs(order.chainId(), 1000).await().stream().map(JsonObject.class::cast)
+        .toList();
     assertEquals(RUNS_PER_CHAIN, records.size(), "run records of chain " + order.chainId());
     Set<String> tasks = new HashSet<>();
     List<JsonObject> runs = new ArrayList<>();

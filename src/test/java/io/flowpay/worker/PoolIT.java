@@ -66,7 +66,7 @@ class PoolIT {
           "each serves half: " + one.workers() + " / " + two.workers());
       long balancedMs = (System.nanoTime() - joined) / 1_000_000;
       settle(test, queue, orders);
-      stripe.assertEveryOrderRanOnceAndChargedOnce(one.redis(), queue, orders);
+      stripe.assertEveryOrderRanOnceAndChargedOnce(queue, orders);
       assertEquals(4.0, leases(firstMetrics, "released"), "the first gave 4 leases up");
       assertEquals(0.0, leases(firstMetrics, "lost"), "after draining them: none was lost (fenced)");
       assertEquals(4.0, leases(secondMetrics, "taken"));
@@ -82,7 +82,7 @@ class PoolIT {
       List<Task> more = PaymentChains.startOrders(queue, ids, 16);
       settle(test, queue, more);
       orders.addAll(more);
-      stripe.assertEveryOrderRanOnceAndChargedOnce(one.redis(), queue, orders);
+      stripe.assertEveryOrderRanOnceAndChargedOnce(queue, orders);
       System.out.printf("pool: a second node joined and the pool was balanced 4/4 in %d ms; when it left the first"
           + " served all 8 again in %d ms (lease TTL %d ms); %d orders, each run once and charged once%n",
           balancedMs, backMs, LEASE_TTL_MS, orders.size());
