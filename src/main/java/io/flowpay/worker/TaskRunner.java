@@ -40,6 +40,12 @@ final class TaskRunner {
   static final int ITEMS_PER_REQUEST = 256;
   /** Group commit: such requests on their way at once. */
   private static final int REQUESTS_IN_FLIGHT = 2;
+  /**
+   * Runs started and not yet committed, at most. More wait as deliveries, before their run, rather than as
+   * encoded commits after it: a run's result and encoded commit are several times its task's size, and thousands
+   * of them waiting for Redis filled the heap at 10,000 in flight (README, Benchmarks). Four full group commits.
+   */
+  static final int RUNS_UNCOMMITTED = 4 * ITEMS_PER_REQUEST;
 
   private final WorkerScope scope;
   private final FlowEngine engine;
@@ -53,6 +59,7 @@ final class TaskRunner {
   private final Consumer<Forwarded> forwarded;
   /** Flows this worker saw disabled: their tasks read the flow's state before they run. */
   private final Set<String> disabledFlows = new HashSet<>();
+  private final Turns uncommitted = new Turns(RUNS_UNCOMMITTED);
 
   /**
    * @param forwarded told what a commit wrote to the worker's forward stream ({@link ForwardPump#written})
@@ -86,7 +93,8 @@ final class TaskRunner {
         ? scope.retry().retry(() -> scope.queue().runStarting(delivery, mode == Admission.Mode.RUN_ALONE),
             RedisRetry.STEP_ATTEMPTS)
         : Future.succeededFuture();
-    return ready.compose(started -> scope.retry().retry(() -> runAndCommit(delivery, 1), RedisRetry.STEP_ATTEMPTS))
+    return ready.compose(started -> uncommitted.run(
+            () -> scope.retry().retry(() -> runAndCommit(delivery, 1), RedisRetry.STEP_ATTEMPTS)))
         .onSuccess(calls -> {
           calls.forEach(send);
           if (recorded) {
