@@ -3,6 +3,7 @@ package io.flowpay.bench;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.OperatingSystemMXBean;
 import io.flowpay.failure.FlowpayFailure;
+import io.flowpay.queue.InfoLines;
 import io.flowpay.standin.CannedStripe;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;

@@ -1,5 +1,6 @@
 package io.flowpay.bench;
 
+import io.flowpay.queue.InfoLines;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;

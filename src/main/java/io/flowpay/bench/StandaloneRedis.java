@@ -1,6 +1,7 @@
 package io.flowpay.bench;
 
 import io.flowpay.failure.FlowpayFailure;
+import io.flowpay.queue.InfoLines;
 import io.flowpay.standin.EmbeddedRedis;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;

@@ -13,13 +13,13 @@ import java.util.regex.Pattern;
  * a fault of Flowpay (500): no connection, no answer in time, a full connection pool or command
  * queue, and the error replies Redis gives while it cannot serve ({@code LOADING} after a restart,
  * {@code BUSY} running a script, {@code READONLY} replica, {@code MASTERDOWN}, {@code TRYAGAIN},
- * {@code CLUSTERDOWN}).
+ * {@code CLUSTERDOWN}, {@code OOM}: full, with {@code maxmemory-policy noeviction}).
  */
 final class Unavailable {
 
   /** Redis error replies (their first word) that mean try again later. */
   static final Set<String> REDIS_ERRORS = Set.of("LOADING", "BUSY", "READONLY", "MASTERDOWN", "TRYAGAIN",
-      "CLUSTERDOWN");
+      "CLUSTERDOWN", "OOM");
 
   /** A batch's failure lists each command's error as {@code ERR [<index>] <error>}, one a line. */
   private static final Pattern BATCH_PREFIX = Pattern.compile("^(ERR )?(\\[[0-9]+\\] )?");

@@ -4,6 +4,7 @@ import io.flowpay.config.FlowpayOptions;
 import io.flowpay.config.RedisOptions;
 import io.flowpay.failure.FlowpayFailure;
 import io.flowpay.metrics.FlowMetrics;
+import io.flowpay.queue.EvictionCheck;
 import io.flowpay.queue.FlowStore;
 import io.flowpay.queue.ReconcilingCalls;
 import io.flowpay.queue.ReplicaAck;
@@ -83,9 +84,19 @@ public final class FlowpayNode {
   public static Future<FlowpayNode> start(Vertx vertx, FlowpayOptions options, StripeClient stripe, FlowMetrics metrics) {
     FlowEngine engine = FlowEngine.checking(options.flowsDir(), StripeResources.standard(),
         Duration.ofMillis(options.worker().cpuBudgetMs()), options.worker().scriptLimits()).placingOver(options.workers());
-    return connect(vertx, options).compose(node -> node.startFlows(options, engine))
+    return connect(vertx, options).compose(node -> node.refuseEviction(options))
+        .compose(node -> node.startFlows(options, engine))
         .compose(node -> node.deployWorkers(options, engine, stripe, metrics).map(node))
         .compose(node -> node.startSchedules(options));
+  }
+
+  /** A Redis that may evict keys could drop tasks and calls: the workers do not start on it ({@link EvictionCheck}). */
+  private Future<FlowpayNode> refuseEviction(FlowpayOptions options) {
+    return EvictionCheck.check(redis, options.redis().mode() == RedisOptions.Mode.CLUSTER, options.redis().safeUrl())
+        .map(this).recover(refused -> {
+          close();
+          return Future.failedFuture(refused);
+        });
   }
 
   /** The config's schedules, on the system clock ({@link Scheduler}). */

@@ -37,7 +37,8 @@ class RedisUnavailableIT {
       "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.",
       "READONLY You can't write against a read only replica.",
       "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
-      "TRYAGAIN Multiple keys request during rehashing of slot", "CLUSTERDOWN The cluster is down"})
+      "TRYAGAIN Multiple keys request during rehashing of slot", "CLUSTERDOWN The cluster is down",
+      "OOM command not allowed when used memory > 'maxmemory'."})
   void aRedisThatCannotServeIs503WithRetryAfterAndTheApiRecovers(String reply, TestRedis redis, @TempDir Path flows)
       throws Exception {
     write(flows, "main", "ctx.set('x', 1);");

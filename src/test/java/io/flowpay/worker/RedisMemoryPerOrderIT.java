@@ -10,9 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowpay.FlowpayHarness;
 import io.flowpay.TestRedis;
-import io.flowpay.bench.InfoLines;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.Task;
+import io.flowpay.queue.InfoLines;
 import io.flowpay.standin.EmbeddedRedis;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;

@@ -1,4 +1,4 @@
-package io.flowpay.bench;
+package io.flowpay.queue;
 
 /** Text of {@code name:value} lines, as Redis's {@code INFO} and Linux's {@code /proc/<pid>/status} give them. */
 public final class InfoLines {
@@ -13,7 +13,7 @@ public final class InfoLines {
   }
 
   /** The value of the first line named {@code name} as a number, or 0 when no line is. */
-  static double number(String text, String name) {
+  public static double number(String text, String name) {
     String value = value(text, name);
     return value == null ? 0 : Double.parseDouble(value);
   }
