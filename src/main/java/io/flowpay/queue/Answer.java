@@ -13,6 +13,21 @@ import io.flowpay.flow.Task;
  */
 public record Answer(Call call, Task task, String text, String ending) {
 
+  /** The task as stored; encoded again when this is an answer held in memory ({@link #held}), which keeps none. */
+  @Override
+  public String text() {
+    return text != null ? text : task.encode();
+  }
+
+  /**
+   * This answer without its encoded text, to be held in memory until its run commits: the task holds Stripe's
+   * answer already, and a second copy per answer filled a tenth of the heap at 10,000 in flight (README). The text
+   * was made once, so the task is known to encode; it is made again only if the answer must be stored after all.
+   */
+  public Answer held() {
+    return new Answer(call, task, null, ending);
+  }
+
   /** A plain answer; fails (throws) when the task cannot be encoded. */
   public static Answer of(Call call, Task task) {
     return new Answer(call, task, task.encode(), "");
