@@ -42,8 +42,8 @@ final class TaskRunner {
   private static final int REQUESTS_IN_FLIGHT = 2;
   /**
    * Runs started and not yet committed, at most. More wait as deliveries, before their run, rather than as
-   * encoded commits after it: a run's result and encoded commit are several times its task's size, and thousands
-   * of them waiting for Redis filled the heap at 10,000 in flight (README, Benchmarks). Four full group commits.
+   * results and encoded commits after it, which hold the task's texts again: thousands of them waiting for Redis
+   * filled the heap at 10,000 in flight (README, Benchmarks). Four full group commits.
    */
   static final int RUNS_UNCOMMITTED = 4 * ITEMS_PER_REQUEST;
 
@@ -59,6 +59,7 @@ final class TaskRunner {
   private final Consumer<Forwarded> forwarded;
   /** Flows this worker saw disabled: their tasks read the flow's state before they run. */
   private final Set<String> disabledFlows = new HashSet<>();
+  /** Runs under way, from their start to their commit ({@link #RUNS_UNCOMMITTED}). */
   private final Turns uncommitted = new Turns(RUNS_UNCOMMITTED);
 
   /**
