@@ -1,7 +1,5 @@
 package io.flowpay.worker;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.flowpay.TestRedis;
 import io.flowpay.config.FlowpayOptions;
 import io.flowpay.config.RedisOptions;
@@ -9,7 +7,6 @@ import io.flowpay.config.WorkerOptions;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.Task;
 import io.flowpay.metrics.FlowMetrics;
-import io.flowpay.queue.ChainStatus;
 import io.flowpay.queue.RedisTaskQueue;
 import io.flowpay.stripe.WebClientStripeClient;
 import io.vertx.core.Vertx;
@@ -57,12 +54,7 @@ class BurstIT {
       List<Task> orders = PaymentChains.startOrders(queue, List.of(worker), ORDERS);
       flowpay = FlowpayNode.start(node, options, new WebClientStripeClient(node, options.stripe(), "sk_test_burst"),
           new FlowMetrics()).await();
-      for (Task order : orders) {
-        assertTrue(PaymentChains.await(test, 120_000, () -> {
-          ChainStatus chain = queue.chain(order.chainId()).await();
-          return chain != null && chain.settled();
-        }), "chain " + order.chainId() + " settled: " + queue.chain(order.chainId()).await());
-      }
+      PaymentChains.settle(test, queue, orders);
       stripe.assertEveryOrderRanOnceAndChargedOnce(queue, orders);
     } finally {
       if (flowpay != null) {

@@ -69,13 +69,13 @@ class ClusterIT {
       RedisTaskQueue queue = node.queue();
 
       List<Task> orders = startOrders(queue, ids, 24);
-      settle(test, queue, orders);
+      PaymentChains.settle(test, queue, orders);
       assertEachRanOnceAndWasChargedOnce(node, queue, stripe, orders, ids);
 
       List<Task> around = startOrders(queue, ids, 12);
       cluster.restart(1);
       around.addAll(startOrders(queue, ids, 12));
-      settle(test, queue, around);
+      PaymentChains.settle(test, queue, around);
       orders.addAll(around);
       assertEachRanOnceAndWasChargedOnce(node, queue, stripe, orders, ids);
       System.out.printf("cluster: 3 primaries, %d worker ids, %d orders over %d hops across workers, each settled and"
@@ -183,14 +183,6 @@ class ClusterIT {
     return tasks;
   }
 
-  private static void settle(Vertx vertx, RedisTaskQueue queue, List<Task> orders) {
-    for (Task order : orders) {
-      assertTrue(PaymentChains.await(vertx, 120_000, () -> {
-        ChainStatus chain = queue.chain(order.chainId()).await();
-        return chain != null && chain.settled();
-      }), "chain " + order.chainId() + " settled: " + queue.chain(order.chainId()).await());
-    }
-  }
 
   /**
    * Each order: its chain settled with 7 run records, no task twice, each run ok and on the worker its context is

@@ -7,7 +7,6 @@ import io.flowpay.TestRedis;
 import io.flowpay.config.WorkerIds;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.Task;
-import io.flowpay.queue.ChainStatus;
 import io.flowpay.queue.RedisTaskQueue;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -77,7 +76,7 @@ class FailoverIT {
         return token != null && !token.contains("/" + victim.process.pid() + "/");
       })), "the killed process's ids are taken over: " + PaymentChains.leases(client, ids));
       long takeoverMs = (System.nanoTime() - killed) / 1_000_000;
-      settle(vertx, queue, orders);
+      PaymentChains.settle(vertx, queue, orders);
       long settledMs = (System.nanoTime() - killed) / 1_000_000;
 
       stripe.assertEveryOrderRanOnceAndChargedOnce(queue, orders);
@@ -127,7 +126,7 @@ class FailoverIT {
       signal("CONT", frozen.process);
       assertTrue(PaymentChains.await(vertx, 60_000, () -> holder.saw("lost its lease")),
           "the resumed process says it lost the lease; its output:\n" + String.join("\n", frozen.lines));
-      settle(vertx, queue, orders);
+      PaymentChains.settle(vertx, queue, orders);
 
       stripe.assertEveryOrderRanOnceAndChargedOnce(queue, orders);
       assertTrue(stripe.requests.entrySet().stream().anyMatch(seen -> seen.getKey().endsWith("|" + inFlightKey)
@@ -160,14 +159,6 @@ class FailoverIT {
         .filter(lease -> lease.getValue() != null && lease.getValue().contains(mark)).map(Map.Entry::getKey).toList();
   }
 
-  private static void settle(Vertx vertx, RedisTaskQueue queue, List<Task> orders) {
-    for (Task order : orders) {
-      assertTrue(PaymentChains.await(vertx, 120_000, () -> {
-        ChainStatus chain = queue.chain(order.chainId()).await();
-        return chain != null && chain.settled();
-      }), "chain " + order.chainId() + " settled: " + queue.chain(order.chainId()).await());
-    }
-  }
 
   private static void signal(String signal, Process process) throws IOException, InterruptedException {
     new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).inheritIO().start().waitFor(10,

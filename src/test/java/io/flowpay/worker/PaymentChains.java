@@ -184,6 +184,16 @@ final class PaymentChains implements AutoCloseable {
     return holders;
   }
 
+  /** Waits (up to two minutes each) until every one of {@code orders}' chains reads settled. */
+  static void settle(Vertx vertx, RedisTaskQueue queue, List<Task> orders) {
+    for (Task order : orders) {
+      assertTrue(await(vertx, 120_000, () -> {
+        ChainStatus chain = queue.chain(order.chainId()).await();
+        return chain != null && chain.settled();
+      }), "chain " + order.chainId() + " settled: " + queue.chain(order.chainId()).await());
+    }
+  }
+
   /** Polls an observable condition every 20 ms up to {@code limitMs}; false when it never held. */
   static boolean await(Vertx vertx, long limitMs, BooleanSupplier condition) {
     long deadline = System.currentTimeMillis() + limitMs;

@@ -9,7 +9,6 @@ import io.flowpay.config.WorkerIds;
 import io.flowpay.flow.Ids;
 import io.flowpay.flow.Task;
 import io.flowpay.metrics.FlowMetrics;
-import io.flowpay.queue.ChainStatus;
 import io.flowpay.queue.RedisTaskQueue;
 import io.flowpay.stripe.WebClientStripeClient;
 import io.vertx.core.Vertx;
@@ -65,7 +64,7 @@ class PoolIT {
       assertTrue(PaymentChains.await(test, 60_000, () -> running(firstNode) == 4 && running(secondNode) == 4),
           "each serves half: " + one.workers() + " / " + two.workers());
       long balancedMs = (System.nanoTime() - joined) / 1_000_000;
-      settle(test, queue, orders);
+      PaymentChains.settle(test, queue, orders);
       stripe.assertEveryOrderRanOnceAndChargedOnce(queue, orders);
       assertEquals(4.0, leases(firstMetrics, "released"), "the first gave 4 leases up");
       assertEquals(0.0, leases(firstMetrics, "lost"), "after draining them: none was lost (fenced)");
@@ -80,7 +79,7 @@ class PoolIT {
       assertEquals(4.0, leases(secondMetrics, "released"));
       assertEquals(0.0, leases(secondMetrics, "lost"));
       List<Task> more = PaymentChains.startOrders(queue, ids, 16);
-      settle(test, queue, more);
+      PaymentChains.settle(test, queue, more);
       orders.addAll(more);
       stripe.assertEveryOrderRanOnceAndChargedOnce(queue, orders);
       System.out.printf("pool: a second node joined and the pool was balanced 4/4 in %d ms; when it left the first"
@@ -118,12 +117,4 @@ class PoolIT {
         .mapToDouble(counter -> counter.count()).sum();
   }
 
-  private static void settle(Vertx vertx, RedisTaskQueue queue, List<Task> orders) {
-    for (Task order : orders) {
-      assertTrue(PaymentChains.await(vertx, 120_000, () -> {
-        ChainStatus chain = queue.chain(order.chainId()).await();
-        return chain != null && chain.settled();
-      }), "chain " + order.chainId() + " settled: " + queue.chain(order.chainId()).await());
-    }
-  }
 }
