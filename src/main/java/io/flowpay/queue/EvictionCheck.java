@@ -21,7 +21,7 @@ import java.util.List;
 public final class EvictionCheck {
 
   private static final System.Logger LOG = System.getLogger(EvictionCheck.class.getName());
-  static final String SAFE = "noeviction";
+  private static final String SAFE = "noeviction";
 
   private EvictionCheck() {}
 
@@ -50,9 +50,8 @@ public final class EvictionCheck {
         if (policy == null || policy.equals(SAFE)) {
           continue;
         }
-        String maxmemory = InfoLines.value(text, "maxmemory");
-        (InfoLines.number(text, "maxmemory") > 0 ? evicting : couldEvict).add(policy + " (maxmemory " + maxmemory
-            + " bytes)");
+        long maxmemory = (long) InfoLines.number(text, "maxmemory");
+        (maxmemory > 0 ? evicting : couldEvict).add(policy + " (maxmemory " + maxmemory + " bytes)");
       }
       if (!evicting.isEmpty()) {
         return Future.failedFuture(new FlowpayFailure(FlowpayFailure.Kind.CONFIG_INVALID, "Redis at " + where
